@@ -1,0 +1,38 @@
+"""Options and metadata that callers pass into an analysis."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["auto", "en", "sv", "nb", "el"]
+Engine = Literal["faster-whisper", "openai-whisper", "none"]
+
+
+class CallMetadata(BaseModel):
+    """What the telephony platform knows about a call (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recording_started_at: datetime | None = None
+    ringing_at: datetime | None = None
+    answered_at: datetime | None = None
+    customer_name: str | None = None
+    agent_name: str | None = None
+
+
+class AnalysisOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
+    language: Language = "auto"
+    engine: Engine = "faster-whisper"
+    model: str | None = Field(
+        None, description="model name or directory; None = bundled default for the language"
+    )
+    beam_size: int = Field(5, ge=1, le=10)
+    max_duration_s: float = Field(4 * 3600.0, gt=0)
+    compute_signals: bool = Field(True, description="include downsampled curves for the dashboard")

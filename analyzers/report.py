@@ -1,0 +1,156 @@
+"""The analysis report: the typed, versioned contract between analyzers, CLI,
+service and dashboard.
+
+``schema_version`` 1. Fields may be added; existing names are never renamed.
+Times are seconds from the start of the recording.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Party = Literal["agent", "customer"]
+Severity = Literal["info", "warning", "critical"]
+PickupSource = Literal["audio", "metadata", "none"]
+MetricStatus = Literal["ok", "warning", "critical", "unmeasured"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Word(_Model):
+    word: str
+    start_s: float
+    end_s: float
+    probability: float | None = None
+
+
+class Turn(_Model):
+    party: Party
+    start_s: float
+    end_s: float
+    text: str | None = None
+    level_dbov: float | None = None
+    words: list[Word] = Field(default_factory=list)
+
+
+class Silence(_Model):
+    start_s: float
+    end_s: float
+    duration_s: float
+    explained: bool | None = None
+    explanation: str | None = None
+
+
+class Interruption(_Model):
+    by: Party
+    start_s: float
+    end_s: float
+    duration_s: float
+
+
+class Pickup(_Model):
+    rings: int | None = None
+    answered_at_s: float | None = None
+    ringback_country: str | None = None
+    source: PickupSource = "none"
+    ring_times: list[tuple[float, float]] = Field(
+        default_factory=list, description="(start_s, end_s) of each counted ring"
+    )
+
+
+class WindowValue(_Model):
+    """A metric over one ~30 s window of a party's speech."""
+
+    start_s: float
+    end_s: float
+    value: float | None
+
+
+class PartyMetrics(_Model):
+    talk_time_s: float
+    words: int | None = None
+    wpm: float | None = None
+    pitch_median_hz: float | None = None
+    pitch_sd_semitones: float | None = None
+    level_dbov: float | None = None
+    longest_monologue_s: float | None = None
+    talk_share: float | None = Field(None, description="share of all speaking time, 0..1")
+    wpm_windows: list[WindowValue] = Field(default_factory=list)
+    pitch_sd_windows: list[WindowValue] = Field(default_factory=list)
+
+
+class Parties(_Model):
+    agent: PartyMetrics | None = None
+    customer: PartyMetrics | None = None
+
+
+class Finding(_Model):
+    rule: str
+    severity: Severity
+    start_s: float | None
+    end_s: float | None
+    value: float | str | None
+    expected: str
+    message: str
+    advice: str
+    party: Party | None = "agent"
+
+
+class Metric(_Model):
+    """One row of the metrics table: a rule's headline value against its range."""
+
+    rule: str
+    label: str
+    value: float | str | None
+    unit: str
+    expected: str
+    status: MetricStatus
+    reason: str | None = Field(None, description="why it is unmeasured, when it is")
+
+
+class Unmeasured(_Model):
+    rule: str
+    reason: str
+
+
+class Signals(_Model):
+    """Downsampled curves for the dashboard timeline."""
+
+    hop_s: float
+    level_dbov: dict[str, list[float | None]] = Field(
+        default_factory=dict, description="per party (or 'mono'): loudness envelope"
+    )
+    pitch_hz: dict[str, list[float | None]] = Field(
+        default_factory=dict, description="per party: F0 contour, null where unvoiced"
+    )
+    speech: dict[str, list[tuple[float, float]]] = Field(
+        default_factory=dict, description="per party: voice-active stretches"
+    )
+
+
+class Report(_Model):
+    schema_version: int = SCHEMA_VERSION
+    duration_s: float
+    sample_rate: int
+    channels: int
+    language: str | None = None
+    agent_channel: int | None = None
+    ranges_profile: str
+    engine: str | None = None
+    model: str | None = None
+    pickup: Pickup
+    parties: Parties
+    turns: list[Turn] = Field(default_factory=list)
+    silences: list[Silence] = Field(default_factory=list)
+    interruptions: list[Interruption] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    unmeasured: list[Unmeasured] = Field(default_factory=list)
+    signals: Signals | None = None
+    timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
