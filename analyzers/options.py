@@ -21,6 +21,9 @@ class CallMetadata(BaseModel):
     answered_at: datetime | None = None
     customer_name: str | None = None
     agent_name: str | None = None
+    company_names: list[str] = Field(
+        default_factory=list, description="names the agent should introduce the company by"
+    )
 
 
 class AnalysisOptions(BaseModel):

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 1
 
 Party = Literal["agent", "customer"]
+# On mono recordings the parties cannot be told apart: turns are "unknown".
+Speaker = Literal["agent", "customer", "unknown"]
 Severity = Literal["info", "warning", "critical"]
 PickupSource = Literal["audio", "metadata", "none"]
 MetricStatus = Literal["ok", "warning", "critical", "unmeasured"]
@@ -31,7 +33,7 @@ class Word(_Model):
 
 
 class Turn(_Model):
-    party: Party
+    party: Speaker
     start_s: float
     end_s: float
     text: str | None = None
@@ -80,6 +82,7 @@ class PartyMetrics(_Model):
     pitch_sd_semitones: float | None = None
     level_dbov: float | None = None
     longest_monologue_s: float | None = None
+    longest_monologue_start_s: float | None = None
     talk_share: float | None = Field(None, description="share of all speaking time, 0..1")
     wpm_windows: list[WindowValue] = Field(default_factory=list)
     pitch_sd_windows: list[WindowValue] = Field(default_factory=list)
@@ -134,6 +137,14 @@ class Signals(_Model):
     )
 
 
+class CallContext(_Model):
+    """Facts about the call from outside the audio that rules may use."""
+
+    customer_name: str | None = None
+    agent_name: str | None = None
+    company_names: list[str] = Field(default_factory=list)
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     duration_s: float
@@ -152,5 +163,6 @@ class Report(_Model):
     findings: list[Finding] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     unmeasured: list[Unmeasured] = Field(default_factory=list)
+    context: CallContext = Field(default_factory=CallContext)
     signals: Signals | None = None
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

@@ -1,0 +1,112 @@
+"""``callcoach analyze``: one call in, a readable report (or JSON) out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from analyzers.errors import AnalysisError
+
+_SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
+_STATUS_STYLE = {"ok": "green", "warning": "yellow", "critical": "bold red", "unmeasured": "dim"}
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(seconds, 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def render_report(report: object, console: object) -> None:
+    """Print the metrics table and the findings in time order."""
+    from rich.table import Table
+
+    from analyzers.report import Report
+
+    assert isinstance(report, Report)
+    pickup = report.pickup
+    console.print(  # type: ignore[attr-defined]
+        f"[bold]Call[/bold] {report.duration_s:.1f} s, {report.channels} ch @ "
+        f"{report.sample_rate} Hz, language {report.language or '—'}, "
+        f"profile {report.ranges_profile}"
+        + (f", ringback {pickup.ringback_country}" if pickup.ringback_country else "")
+    )
+    table = Table(title="Metrics against ranges")
+    for col in ("rule", "metric", "value", "expected", "status"):
+        table.add_column(col)
+    for m in report.metrics:
+        value = "—" if m.value is None else f"{m.value} {m.unit}".strip()
+        status = m.status if m.reason is None else f"{m.status}: {m.reason}"
+        table.add_row(m.rule, m.label, value, m.expected,
+                      f"[{_STATUS_STYLE[m.status]}]{status}[/]")
+    console.print(table)  # type: ignore[attr-defined]
+    if not report.findings:
+        console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
+        return
+    findings = Table(title=f"Findings ({len(report.findings)})")
+    for col in ("time", "rule", "severity", "value", "expected", "what happened", "advice"):
+        findings.add_column(col, overflow="fold")
+    for f in report.findings:
+        findings.add_row(_clock(f.start_s), f.rule,
+                         f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]",
+                         "—" if f.value is None else str(f.value), f.expected, f.message, f.advice)
+    console.print(findings)  # type: ignore[attr-defined]
+
+
+def analyze_command(
+    call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
+    agent_channel: Annotated[int, typer.Option(min=0, max=1, help="stereo channel of the agent")] = 0,
+    country: Annotated[Optional[str], typer.Option(help="ringback plan hint, e.g. SE")] = None,  # noqa: UP045
+    language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
+    profile: Annotated[Optional[Path], typer.Option(help="ranges profile TOML (any subset)")] = None,  # noqa: UP045
+    engine: Annotated[str, typer.Option(help="faster-whisper, openai-whisper or none")] = "faster-whisper",
+    model: Annotated[Optional[str], typer.Option(help="model name or directory")] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="also write the JSON report here")] = None,  # noqa: UP045
+) -> None:
+    """Analyse one call and print its report."""
+    from pydantic import ValidationError
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from analyzers.options import AnalysisOptions
+    from analyzers.pipeline import analyze
+    from analyzers.profile import load_profile
+
+    err = Console(stderr=True)
+    try:
+        options = AnalysisOptions(agent_channel=agent_channel, country=country,
+                                  language=language, engine=engine, model=model)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        err.print(f"[red]error:[/red] --{first['loc'][0]}: {first['msg']}".replace("_", "-"))
+        raise typer.Exit(2) from None
+    try:
+        ranges = load_profile(profile)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("analysing", total=1.0)
+            report = analyze(call, options, profile=ranges,
+                             progress=lambda stage, done: bar.update(
+                                 task, completed=done, description=stage))
+    except AnalysisError as exc:
+        err.print(f"[red]error:[/red] {call}: {exc}")
+        raise typer.Exit(1) from None
+    except FileNotFoundError:
+        err.print(f"[red]error:[/red] no such file: {call}")
+        raise typer.Exit(1) from None
+    text = report.model_dump_json(indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+    else:
+        render_report(report, Console())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_command)
