@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+
+from analyzers.errors import ProfileError
+from analyzers.profile import RULE_IDS, build_profile, default_profile, load_profile
+
+
+def test_default_profile_mirrors_guidelines() -> None:
+    p = default_profile()
+    assert (p.pickup_delay.min_rings, p.pickup_delay.max_rings) == (2, 3)
+    assert (p.speech_rate.min_wpm, p.speech_rate.max_wpm) == (120, 160)
+    assert p.pitch_monotony.min_sd_semitones == 2.0
+    assert (p.loudness.min_dbov, p.loudness.max_dbov) == (-36, -16)
+    assert (p.loudness.raised_db_above_median, p.loudness.whisper_db_below_median) == (6, 10)
+    assert p.unexplained_silence.max_silence_s == 5
+    assert (p.talk_ratio.min_agent_share, p.talk_ratio.max_agent_share) == (0.30, 0.60)
+    assert p.talk_ratio.max_monologue_s == 60
+    assert p.opening.within_s == 15 and p.closing.within_last_s == 30
+    for rule in RULE_IDS:
+        assert getattr(p, rule) is not None
+
+
+def test_override_file_changes_only_its_keys(tmp_path: Path) -> None:
+    f = tmp_path / "team_a.toml"
+    f.write_text("[speech_rate]\nmax_wpm = 175\n")
+    p = load_profile(f)
+    assert p.name == "team_a"
+    assert p.speech_rate.max_wpm == 175
+    assert p.speech_rate.min_wpm == 120
+    assert p.loudness == default_profile().loudness
+
+
+@pytest.mark.parametrize(
+    ("overrides", "needle"),
+    [
+        ({"speech_rate": {"max_wmp": 1}}, "unknown profile key 'speech_rate.max_wmp'"),
+        ({"no_such_rule": {}}, "unknown profile key 'no_such_rule'"),
+        ({"speech_rate": 3}, "must be a table"),
+        ({"speech_rate": {"min_wpm": "fast"}}, "speech_rate.min_wpm"),
+        ({"pickup_delay": {"min_rings": 5}}, "minimum 5 is above maximum 3"),
+    ],
+)
+def test_bad_overrides_are_rejected_clearly(overrides: dict, needle: str) -> None:
+    with pytest.raises(ProfileError, match=needle.replace(".", r"\.")):
+        build_profile(overrides)
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="not found"):
+        load_profile(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[speech_rate\nmax_wpm = ")
+    with pytest.raises(ProfileError, match="not valid TOML"):
+        load_profile(bad)
