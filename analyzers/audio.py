@@ -1,0 +1,536 @@
+"""Decode a call recording into float32 numpy arrays, one row per channel.
+
+Two decoders, both from the project's Python dependencies (no system ffmpeg):
+
+1. soundfile (libsndfile >= 1.1): WAV (PCM 8/16/24/32-bit, float 32/64, G.711 mu-law and
+   A-law, ADPCM, GSM 6.10, WAVE_FORMAT_EXTENSIBLE, RF64), FLAC, OGG Vorbis, OGG Opus, MP3,
+   AIFF, AU, CAF. Fast: decoded block-wise straight into one preallocated array.
+2. PyAV (bundled FFmpeg libraries) for whatever libsndfile cannot open or read: M4A/AAC,
+   WebM/Matroska Opus, AMR, MP3 or WAV variants libsndfile rejects.
+
+Decisions:
+
+- No resampling on load: the samples keep the file's native rate, which must be
+  8000..48000 Hz. Use :func:`resample` when a stage needs another rate.
+- Limits (channels, sample rate, duration) are checked from the header before anything
+  is decoded, so a 10-hour upload is rejected in milliseconds. When a container does not
+  state its duration (some streamed WebM/Ogg), the limit is enforced while decoding: the
+  decode stops as soon as it passes the limit.
+- A truncated file (an upload cut off mid-transfer) decodes to the samples that are there,
+  as both libraries do. Damage inside a file is decoded around: libsndfile/mpg123 resync
+  on MP3, and when libsndfile gives up (e.g. FLAC "lost sync") FFmpeg skips the damaged
+  packets (logged as a warning). The damaged stretch is dropped, not padded, so times
+  after it come early by its length; the libraries do not report how much was lost.
+  A file whose header is cut off, or which yields no decodable samples at all, raises
+  CorruptAudioError or EmptyAudioError. NaN or infinite samples raise CorruptAudioError.
+- Opus keeps the rate its decoder reports: libsndfile honours the Ogg Opus header's input
+  rate (an 8 kHz call stays 8 kHz); FFmpeg (WebM) always decodes Opus at 48 kHz.
+- Every failure is one of the typed errors in :mod:`analyzers.errors`; library exceptions
+  never escape (a missing file still raises FileNotFoundError: that is a caller error).
+
+Peak memory: the soundfile path holds the output array plus one 64k-frame block (about
+1.0x the decoded size: 5 minutes of 8 kHz stereo is 19 MB of float32). The PyAV path
+collects decoded frames and joins them at the end (about 2x the decoded size). The input
+file is not read into memory, except bytes sources (already there) and file objects that
+cannot seek or are not at offset 0 (copied once so both decoders can seek).
+
+The returned samples are read-only: analysis stages are pure functions and must not
+modify a recording that other stages also read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
+
+import numpy as np
+import soundfile as sf
+
+from analyzers.errors import (
+    CorruptAudioError,
+    EmptyAudioError,
+    TooLongError,
+    TooManyChannelsError,
+    UnsupportedAudioError,
+)
+
+if TYPE_CHECKING:
+    import av.container
+    import av.stream
+
+log = logging.getLogger(__name__)
+
+MIN_SAMPLE_RATE = 8000
+MAX_SAMPLE_RATE = 48000
+
+AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+
+# Frames decoded per soundfile read: big enough that the loop overhead vanishes, small
+# enough that the block is negligible next to the output array.
+_SOUNDFILE_BLOCK_FRAMES = 1 << 16
+_SF_COUNT_MAX = 2**63 - 1
+
+# libsndfile names -> the FFmpeg-style names used for both decoders (endianness dropped).
+_SOUNDFILE_CODECS = {
+    "PCM_S8": "pcm_s8",
+    "PCM_U8": "pcm_u8",
+    "PCM_16": "pcm_s16",
+    "PCM_24": "pcm_s24",
+    "PCM_32": "pcm_s32",
+    "FLOAT": "pcm_f32",
+    "DOUBLE": "pcm_f64",
+    "ULAW": "pcm_mulaw",
+    "ALAW": "pcm_alaw",
+    "IMA_ADPCM": "adpcm_ima_wav",
+    "MS_ADPCM": "adpcm_ms",
+    "GSM610": "gsm_ms",
+    "VORBIS": "vorbis",
+    "OPUS": "opus",
+    "MPEG_LAYER_I": "mp1",
+    "MPEG_LAYER_II": "mp2",
+    "MPEG_LAYER_III": "mp3",
+}
+# Containers whose codec is the container itself (libsndfile reports the bit depth).
+_SOUNDFILE_CODEC_CONTAINERS = {"FLAC": "flac"}
+_SOUNDFILE_CONTAINERS = {"WAVEX": "wav"}
+_AV_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "matroska"}
+
+
+@dataclass(frozen=True)
+class CallAudio:
+    """A decoded recording: float32 samples shaped (channels, n), about [-1, 1]."""
+
+    samples: np.ndarray
+    sample_rate: int
+    codec: str = "pcm_f32"
+    container: str = "array"
+
+    def __post_init__(self) -> None:
+        samples = np.asarray(self.samples, dtype=np.float32)
+        if samples.ndim == 1:
+            samples = samples[np.newaxis, :]
+        if samples.ndim != 2:
+            raise ValueError(f"samples must be (channels, n), got shape {samples.shape}")
+        if self.sample_rate <= 0:
+            raise ValueError(f"sample_rate must be positive, got {self.sample_rate}")
+        samples = np.ascontiguousarray(samples).view()  # freeze a view, not the caller's array
+        samples.flags.writeable = False
+        object.__setattr__(self, "samples", samples)
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.sample_rate
+
+    def channel(self, i: int) -> np.ndarray:
+        """Samples of channel ``i`` (0-based), a read-only 1-D view."""
+        if not 0 <= i < self.n_channels:
+            raise IndexError(f"channel {i} does not exist; the recording has {self.n_channels}")
+        return self.samples[i]
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a recording's header says, read without decoding the audio."""
+
+    sample_rate: int
+    channels: int
+    duration_s: float | None  # None: the container does not state it
+    codec: str
+    container: str
+
+
+def probe_audio(source: AudioSource) -> AudioInfo:
+    """Read only the header of ``source``; raises the typed errors if it is unreadable."""
+    target = _open_source(source)
+    try:
+        try:
+            with _open_soundfile(target) as sound_file:
+                return _soundfile_info(sound_file)
+        except _SoundfileCannotReadError as failure:
+            sf_reason = str(failure)
+        _rewind(target)
+        with _open_av(target, sf_reason) as container:
+            return _av_info(container, _audio_stream(container))
+    finally:
+        _rewind(target)  # a caller's file object is left where it was given to us
+
+
+def check_audio_info(
+    info: AudioInfo, *, max_duration_s: float | None = None, max_channels: int = 2
+) -> None:
+    """Raise the typed error if a recording with this header cannot be analysed."""
+    if info.duration_s == 0:
+        raise EmptyAudioError(f"recording has no audio samples ({info.container} header only)")
+    if info.channels < 1:
+        raise CorruptAudioError(f"{info.container} header declares {info.channels} channels")
+    if info.channels > max_channels:
+        allowed = (
+            "mono or stereo (one party per channel)"
+            if max_channels == 2
+            else f"at most {max_channels} channel(s)"
+        )
+        raise TooManyChannelsError(
+            f"recording has {info.channels} channels; callcoach analyses {allowed}"
+        )
+    if not MIN_SAMPLE_RATE <= info.sample_rate <= MAX_SAMPLE_RATE:
+        raise UnsupportedAudioError(
+            f"sample rate {info.sample_rate} Hz is outside the supported "
+            f"{MIN_SAMPLE_RATE}-{MAX_SAMPLE_RATE} Hz"
+        )
+    if max_duration_s is not None and info.duration_s is not None:
+        _check_duration(info.duration_s, max_duration_s)
+
+
+def load_audio(
+    source: AudioSource, *, max_duration_s: float | None = None, max_channels: int = 2
+) -> CallAudio:
+    """Decode a recording (path, bytes or binary file object) at its native rate.
+
+    Raises EmptyAudioError, CorruptAudioError, UnsupportedAudioError,
+    TooManyChannelsError or TooLongError; limits are checked from the header first.
+    """
+    target = _open_source(source)
+    try:
+        return _load(target, max_duration_s, max_channels)
+    finally:
+        _rewind(target)  # a caller's file object is left where it was given to us
+
+
+def resample(x: np.ndarray, sr_from: int, sr_to: int) -> np.ndarray:
+    """Resample 1-D or (channels, n) audio with soxr (HQ); returns ``x`` itself if equal."""
+    if sr_from <= 0 or sr_to <= 0:
+        raise ValueError(f"sample rates must be positive, got {sr_from} -> {sr_to}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"expected 1-D or (channels, n) audio, got shape {x.shape}")
+    if sr_from == sr_to:
+        return x
+    import soxr
+
+    if x.ndim == 1:
+        return soxr.resample(x, sr_from, sr_to, quality="HQ")
+    # soxr wants (n, channels); the transposes are views, one copy makes rows contiguous.
+    return np.ascontiguousarray(soxr.resample(x.T, sr_from, sr_to, quality="HQ").T)
+
+
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Average (channels, n) into a 1-D signal; 1-D input is returned unchanged."""
+    if samples.ndim == 1:
+        return samples
+    if samples.ndim != 2:
+        raise ValueError(f"expected 1-D or (channels, n) audio, got shape {samples.shape}")
+    return samples.mean(axis=0, dtype=np.float32 if samples.dtype == np.float32 else None)
+
+
+# -- source handling -----------------------------------------------------------------
+
+
+def _open_source(source: AudioSource) -> str | BinaryIO:
+    """A path or a seekable binary stream at offset 0; raises EmptyAudioError on 0 bytes."""
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        if os.stat(path).st_size == 0:  # FileNotFoundError is the caller's, let it through
+            raise EmptyAudioError("recording is empty (0 bytes)")
+        return path
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, io.TextIOBase):
+        raise TypeError("file object must be opened in binary mode ('rb'), not text mode")
+    elif hasattr(source, "read"):
+        if _is_seekable_at_start(source):
+            source.seek(0, io.SEEK_END)
+            size = source.tell()
+            source.seek(0)
+            if size == 0:
+                raise EmptyAudioError("recording is empty (0 bytes)")
+            return source
+        data = source.read()  # both decoders need to seek from offset 0
+        if not isinstance(data, bytes):
+            raise TypeError(f"file object must be opened in binary mode, read() gave {data!r:.40}")
+    else:
+        raise TypeError(f"cannot read audio from {type(source).__name__}")
+    if not data:
+        raise EmptyAudioError("recording is empty (0 bytes)")
+    return io.BytesIO(data)
+
+
+def _is_seekable_at_start(stream: BinaryIO) -> bool:
+    try:
+        return bool(stream.seekable()) and stream.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _rewind(target: str | BinaryIO) -> None:
+    if not isinstance(target, str):
+        target.seek(0)
+
+
+# -- decoding: libsndfile first, FFmpeg second ---------------------------------------
+
+
+def _load(target: str | BinaryIO, max_duration_s: float | None, max_channels: int) -> CallAudio:
+    """libsndfile first (fast, exact header); FFmpeg for what it cannot open or decode."""
+    try:
+        with _open_soundfile(target) as sound_file:
+            info = _soundfile_info(sound_file)
+            check_audio_info(info, max_duration_s=max_duration_s, max_channels=max_channels)
+            samples = _read_soundfile(sound_file)
+    except _SoundfileCannotReadError as failure:
+        log.debug("libsndfile could not read the recording (%s); trying FFmpeg", failure)
+        _rewind(target)
+        return _load_with_av(target, str(failure), max_duration_s, max_channels)
+    _require_samples(samples, info)
+    return CallAudio(samples, info.sample_rate, info.codec, info.container)
+
+
+# -- soundfile (libsndfile) ----------------------------------------------------------
+
+
+class _SoundfileCannotReadError(Exception):
+    """libsndfile cannot open or decode this input; the message says why."""
+
+    @classmethod
+    def from_error(cls, exc: Exception) -> _SoundfileCannotReadError:
+        # "Error opening <_io.BytesIO ...>: Format not recognised." -> "Format not recognised."
+        return cls(str(exc).rsplit(": ", 1)[-1].strip() or type(exc).__name__)
+
+
+def _open_soundfile(target: str | BinaryIO) -> sf.SoundFile:
+    try:
+        sound_file = sf.SoundFile(target)
+    except (RuntimeError, TypeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
+        raise _SoundfileCannotReadError.from_error(exc) from exc
+    if sound_file.frames >= _SF_COUNT_MAX:  # libsndfile's "length unknown"
+        sound_file.close()
+        raise _SoundfileCannotReadError("length unknown to libsndfile")
+    return sound_file
+
+
+def _soundfile_info(sound_file: sf.SoundFile) -> AudioInfo:
+    if sound_file.samplerate <= 0:
+        raise CorruptAudioError(f"header declares a sample rate of {sound_file.samplerate} Hz")
+    codec = _SOUNDFILE_CODEC_CONTAINERS.get(
+        sound_file.format,
+        _SOUNDFILE_CODECS.get(sound_file.subtype, sound_file.subtype.lower()),
+    )
+    return AudioInfo(
+        sample_rate=int(sound_file.samplerate),
+        channels=int(sound_file.channels),
+        duration_s=sound_file.frames / sound_file.samplerate,
+        codec=codec,
+        container=_SOUNDFILE_CONTAINERS.get(sound_file.format, sound_file.format.lower()),
+    )
+
+
+def _read_soundfile(sound_file: sf.SoundFile) -> np.ndarray:
+    """Decode block by block into one (channels, frames) array (peak ~ the output)."""
+    channels, frames = sound_file.channels, sound_file.frames
+    out = np.empty((channels, frames), dtype=np.float32)
+    block = np.empty((min(_SOUNDFILE_BLOCK_FRAMES, frames), channels), dtype=np.float32)
+    position = 0
+    while position < frames:
+        want = min(len(block), frames - position)
+        try:
+            got = sound_file.read(want, dtype="float32", always_2d=True, out=block[:want])
+        except (RuntimeError, ValueError) as exc:  # e.g. FLAC "lost sync": let FFmpeg try
+            raise _SoundfileCannotReadError.from_error(exc) from exc
+        if len(got) == 0:
+            break  # fewer frames than the header said: a truncated file
+        _require_finite(got, position, sound_file.samplerate)
+        out[:, position : position + len(got)] = got.T
+        position += len(got)
+    return out if position == frames else np.ascontiguousarray(out[:, :position])
+
+
+# -- PyAV (FFmpeg) -------------------------------------------------------------------
+
+
+def _open_av(target: str | BinaryIO, sf_reason: str) -> av.container.InputContainer:
+    import av
+
+    try:
+        return av.open(target, mode="r", metadata_errors="ignore")
+    except av.FFmpegError as exc:
+        if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+            raise  # the caller's problem, not the recording's
+        reason = exc.strerror or type(exc).__name__
+        raise CorruptAudioError(
+            f"not a readable audio file (libsndfile: {sf_reason}; FFmpeg: {reason})"
+        ) from exc
+
+
+def _audio_stream(container: av.container.InputContainer) -> av.stream.Stream:
+    if not container.streams.audio:
+        found = ", ".join(s.type for s in container.streams) or "none"
+        raise CorruptAudioError(
+            f"not an audio recording: no audio stream (FFmpeg read it as "
+            f"'{container.format.name}' with streams: {found})"
+        )
+    stream = container.streams.audio[0]
+    if stream.codec_context is None:
+        raise UnsupportedAudioError(
+            f"audio codec in '{container.format.name}' has no decoder in the bundled FFmpeg"
+        )
+    return stream
+
+
+def _av_info(container: av.container.InputContainer, stream: av.stream.Stream) -> AudioInfo:
+    context = stream.codec_context
+    if stream.duration is not None and stream.time_base is not None:
+        duration_s: float | None = float(stream.duration * stream.time_base)
+    elif container.duration is not None:
+        duration_s = container.duration / 1_000_000  # AV_TIME_BASE is microseconds
+    else:
+        duration_s = None
+    codec = getattr(context.codec, "canonical_name", None) or "unknown"
+    if codec.startswith("pcm_") and codec.endswith(("le", "be")):
+        codec = codec[:-2]
+    format_name = container.format.name
+    return AudioInfo(
+        sample_rate=int(context.sample_rate),
+        channels=int(context.channels),
+        duration_s=duration_s,
+        codec=codec,
+        container=_AV_CONTAINERS.get(format_name, format_name.split(",")[0]),
+    )
+
+
+def _load_with_av(
+    target: str | BinaryIO, sf_reason: str, max_duration_s: float | None, max_channels: int
+) -> CallAudio:
+    import av
+
+    with _open_av(target, sf_reason) as container:
+        stream = _audio_stream(container)
+        info = _av_info(container, stream)
+        check_audio_info(info, max_duration_s=max_duration_s, max_channels=max_channels)
+        try:
+            samples = _decode_av(container, stream, info, max_duration_s)
+        except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
+            raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
+    _require_samples(samples, info)
+    return CallAudio(samples, info.sample_rate, info.codec, info.container)
+
+
+def _decode_av(
+    container: av.container.InputContainer,
+    stream: av.stream.Stream,
+    info: AudioInfo,
+    max_duration_s: float | None,
+) -> np.ndarray:
+    """Decode to float planar at the native rate, skipping packets FFmpeg rejects."""
+    import av
+
+    # Converts any sample format to float planar; a no-op for the usual fltp decoders,
+    # and it keeps one rate and layout even if a stream changes them midway.
+    layout = stream.layout if stream.layout.nb_channels == info.channels else f"{info.channels}c"
+    converter = av.AudioResampler(format="fltp", layout=layout, rate=info.sample_rate)
+    # Enforced while decoding too: the header's duration may be missing or wrong.
+    max_frames = None if max_duration_s is None else int(max_duration_s * info.sample_rate)
+    chunks: list[np.ndarray] = []
+    frames = 0
+    bad_packets = 0
+    last_error = ""
+
+    def take(frame: av.AudioFrame | None) -> None:
+        nonlocal frames
+        for converted in converter.resample(frame):
+            chunk = converted.to_ndarray()
+            _require_finite(chunk.T, frames, info.sample_rate)
+            chunks.append(chunk)
+            frames += chunk.shape[1]
+            if max_duration_s is not None and max_frames is not None and frames > max_frames:
+                _check_duration(frames / info.sample_rate, max_duration_s, at_least=True)
+
+    packets = container.demux(stream)
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            break
+        except av.FFmpegError as exc:  # damaged container: keep what was decoded
+            log.warning("stopped demuxing a damaged recording: %s", exc)
+            break
+        try:
+            decoded = packet.decode()
+        except (av.error.DecoderNotFoundError, av.error.PatchWelcomeError) as exc:
+            raise UnsupportedAudioError(
+                f"the bundled FFmpeg cannot decode this {info.codec} audio ({exc.strerror})"
+            ) from exc
+        except av.FFmpegError as exc:
+            bad_packets += 1
+            last_error = exc.strerror or type(exc).__name__
+            continue
+        for frame in decoded:
+            take(frame)
+    take(None)  # flush the converter
+    if bad_packets:
+        log.warning("skipped %d undecodable %s packets", bad_packets, info.codec)
+    if not chunks:
+        if bad_packets:
+            raise CorruptAudioError(
+                f"no decodable audio: FFmpeg rejected all {bad_packets} {info.codec} "
+                f"packets ({last_error})"
+            )
+        return np.empty((info.channels, 0), dtype=np.float32)
+    return np.concatenate(chunks, axis=1)
+
+
+# -- shared checks -------------------------------------------------------------------
+
+
+def _check_duration(duration_s: float, max_duration_s: float, *, at_least: bool = False) -> None:
+    if duration_s > max_duration_s:
+        more = "more than " if at_least else ""
+        raise TooLongError(
+            f"recording lasts {more}{_format_duration(duration_s)}; "
+            f"the limit is {_format_duration(max_duration_s)}"
+        )
+
+
+def _format_duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d} ({whole} s)"
+
+
+def _require_finite(frames_by_channel: np.ndarray, offset: int, sample_rate: int) -> None:
+    """``frames_by_channel`` is (n, channels); ``offset`` is its first frame's index."""
+    finite = np.isfinite(frames_by_channel)
+    if not finite.all():
+        frame, channel = np.argwhere(~finite)[0]
+        raise CorruptAudioError(
+            "recording contains non-finite samples (NaN or infinity), first at "
+            f"{(offset + frame) / sample_rate:.3f} s in channel {channel}"
+        )
+
+
+def _require_samples(samples: np.ndarray, info: AudioInfo) -> None:
+    if samples.shape[1] == 0:
+        raise EmptyAudioError(f"recording has no audio samples ({info.codec} in {info.container})")
+
+
+__all__ = [
+    "MAX_SAMPLE_RATE",
+    "MIN_SAMPLE_RATE",
+    "AudioInfo",
+    "AudioSource",
+    "CallAudio",
+    "check_audio_info",
+    "load_audio",
+    "probe_audio",
+    "resample",
+    "to_mono",
+]
