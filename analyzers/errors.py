@@ -49,3 +49,15 @@ class ModelUnavailableError(AnalysisError):
     """The speech model could not be loaded (not bundled, no network)."""
 
     code = "model_unavailable"
+
+
+class UnsupportedLanguageError(AnalysisError):
+    """No phrase lists exist for the transcript's language (rules stay unmeasured)."""
+
+    code = "unsupported_language"
+
+
+class BadMetadataError(AnalysisError):
+    """Call metadata contradicts itself (e.g. answered before it rang)."""
+
+    code = "bad_metadata"

@@ -10,7 +10,7 @@ import statistics
 from collections.abc import Callable
 
 from analyzers.profile import Profile
-from analyzers.report import Finding, Metric, Report, Severity, Unmeasured, Word
+from analyzers.report import Finding, Metric, Report, Severity, Unmeasured
 
 MONO_REASON = "mono recording: the parties cannot be told apart"
 
@@ -52,10 +52,6 @@ class _Scorer:
 
     def find(self, **fields: object) -> None:
         self.findings.append(Finding.model_validate(fields))
-
-
-def _agent_words(report: Report) -> list[Word]:
-    return [w for t in report.turns if t.party == "agent" for w in t.words]
 
 
 def _score_pickup(s: _Scorer) -> None:
@@ -264,20 +260,17 @@ def _score_turn_taking(s: _Scorer) -> None:
                  severity)
 
 
-def _score_phrases(s: _Scorer) -> None:
-    from analyzers.phrase_rules import score_phrase_rules
-
-    score_phrase_rules(s, _agent_words(s.report))
-
-
 def apply_rules(report: Report, profile: Profile) -> Report:
     """A copy of ``report`` with findings, metrics and unmeasured filled from ``profile``."""
+    from analyzers.phrase_rules import explain_silences, score_phrase_rules
+
+    report = report.model_copy(update={"silences": explain_silences(report, profile)})
     s = _Scorer(report, profile)
     _score_pickup(s)
     _score_agent_voice(s)
     _score_silences(s)
     _score_turn_taking(s)
-    _score_phrases(s)
+    score_phrase_rules(s)
     findings = sorted(s.findings, key=lambda f: (f.start_s is None, f.start_s or 0.0, f.rule))
     return report.model_copy(
         update={"findings": findings, "metrics": s.metrics, "unmeasured": s.unmeasured,

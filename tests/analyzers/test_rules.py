@@ -96,16 +96,39 @@ def test_raised_and_whispered_turns() -> None:
     assert "Raised voice" in loud[0].message and "quiet" in loud[1].message
 
 
-def test_silences_explained_or_not() -> None:
-    silences = [
-        Silence(start_s=20, end_s=28, duration_s=8, explained=True, explanation="one moment"),
-        Silence(start_s=40, end_s=46, duration_s=6, explained=False),
-        Silence(start_s=60, end_s=63, duration_s=3, explained=False),
-        Silence(start_s=70, end_s=82, duration_s=12, explained=False),
+def _words(text: str, start_s: float, step_s: float = 0.4) -> list[Word]:
+    return [Word(word=w, start_s=start_s + i * step_s, end_s=start_s + (i + 1) * step_s - 0.05)
+            for i, w in enumerate(text.split())]
+
+
+def test_silences_explained_from_the_agents_words() -> None:
+    turns = [
+        Turn(party="agent", start_s=16, end_s=19.5, level_dbov=-26,
+             words=_words("Let me check that for you.", 16.5)),
+        Turn(party="agent", start_s=36, end_s=39.5, level_dbov=-26,
+             words=_words("Your booking is confirmed.", 36.5)),
     ]
-    scored = apply_rules(_report(silences=silences), default_profile())
+    silences = [
+        Silence(start_s=20, end_s=28, duration_s=8),
+        Silence(start_s=40, end_s=46, duration_s=6),
+        Silence(start_s=60, end_s=63, duration_s=3),
+        Silence(start_s=70, end_s=82, duration_s=12),
+    ]
+    scored = apply_rules(_report(language="en", turns=turns, silences=silences),
+                         default_profile())
     found = [f for f in scored.findings if f.rule == "unexplained_silence"]
     assert [(f.start_s, f.severity) for f in found] == [(40, "warning"), (70, "critical")]
+    first = scored.silences[0]
+    assert first.explained and "check" in (first.explanation or "").lower()
+    assert scored.silences[1].explained is False
+
+
+def test_silences_without_transcript_are_reported_as_unverified() -> None:
+    silences = [Silence(start_s=40, end_s=46, duration_s=6)]
+    scored = apply_rules(_report(silences=silences), default_profile())
+    found = [f for f in scored.findings if f.rule == "unexplained_silence"]
+    assert [(f.start_s, f.severity) for f in found] == [(40, "info")]
+    assert scored.silences[0].explained is None
 
 
 def test_interruptions_by_agent_only() -> None:
