@@ -1,4 +1,4 @@
-"""Skip ``@pytest.mark.espeak`` tests with a clear reason when espeak-ng is missing."""
+"""Suite-wide hooks: skip ``@pytest.mark.espeak`` tests with a clear reason when espeak-ng is missing."""
 
 from __future__ import annotations
 
