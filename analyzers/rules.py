@@ -147,6 +147,8 @@ def _score_agent_voice(s: _Scorer) -> None:
 
 
 def _score_loudness(s: _Scorer) -> None:
+    from analyzers.loudness import classify_turn_levels
+
     rng = s.profile.loudness
     expected = _fmt_range(rng.min_dbov, rng.max_dbov, "dBov")
     agent = s.report.parties.agent
@@ -158,29 +160,36 @@ def _score_loudness(s: _Scorer) -> None:
     if agent.level_dbov is None or not turns:
         s.unmeasurable("loudness", "Loudness", "dBov", expected, "no agent speech to measure")
         return
-    median = statistics.median(t.level_dbov for t in turns if t.level_dbov is not None)
+    levels = [t.level_dbov for t in turns]
+    median = statistics.median(level for level in levels if level is not None)
+    flags = classify_turn_levels(
+        levels, raised_db_above_median=rng.raised_db_above_median,
+        whisper_db_below_median=rng.whisper_db_below_median,
+        min_dbov=rng.min_dbov, max_dbov=rng.max_dbov)
+    loud_expected = f"{expected}; < {rng.raised_db_above_median:g} dB above median"
+    quiet_expected = f"{expected}; < {rng.whisper_db_below_median:g} dB below median"
     call_severity: Severity | None = None
-    for t in turns:
+    for t, flag in zip(turns, flags, strict=True):
         level = t.level_dbov
-        assert level is not None
-        if level >= median + rng.raised_db_above_median or level > rng.max_dbov:
-            raised = level >= median + rng.raised_db_above_median
-            what = (f"{level - median:.1f} dB above the agent's usual level" if raised
-                    else f"above {rng.max_dbov:g} dBov")
-            s.find(rule="loudness", severity="critical" if raised else "warning",
-                   start_s=t.start_s, end_s=t.end_s, value=round(level, 1),
-                   expected=f"{expected}; < {rng.raised_db_above_median:g} dB above median",
-                   message=f"Raised voice: this turn is {what}.", advice=rng.advice_loud)
-            call_severity = "critical" if raised else call_severity or "warning"
-        elif level <= median - rng.whisper_db_below_median or level < rng.min_dbov:
-            soft = level <= median - rng.whisper_db_below_median
-            what = (f"{median - level:.1f} dB below the agent's usual level" if soft
-                    else f"below {rng.min_dbov:g} dBov")
-            s.find(rule="loudness", severity="warning", start_s=t.start_s, end_s=t.end_s,
-                   value=round(level, 1),
-                   expected=f"{expected}; < {rng.whisper_db_below_median:g} dB below median",
-                   message=f"Very quiet: this turn is {what}.", advice=rng.advice_quiet)
-            call_severity = call_severity or "warning"
+        if flag is None or level is None:
+            continue
+        if flag == "raised":
+            severity: Severity = "critical"
+            message = f"Raised voice: this turn is {level - median:.1f} dB above the agent's usual level."
+        elif flag == "too_loud":
+            severity = "warning"
+            message = f"Raised voice: this turn is above {rng.max_dbov:g} dBov."
+        elif flag == "whisper":
+            severity = "warning"
+            message = f"Very quiet: this turn is {median - level:.1f} dB below the agent's usual level."
+        else:
+            severity = "warning"
+            message = f"Very quiet: this turn is below {rng.min_dbov:g} dBov."
+        loud = flag in ("raised", "too_loud")
+        s.find(rule="loudness", severity=severity, start_s=t.start_s, end_s=t.end_s,
+               value=round(level, 1), expected=loud_expected if loud else quiet_expected,
+               message=message, advice=rng.advice_loud if loud else rng.advice_quiet)
+        call_severity = "critical" if "critical" in (severity, call_severity) else "warning"
     s.metric("loudness", "Loudness", round(agent.level_dbov, 1), "dBov", expected, call_severity)
 
 
