@@ -18,6 +18,7 @@ from typing import BinaryIO
 import numpy as np
 
 from analyzers.audio import CallAudio, load_audio, resample
+from analyzers.errors import BadMetadataError
 from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.profile import Profile, default_profile
 from analyzers.report import (
@@ -100,9 +101,13 @@ def _pickup(
                       ring_times=[(round(a, 3), round(b, 3)) for a, b in best.ring_times])
     if metadata and metadata.ringing_at and metadata.answered_at:
         plan = plan_for(options.country or "US")
-        rings, answered_at_s = pickup_from_metadata(
-            metadata.ringing_at, metadata.answered_at, metadata.recording_started_at, plan
-        )
+        try:
+            rings, answered_at_s = pickup_from_metadata(
+                metadata.ringing_at, metadata.answered_at, metadata.recording_started_at, plan
+            )
+        except BadMetadataError as exc:
+            # Bad metadata loses only the pickup rule, not the whole analysis.
+            return Pickup(source="none", note=f"call metadata unusable: {exc}")
         return Pickup(rings=rings, answered_at_s=answered_at_s,
                       ringback_country=plan.country, source="metadata")
     return Pickup(source="none")
@@ -167,7 +172,8 @@ def analyze(
         agent_speech = speech[agent_ch]
         customer_speech = speech[customer_ch] if customer_ch is not None else []
         if stereo:
-            spans = turn_mod.turns_from_activity(act[agent_ch], act[customer_ch])
+            spans = turn_mod.turns_from_activity(
+                act[agent_ch], act[customer_ch], merge_gap_s=profile.activity.turn_merge_gap_s)
             turn_list = [Turn(party=t.party, start_s=round(t.start_s, 3), end_s=round(t.end_s, 3))
                          for t in spans]
             interruptions = [

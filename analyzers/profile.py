@@ -90,6 +90,7 @@ class ClosingRange(_Section):
 class ActivitySettings(_Section):
     min_speech_s: float
     min_gap_s: float
+    turn_merge_gap_s: float
 
 
 class Profile(_Section):

@@ -64,6 +64,7 @@ class Pickup(_Model):
     ring_times: list[tuple[float, float]] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
+    note: str | None = Field(None, description="why pickup could not be measured, when it could not")
 
 
 class WindowValue(_Model):
@@ -98,7 +99,7 @@ class Finding(_Model):
     severity: Severity
     start_s: float | None
     end_s: float | None
-    value: float | str | None
+    value: int | float | str | None
     expected: str
     message: str
     advice: str
@@ -110,7 +111,7 @@ class Metric(_Model):
 
     rule: str
     label: str
-    value: float | str | None
+    value: int | float | str | None
     unit: str
     expected: str
     status: MetricStatus

@@ -59,7 +59,7 @@ def _score_pickup(s: _Scorer) -> None:
     expected = f"ring {rng.min_rings}–{rng.max_rings}"
     pickup = s.report.pickup
     if pickup.rings is None:
-        s.unmeasurable("pickup_delay", "Pickup", "rings", expected,
+        s.unmeasurable("pickup_delay", "Pickup", "rings", expected, pickup.note or
                        "no ringback in the recording and no ringing/answered times in metadata")
         return
     rings = pickup.rings

@@ -1,0 +1,178 @@
+"""The whole analysis against the ground truth each sample call was built with.
+
+Acoustic rules run with ``engine="none"`` on every sample call (the committed
+ones need no espeak-ng); the word-level rules run with the real bundled model
+in the ``slow`` tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzers.audio import CallAudio
+from analyzers.options import AnalysisOptions, CallMetadata
+from analyzers.pipeline import analyze
+from analyzers.report import Report
+from sample_audio.callgen import SAMPLE_CALLS, build_call, espeak_available
+from sample_audio.spec import CallTruth
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
+COMMITTED = sorted(p.name.removesuffix(".truth.json") for p in SAMPLES.glob("*.truth.json"))
+ACOUSTIC_RULES = {"pickup_delay", "speech_rate", "pitch_monotony", "loudness",
+                  "unexplained_silence", "interruption", "talk_ratio"}
+# Which acoustic rules each sample call was built to break (sample_audio/README.md).
+BREAKS: dict[str, set[str]] = {
+    "good_call": set(), "early_pickup": {"pickup_delay"}, "late_pickup": {"pickup_delay"},
+    "shouting": {"loudness"}, "dead_air": {"unexplained_silence"},
+    "interrupting": {"interruption"}, "fast_monotone": {"speech_rate", "pitch_monotony"},
+    "slow_agent": {"speech_rate"}, "talkative": {"talk_ratio"}, "no_ringback": set(),
+    "good_call_sv": set(), "good_call_nb": set(), "good_call_el": set(),
+}
+_cache: dict[tuple[str, str], tuple[Report, CallTruth]] = {}
+
+
+def _metadata(truth: CallTruth) -> CallMetadata:
+    return CallMetadata(agent_name=truth.agent_name, customer_name=truth.customer_name,
+                        company_names=[truth.company] if truth.company else [])
+
+
+def _load(name: str, engine: str = "none") -> tuple[Report, CallTruth]:
+    """Analyse a sample call: the committed file if there is one, else built fresh."""
+    key = (name, engine)
+    if key not in _cache:
+        if name in COMMITTED:
+            source: object = SAMPLES / f"{name}.wav"
+            truth = CallTruth.model_validate(
+                json.loads((SAMPLES / f"{name}.truth.json").read_text()))
+        else:
+            if not espeak_available():
+                pytest.skip("espeak-ng is not on PATH: apt-get install espeak-ng")
+            samples, sr, truth = build_call(SAMPLE_CALLS[name])
+            source = CallAudio(samples=samples, sample_rate=sr)
+        options = AnalysisOptions(agent_channel=truth.agent_channel, engine=engine,
+                                  language=truth.language if engine != "none" else "auto")
+        _cache[key] = (analyze(source, options, metadata=_metadata(truth)), truth)  # type: ignore[arg-type]
+    return _cache[key]
+
+
+ALL_CALLS = list(BREAKS)
+
+
+@pytest.mark.parametrize("name", ALL_CALLS)
+def test_pickup_matches_truth(name: str) -> None:
+    report, truth = _load(name)
+    if truth.rings is None:
+        assert report.pickup.rings is None and report.pickup.source == "none"
+        assert "pickup_delay" in {u.rule for u in report.unmeasured}
+        return
+    assert report.pickup.source == "audio"
+    assert report.pickup.rings == truth.rings
+    assert report.pickup.answered_at_s == pytest.approx(truth.answered_at_s, abs=0.5)
+    assert report.pickup.ringback_country in {truth.country, "NO" if truth.country == "GR" else ""}
+
+
+@pytest.mark.parametrize("name", ALL_CALLS)
+def test_silences_match_truth(name: str) -> None:
+    report, truth = _load(name)
+    expected = [s for s in truth.silences if s.end_s - s.start_s >= 3.0]
+    found = [s for s in report.silences if s.duration_s >= 3.0]
+    assert len(found) == len(expected), (found, expected)
+    for got, want in zip(found, expected, strict=True):
+        assert got.start_s == pytest.approx(want.start_s, abs=0.4)
+        assert got.end_s == pytest.approx(want.end_s, abs=0.4)
+
+
+@pytest.mark.parametrize("name", ALL_CALLS)
+def test_interruptions_match_truth(name: str) -> None:
+    report, truth = _load(name)
+    expected = [i for i in truth.interruptions if i.end_s - i.start_s >= 1.0]
+    assert [(i.by, round(i.start_s)) for i in report.interruptions] == [
+        (i.by, round(i.start_s)) for i in expected]
+
+
+@pytest.mark.parametrize("name", ALL_CALLS)
+def test_acoustic_findings_are_exactly_what_the_call_breaks(name: str) -> None:
+    report, truth = _load(name)
+    fired = {f.rule for f in report.findings if f.severity != "info"} & ACOUSTIC_RULES
+    # Speech rate needs words: without a transcript it is unmeasured, not guessed; and
+    # whether a silence was announced needs words too, so long ones are only "info".
+    assert fired == BREAKS[name] - {"speech_rate", "unexplained_silence"}
+    assert "speech_rate" in {u.rule for u in report.unmeasured}
+    long_silences = [s for s in truth.silences if s.end_s - s.start_s >= 5.0]
+    unverified = [f for f in report.findings if f.rule == "unexplained_silence"]
+    assert len(unverified) == len(long_silences)
+    assert all(f.severity == "info" for f in unverified)
+
+
+def test_shouted_and_whispered_turns_are_the_ones_flagged() -> None:
+    report, truth = _load("shouting")
+    styled = {u.style: u for u in truth.utterances if u.style != "normal"}
+    flagged = [f for f in report.findings if f.rule == "loudness"]
+    assert len(flagged) == 2
+    for finding, style in zip(flagged, ("shout", "whisper"), strict=True):
+        assert finding.start_s == pytest.approx(styled[style].start_s, abs=0.3)
+    assert flagged[0].severity == "critical" and "Raised" in flagged[0].message
+    assert "quiet" in flagged[1].message
+
+
+@pytest.mark.parametrize("name", ["good_call", "fast_monotone", "talkative"])
+def test_party_metrics_match_truth(name: str) -> None:
+    report, truth = _load(name)
+    agent = report.parties.agent
+    assert agent is not None and report.parties.customer is not None
+    want = truth.parties["agent"]
+    assert agent.talk_time_s == pytest.approx(want.talk_time_s, rel=0.08)
+    assert agent.talk_share == pytest.approx(want.talk_share, abs=0.05)
+    assert agent.longest_monologue_s == pytest.approx(want.longest_monologue_s, abs=1.0)
+
+
+def test_mono_recording_reports_party_rules_as_unmeasured() -> None:
+    from analyzers.audio import load_audio, to_mono
+
+    audio = load_audio(SAMPLES / "dead_air.wav")
+    mono = CallAudio(samples=to_mono(audio.samples), sample_rate=audio.sample_rate)
+    report = analyze(mono, AnalysisOptions(engine="none"))
+    assert report.channels == 1 and report.agent_channel is None
+    assert report.parties.agent is None
+    reasons = {u.rule: u.reason for u in report.unmeasured}
+    for rule in ("pitch_monotony", "loudness", "interruption", "talk_ratio"):
+        assert "mono" in reasons[rule]
+    assert report.pickup.rings == 2
+    assert [round(s.start_s) for s in report.silences if s.duration_s >= 5] == [28]
+
+
+def test_silence_only_call_is_a_report_not_a_crash() -> None:
+    import numpy as np
+
+    quiet = CallAudio(samples=np.zeros((2, 8000 * 20), dtype=np.float32), sample_rate=8000)
+    report = analyze(quiet, AnalysisOptions())
+    assert report.turns == [] and report.findings == []
+    assert {"pickup_delay", "speech_rate", "loudness", "opening"} <= {
+        u.rule for u in report.unmeasured}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["good_call", "dead_air", "early_pickup", "shouting",
+                                  "interrupting", "fast_monotone", "slow_agent"])
+def test_transcribed_call_breaks_exactly_its_rules(name: str) -> None:
+    report, truth = _load(name, engine="faster-whisper")
+    fired = {f.rule for f in report.findings if f.severity != "info"}
+    assert fired == BREAKS[name], [(f.rule, f.message) for f in report.findings]
+    agent = report.parties.agent
+    assert agent is not None and agent.wpm is not None
+    want = truth.parties["agent"]
+    # words over speaking time built into the call, within 7 %
+    assert agent.wpm == pytest.approx(want.wpm, rel=0.07)
+
+
+@pytest.mark.slow
+def test_announced_hold_is_explained_by_the_agents_words() -> None:
+    report, _ = _load("good_call", engine="faster-whisper")
+    hold = next(s for s in report.silences if s.duration_s >= 5)
+    assert hold.explained is True and hold.explanation
+    dead, _ = _load("dead_air", engine="faster-whisper")
+    gap = next(s for s in dead.silences if s.duration_s >= 5)
+    assert gap.explained is False and gap.explanation is None
