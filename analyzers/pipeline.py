@@ -208,11 +208,12 @@ def analyze(
             tracks[party] = pitch.f0_track(samples[ch], sr, active=speech[ch])
 
     with watch.stage("loudness"):
-        for turn in turn_list:
-            ch = agent_ch if turn.party in ("agent", "unknown") else customer_ch
+        for ch in {agent_ch, customer_ch} - {None}:
             assert ch is not None
-            level = loudness.turn_levels(samples[ch], sr, [(turn.start_s, turn.end_s)])[0]
-            turn.level_dbov = None if level is None else round(level, 2)
+            own = [t for t in turn_list if (ch == agent_ch) == (t.party != "customer")]
+            levels = loudness.turn_levels(samples[ch], sr, [(t.start_s, t.end_s) for t in own])
+            for turn, level in zip(own, levels, strict=True):
+                turn.level_dbov = _round(level, 2)
         party_levels = {
             party: loudness.active_speech_level_dbov(
                 _concat_spans(samples[ch], sr, speech[ch]), sr)
@@ -239,7 +240,7 @@ def analyze(
 
     parties = Parties()
     if stereo:
-        from analyzers.rate import windowed_wpm, words_per_minute
+        from analyzers.rate import count_words, windowed_wpm, words_per_minute
 
         share = turn_mod.talk_share(act[agent_ch], act[customer_ch])
         for party, ch in party_channels.items():
@@ -247,12 +248,15 @@ def analyze(
             other = customer_ch if party == "agent" else agent_ch
             mono_start, mono_end = turn_mod.longest_monologue(act[ch], act[other])
             words = words_by_party.get(party)
+            # Speaking time for the rate: the party's turns, so the short pauses
+            # between phrases of one sentence count as speaking, as listeners hear it.
+            turn_spans = [(t.start_s, t.end_s) for t in turn_list if t.party == party]
             track = tracks[party]
             window_s = profile.pitch_monotony.window_s
             metrics = PartyMetrics(
                 talk_time_s=round(turn_mod.talk_time(act[ch]), 3),
-                words=None if words is None else len(words),
-                wpm=None if words is None else _round(words_per_minute(words, speech[ch])),
+                words=None if words is None else count_words(words),
+                wpm=None if words is None else _round(words_per_minute(words, turn_spans)),
                 pitch_median_hz=_round(pitch.pitch_median_hz(track.f0_hz)),
                 pitch_sd_semitones=_round(pitch.semitone_spread(track.f0_hz)),
                 level_dbov=_round(party_levels[party]),
@@ -261,7 +265,7 @@ def analyze(
                 talk_share=None if share is None else round(
                     share if party == "agent" else 1 - share, 4),
                 wpm_windows=[] if words is None else _windows(
-                    windowed_wpm(words, speech[ch], window_s=profile.speech_rate.window_s)),
+                    windowed_wpm(words, turn_spans, window_s=profile.speech_rate.window_s)),
                 pitch_sd_windows=_windows(pitch.windowed_spread(track, window_s=window_s)),
             )
             setattr(parties, party, metrics)
