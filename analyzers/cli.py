@@ -47,14 +47,14 @@ def render_report(report: object, console: object) -> None:
     if not report.findings:
         console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
         return
-    findings = Table(title=f"Findings ({len(report.findings)})")
-    for col in ("time", "rule", "severity", "value", "expected", "what happened", "advice"):
-        findings.add_column(col, overflow="fold")
+    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")  # type: ignore[attr-defined]
     for f in report.findings:
-        findings.add_row(_clock(f.start_s), f.rule,
-                         f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]",
-                         "—" if f.value is None else str(f.value), f.expected, f.message, f.advice)
-    console.print(findings)  # type: ignore[attr-defined]
+        value = "" if f.value is None else f" {f.value} (expected {f.expected})"
+        console.print(  # type: ignore[attr-defined]
+            f"[bold]{_clock(f.start_s):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
+            f"{f.severity:<8}[/] {f.rule}:{value}\n"
+            f"          {f.message}\n          [dim]advice:[/dim] {f.advice}"
+        )
 
 
 def analyze_command(
