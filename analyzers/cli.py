@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -41,8 +41,7 @@ def render_report(report: object, console: object) -> None:
     for m in report.metrics:
         value = "—" if m.value is None else f"{m.value} {m.unit}".strip()
         status = m.status if m.reason is None else f"{m.status}: {m.reason}"
-        table.add_row(m.rule, m.label, value, m.expected,
-                      f"[{_STATUS_STYLE[m.status]}]{status}[/]")
+        table.add_row(m.rule, m.label, value, m.expected, f"[{_STATUS_STYLE[m.status]}]{status}[/]")
     console.print(table)  # type: ignore[attr-defined]
     if not report.findings:
         console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
@@ -59,11 +58,15 @@ def render_report(report: object, console: object) -> None:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[int, typer.Option(min=0, max=1, help="stereo channel of the agent")] = 0,
+    agent_channel: Annotated[
+        int, typer.Option(min=0, max=1, help="stereo channel of the agent")
+    ] = 0,
     country: Annotated[Optional[str], typer.Option(help="ringback plan hint, e.g. SE")] = None,  # noqa: UP045
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
-    profile: Annotated[Optional[Path], typer.Option(help="ranges profile TOML (any subset)")] = None,  # noqa: UP045
-    engine: Annotated[str, typer.Option(help="faster-whisper, openai-whisper or none")] = "faster-whisper",
+    profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
+    engine: Annotated[
+        str, typer.Option(help="faster-whisper, openai-whisper or none")
+    ] = "faster-whisper",
     model: Annotated[Optional[str], typer.Option(help="model name or directory")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     out: Annotated[Optional[Path], typer.Option(help="also write the JSON report here")] = None,  # noqa: UP045
@@ -79,20 +82,34 @@ def analyze_command(
 
     err = Console(stderr=True)
     try:
-        options = AnalysisOptions(agent_channel=agent_channel, country=country,
-                                  language=language, engine=engine, model=model)  # type: ignore[arg-type]
+        options = AnalysisOptions(
+            agent_channel=agent_channel,
+            country=country,
+            language=language,
+            engine=engine,
+            model=model,
+        )  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         err.print(f"[red]error:[/red] --{first['loc'][0]}: {first['msg']}".replace("_", "-"))
         raise typer.Exit(2) from None
     try:
         ranges = load_profile(profile)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
             task = bar.add_task("analysing", total=1.0)
-            report = analyze(call, options, profile=ranges,
-                             progress=lambda stage, done: bar.update(
-                                 task, completed=done, description=stage))
+            report = analyze(
+                call,
+                options,
+                profile=ranges,
+                progress=lambda stage, done: bar.update(task, completed=done, description=stage),
+            )
     except AnalysisError as exc:
         err.print(f"[red]error:[/red] {call}: {exc}")
         raise typer.Exit(1) from None

@@ -48,8 +48,13 @@ SIGNAL_HOP_S = 0.1
 
 # Share of the total work per stage, for the progress display.
 _STAGE_WEIGHTS = {
-    "decode": 0.03, "ringback": 0.02, "activity": 0.05, "pitch": 0.05,
-    "loudness": 0.02, "transcribe": 0.80, "rules": 0.03,
+    "decode": 0.03,
+    "ringback": 0.02,
+    "activity": 0.05,
+    "pitch": 0.05,
+    "loudness": 0.02,
+    "transcribe": 0.80,
+    "rules": 0.03,
 }
 
 
@@ -79,12 +84,16 @@ def _spans(segments: list) -> list[Span]:  # type: ignore[type-arg]
 
 
 def _windows(values: list[tuple[float, float, float | None]]) -> list[WindowValue]:
-    return [WindowValue(start_s=a, end_s=b, value=None if v is None else round(v, 3))
-            for a, b, v in values]
+    return [
+        WindowValue(start_s=a, end_s=b, value=None if v is None else round(v, 3))
+        for a, b, v in values
+    ]
 
 
 def _pickup(
-    channels: np.ndarray, sample_rate: int, options: AnalysisOptions,
+    channels: np.ndarray,
+    sample_rate: int,
+    options: AnalysisOptions,
     metadata: CallMetadata | None,
 ) -> Pickup:
     from analyzers.ringback import detect_ringback, pickup_from_metadata
@@ -96,9 +105,13 @@ def _pickup(
         if result.rings is not None and (best is None or result.confidence > best.confidence):
             best = result
     if best is not None:
-        return Pickup(rings=best.rings, answered_at_s=best.answered_at_s,
-                      ringback_country=best.country, source="audio",
-                      ring_times=[(round(a, 3), round(b, 3)) for a, b in best.ring_times])
+        return Pickup(
+            rings=best.rings,
+            answered_at_s=best.answered_at_s,
+            ringback_country=best.country,
+            source="audio",
+            ring_times=[(round(a, 3), round(b, 3)) for a, b in best.ring_times],
+        )
     if metadata and metadata.ringing_at and metadata.answered_at:
         plan = plan_for(options.country or "US")
         try:
@@ -108,8 +121,12 @@ def _pickup(
         except BadMetadataError as exc:
             # Bad metadata loses only the pickup rule, not the whole analysis.
             return Pickup(source="none", note=f"call metadata unusable: {exc}")
-        return Pickup(rings=rings, answered_at_s=answered_at_s,
-                      ringback_country=plan.country, source="metadata")
+        return Pickup(
+            rings=rings,
+            answered_at_s=answered_at_s,
+            ringback_country=plan.country,
+            source="metadata",
+        )
     return Pickup(source="none")
 
 
@@ -140,15 +157,19 @@ def analyze(
     cannot be analysed (the message says why). A recording without speech is
     not an error: the report says what could not be measured.
     """
-    from analyzers import activity, loudness, pitch, turns as turn_mod
+    from analyzers import activity, loudness, pitch
+    from analyzers import turns as turn_mod
 
     options = options or AnalysisOptions()
     profile = profile or default_profile()
     watch = _Stopwatch(progress, {})
 
     with watch.stage("decode"):
-        audio = source if isinstance(source, CallAudio) else load_audio(
-            source, max_duration_s=options.max_duration_s)
+        audio = (
+            source
+            if isinstance(source, CallAudio)
+            else load_audio(source, max_duration_s=options.max_duration_s)
+        )
         sr = audio.sample_rate
         samples = audio.samples
         if sr > ANALYSIS_MAX_RATE:
@@ -166,37 +187,59 @@ def analyze(
 
     with watch.stage("activity"):
         act = activity.detect_activity(
-            samples, sr, min_speech_s=profile.activity.min_speech_s,
-            min_gap_s=profile.activity.min_gap_s, exclude=exclude)
+            samples,
+            sr,
+            min_speech_s=profile.activity.min_speech_s,
+            min_gap_s=profile.activity.min_gap_s,
+            exclude=exclude,
+        )
         speech = [_spans(ch) for ch in act]
         agent_speech = speech[agent_ch]
         customer_speech = speech[customer_ch] if customer_ch is not None else []
         if stereo:
             spans = turn_mod.turns_from_activity(
-                act[agent_ch], act[customer_ch], merge_gap_s=profile.activity.turn_merge_gap_s)
-            turn_list = [Turn(party=t.party, start_s=round(t.start_s, 3), end_s=round(t.end_s, 3))
-                         for t in spans]
+                act[agent_ch], act[customer_ch], merge_gap_s=profile.activity.turn_merge_gap_s
+            )
+            turn_list = [
+                Turn(party=t.party, start_s=round(t.start_s, 3), end_s=round(t.end_s, 3))
+                for t in spans
+            ]
             interruptions = [
-                Interruption(by=i.by, start_s=round(i.start_s, 3), end_s=round(i.end_s, 3),
-                             duration_s=round(i.duration_s, 3))
+                Interruption(
+                    by=i.by,
+                    start_s=round(i.start_s, 3),
+                    end_s=round(i.end_s, 3),
+                    duration_s=round(i.duration_s, 3),
+                )
                 for i in turn_mod.find_interruptions(
-                    act[agent_ch], act[customer_ch],
-                    min_overlap_s=profile.interruption.min_overlap_s)
+                    act[agent_ch],
+                    act[customer_ch],
+                    min_overlap_s=profile.interruption.min_overlap_s,
+                )
             ]
         else:
-            turn_list = [Turn(party="unknown", start_s=round(a, 3), end_s=round(b, 3))
-                         for a, b in speech[0]]
+            turn_list = [
+                Turn(party="unknown", start_s=round(a, 3), end_s=round(b, 3)) for a, b in speech[0]
+            ]
             interruptions = []
         all_speech = sorted(agent_speech + customer_speech)
-        call_start = answered_at if answered_at is not None else (
-            all_speech[0][0] if all_speech else 0.0)
+        call_start = (
+            answered_at if answered_at is not None else (all_speech[0][0] if all_speech else 0.0)
+        )
         call_end = max((b for _, b in all_speech), default=call_start)
         silences = [
-            Silence(start_s=round(s.start_s, 3), end_s=round(s.end_s, 3),
-                    duration_s=round(s.end_s - s.start_s, 3))
+            Silence(
+                start_s=round(s.start_s, 3),
+                end_s=round(s.end_s, 3),
+                duration_s=round(s.end_s - s.start_s, 3),
+            )
             for s in turn_mod.find_silences(
-                act[agent_ch], act[customer_ch] if customer_ch is not None else [],
-                call_start, call_end, min_silence_s=min(3.0, profile.unexplained_silence.max_silence_s))
+                act[agent_ch],
+                act[customer_ch] if customer_ch is not None else [],
+                call_start,
+                call_end,
+                min_silence_s=min(3.0, profile.unexplained_silence.max_silence_s),
+            )
         ]
 
     party_channels: dict[str, int] = (
@@ -215,8 +258,7 @@ def analyze(
             for turn, level in zip(own, levels, strict=True):
                 turn.level_dbov = _round(level, 2)
         party_levels = {
-            party: loudness.active_speech_level_dbov(
-                _concat_spans(samples[ch], sr, speech[ch]), sr)
+            party: loudness.active_speech_level_dbov(_concat_spans(samples[ch], sr, speech[ch]), sr)
             for party, ch in party_channels.items()
         }
 
@@ -262,10 +304,14 @@ def analyze(
                 level_dbov=_round(party_levels[party]),
                 longest_monologue_s=round(mono_end - mono_start, 3),
                 longest_monologue_start_s=round(mono_start, 3),
-                talk_share=None if share is None else round(
-                    share if party == "agent" else 1 - share, 4),
-                wpm_windows=[] if words is None else _windows(
-                    windowed_wpm(words, turn_spans, window_s=profile.speech_rate.window_s)),
+                talk_share=None
+                if share is None
+                else round(share if party == "agent" else 1 - share, 4),
+                wpm_windows=[]
+                if words is None
+                else _windows(
+                    windowed_wpm(words, turn_spans, window_s=profile.speech_rate.window_s)
+                ),
                 pitch_sd_windows=_windows(pitch.windowed_spread(track, window_s=window_s)),
             )
             setattr(parties, party, metrics)
@@ -274,26 +320,43 @@ def analyze(
     if options.compute_signals:
         signals = Signals(
             hop_s=SIGNAL_HOP_S,
-            level_dbov={party: _nullable(loudness.level_envelope_dbov(
-                samples[ch], sr, hop_s=SIGNAL_HOP_S)) for party, ch in party_channels.items()},
-            pitch_hz={party: _nullable(_downsample_track(tracks[party], duration_s))
-                      for party in party_channels},
-            speech={party: [(round(a, 2), round(b, 2)) for a, b in speech[ch]]
-                    for party, ch in party_channels.items()},
+            level_dbov={
+                party: _nullable(loudness.level_envelope_dbov(samples[ch], sr, hop_s=SIGNAL_HOP_S))
+                for party, ch in party_channels.items()
+            },
+            pitch_hz={
+                party: _nullable(_downsample_track(tracks[party], duration_s))
+                for party in party_channels
+            },
+            speech={
+                party: [(round(a, 2), round(b, 2)) for a, b in speech[ch]]
+                for party, ch in party_channels.items()
+            },
         )
 
     context = CallContext()
     if metadata:
-        context = CallContext(customer_name=metadata.customer_name,
-                              agent_name=metadata.agent_name,
-                              company_names=list(metadata.company_names))
+        context = CallContext(
+            customer_name=metadata.customer_name,
+            agent_name=metadata.agent_name,
+            company_names=list(metadata.company_names),
+        )
     report = Report(
-        duration_s=round(audio.duration_s, 3), sample_rate=audio.sample_rate,
-        channels=audio.n_channels, language=language,
-        agent_channel=agent_ch if stereo else None, ranges_profile=profile.name,
-        engine=engine_name, model=model_name, pickup=pickup, parties=parties,
-        turns=turn_list, silences=silences, interruptions=interruptions,
-        context=context, signals=signals,
+        duration_s=round(audio.duration_s, 3),
+        sample_rate=audio.sample_rate,
+        channels=audio.n_channels,
+        language=language,
+        agent_channel=agent_ch if stereo else None,
+        ranges_profile=profile.name,
+        engine=engine_name,
+        model=model_name,
+        pickup=pickup,
+        parties=parties,
+        turns=turn_list,
+        silences=silences,
+        interruptions=interruptions,
+        context=context,
+        signals=signals,
     )
     with watch.stage("rules"):
         report = apply_rules(report, profile)
@@ -312,7 +375,7 @@ def _nullable(values: np.ndarray) -> list[float | None]:
 
 
 def _concat_spans(x: np.ndarray, sample_rate: int, spans: list[Span]) -> np.ndarray:
-    parts = [x[int(a * sample_rate):int(b * sample_rate)] for a, b in spans]
+    parts = [x[int(a * sample_rate) : int(b * sample_rate)] for a, b in spans]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=x.dtype)
 
 

@@ -64,7 +64,9 @@ class Pickup(_Model):
     ring_times: list[tuple[float, float]] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
-    note: str | None = Field(None, description="why pickup could not be measured, when it could not")
+    note: str | None = Field(
+        None, description="why pickup could not be measured, when it could not"
+    )
 
 
 class WindowValue(_Model):

@@ -43,7 +43,14 @@ RINGBACK_PLANS: dict[str, RingbackPlan] = {
     )
 }
 # Countries that share another's plan (indistinguishable by audio alone).
-PLAN_ALIASES: dict[str, str] = {"CA": "US", "GB": "UK", "DE": "NO", "NL": "NO", "CH": "NO", "PL": "NO"}
+PLAN_ALIASES: dict[str, str] = {
+    "CA": "US",
+    "GB": "UK",
+    "DE": "NO",
+    "NL": "NO",
+    "CH": "NO",
+    "PL": "NO",
+}
 
 
 def plan_for(country: str) -> RingbackPlan:

@@ -41,8 +41,12 @@ def _build_call(minutes: float, out_dir: Path) -> Path:
 
 
 def _run(call: Path, options_json: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(call), options_json],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(call), options_json],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -64,8 +68,10 @@ def main() -> None:
         runs = [_run(call, options.model_dump_json()) for _ in range(args.repeat)]
     duration = runs[0]["duration"]
     stages = sorted({k for r in runs for k in r["stages"]}, key=list(runs[0]["stages"]).index)
-    print(f"call: {duration:.1f} s stereo, engine={args.engine}, model={args.model or 'default'},"
-          f" best of {args.repeat} runs, each in a fresh process")
+    print(
+        f"call: {duration:.1f} s stereo, engine={args.engine}, model={args.model or 'default'},"
+        f" best of {args.repeat} runs, each in a fresh process"
+    )
     print(f"{'stage':<12}{'seconds':>10}{'x real time':>14}")
     acoustic = 0.0
     for stage in stages:

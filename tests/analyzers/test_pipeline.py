@@ -21,22 +21,40 @@ from sample_audio.spec import CallTruth
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 COMMITTED = sorted(p.name.removesuffix(".truth.json") for p in SAMPLES.glob("*.truth.json"))
-ACOUSTIC_RULES = {"pickup_delay", "speech_rate", "pitch_monotony", "loudness",
-                  "unexplained_silence", "interruption", "talk_ratio"}
+ACOUSTIC_RULES = {
+    "pickup_delay",
+    "speech_rate",
+    "pitch_monotony",
+    "loudness",
+    "unexplained_silence",
+    "interruption",
+    "talk_ratio",
+}
 # Which acoustic rules each sample call was built to break (sample_audio/README.md).
 BREAKS: dict[str, set[str]] = {
-    "good_call": set(), "early_pickup": {"pickup_delay"}, "late_pickup": {"pickup_delay"},
-    "shouting": {"loudness"}, "dead_air": {"unexplained_silence"},
-    "interrupting": {"interruption"}, "fast_monotone": {"speech_rate", "pitch_monotony"},
-    "slow_agent": {"speech_rate"}, "talkative": {"talk_ratio"}, "no_ringback": set(),
-    "good_call_sv": set(), "good_call_nb": set(), "good_call_el": set(),
+    "good_call": set(),
+    "early_pickup": {"pickup_delay"},
+    "late_pickup": {"pickup_delay"},
+    "shouting": {"loudness"},
+    "dead_air": {"unexplained_silence"},
+    "interrupting": {"interruption"},
+    "fast_monotone": {"speech_rate", "pitch_monotony"},
+    "slow_agent": {"speech_rate"},
+    "talkative": {"talk_ratio"},
+    "no_ringback": set(),
+    "good_call_sv": set(),
+    "good_call_nb": set(),
+    "good_call_el": set(),
 }
 _cache: dict[tuple[str, str], tuple[Report, CallTruth]] = {}
 
 
 def _metadata(truth: CallTruth) -> CallMetadata:
-    return CallMetadata(agent_name=truth.agent_name, customer_name=truth.customer_name,
-                        company_names=[truth.company] if truth.company else [])
+    return CallMetadata(
+        agent_name=truth.agent_name,
+        customer_name=truth.customer_name,
+        company_names=[truth.company] if truth.company else [],
+    )
 
 
 def _load(name: str, engine: str = "none") -> tuple[Report, CallTruth]:
@@ -46,14 +64,18 @@ def _load(name: str, engine: str = "none") -> tuple[Report, CallTruth]:
         if name in COMMITTED:
             source: object = SAMPLES / f"{name}.wav"
             truth = CallTruth.model_validate(
-                json.loads((SAMPLES / f"{name}.truth.json").read_text()))
+                json.loads((SAMPLES / f"{name}.truth.json").read_text())
+            )
         else:
             if not espeak_available():
                 pytest.skip("espeak-ng is not on PATH: apt-get install espeak-ng")
             samples, sr, truth = build_call(SAMPLE_CALLS[name])
             source = CallAudio(samples=samples, sample_rate=sr)
-        options = AnalysisOptions(agent_channel=truth.agent_channel, engine=engine,
-                                  language=truth.language if engine != "none" else "auto")
+        options = AnalysisOptions(
+            agent_channel=truth.agent_channel,
+            engine=engine,
+            language=truth.language if engine != "none" else "auto",
+        )
         _cache[key] = (analyze(source, options, metadata=_metadata(truth)), truth)  # type: ignore[arg-type]
     return _cache[key]
 
@@ -90,7 +112,8 @@ def test_interruptions_match_truth(name: str) -> None:
     report, truth = _load(name)
     expected = [i for i in truth.interruptions if i.end_s - i.start_s >= 1.0]
     assert [(i.by, round(i.start_s)) for i in report.interruptions] == [
-        (i.by, round(i.start_s)) for i in expected]
+        (i.by, round(i.start_s)) for i in expected
+    ]
 
 
 @pytest.mark.parametrize("name", ALL_CALLS)
@@ -151,12 +174,23 @@ def test_silence_only_call_is_a_report_not_a_crash() -> None:
     report = analyze(quiet, AnalysisOptions())
     assert report.turns == [] and report.findings == []
     assert {"pickup_delay", "speech_rate", "loudness", "opening"} <= {
-        u.rule for u in report.unmeasured}
+        u.rule for u in report.unmeasured
+    }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["good_call", "dead_air", "early_pickup", "shouting",
-                                  "interrupting", "fast_monotone", "slow_agent"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "good_call",
+        "dead_air",
+        "early_pickup",
+        "shouting",
+        "interrupting",
+        "fast_monotone",
+        "slow_agent",
+    ],
+)
 def test_transcribed_call_breaks_exactly_its_rules(name: str) -> None:
     report, truth = _load(name, engine="faster-whisper")
     fired = {f.rule for f in report.findings if f.severity != "info"}

@@ -18,21 +18,34 @@ from analyzers.rules import apply_rules
 
 
 def _party(**kw: object) -> PartyMetrics:
-    base: dict[str, object] = dict(talk_time_s=60.0, words=140, wpm=140.0, pitch_median_hz=120.0,
-                                   pitch_sd_semitones=3.0, level_dbov=-26.0,
-                                   longest_monologue_s=20.0, longest_monologue_start_s=5.0,
-                                   talk_share=0.5)
+    base: dict[str, object] = dict(
+        talk_time_s=60.0,
+        words=140,
+        wpm=140.0,
+        pitch_median_hz=120.0,
+        pitch_sd_semitones=3.0,
+        level_dbov=-26.0,
+        longest_monologue_s=20.0,
+        longest_monologue_start_s=5.0,
+        talk_share=0.5,
+    )
     base.update(kw)
     return PartyMetrics.model_validate(base)
 
 
 def _report(**kw: object) -> Report:
     base: dict[str, object] = dict(
-        duration_s=120.0, sample_rate=8000, channels=2, agent_channel=0,
-        ranges_profile="default", pickup=Pickup(rings=2, answered_at_s=6.0, source="audio"),
+        duration_s=120.0,
+        sample_rate=8000,
+        channels=2,
+        agent_channel=0,
+        ranges_profile="default",
+        pickup=Pickup(rings=2, answered_at_s=6.0, source="audio"),
         parties=Parties(agent=_party(), customer=_party(talk_share=0.5)),
-        turns=[Turn(party="agent", start_s=10.0 * i, end_s=10.0 * i + 4.0, level_dbov=-26.0)
-               for i in range(1, 8)],
+        turns=[
+            Turn(party="agent", start_s=10.0 * i, end_s=10.0 * i + 4.0, level_dbov=-26.0)
+            for i in range(1, 8)
+        ],
     )
     base.update(kw)
     return Report.model_validate(base)
@@ -44,8 +57,15 @@ def _rules(report: Report) -> list[str]:
 
 def test_clean_call_has_no_acoustic_findings() -> None:
     scored = apply_rules(_report(), default_profile())
-    acoustic = {"pickup_delay", "speech_rate", "pitch_monotony", "loudness",
-                "unexplained_silence", "interruption", "talk_ratio"}
+    acoustic = {
+        "pickup_delay",
+        "speech_rate",
+        "pitch_monotony",
+        "loudness",
+        "unexplained_silence",
+        "interruption",
+        "talk_ratio",
+    }
     assert not acoustic & set(_rules(scored))
     statuses = {m.rule: m.status for m in scored.metrics}
     assert statuses["pickup_delay"] == "ok" and statuses["speech_rate"] == "ok"
@@ -53,8 +73,10 @@ def test_clean_call_has_no_acoustic_findings() -> None:
 
 def test_pickup_rings_against_range() -> None:
     for rings, expected in ((1, 1), (2, 0), (3, 0), (4, 1), (6, 1)):
-        scored = apply_rules(_report(pickup=Pickup(rings=rings, answered_at_s=3.0,
-                                                   source="audio")), default_profile())
+        scored = apply_rules(
+            _report(pickup=Pickup(rings=rings, answered_at_s=3.0, source="audio")),
+            default_profile(),
+        )
         found = [f for f in scored.findings if f.rule == "pickup_delay"]
         assert len(found) == expected, rings
         if found:
@@ -65,13 +87,15 @@ def test_pickup_rings_against_range() -> None:
 
 def test_speech_rate_and_windows() -> None:
     agent = _party(wpm=190.0, wpm_windows=[WindowValue(start_s=0, end_s=30, value=195.0)])
-    scored = apply_rules(_report(parties=Parties(agent=agent, customer=_party())),
-                         default_profile())
+    scored = apply_rules(
+        _report(parties=Parties(agent=agent, customer=_party())), default_profile()
+    )
     rate = [f for f in scored.findings if f.rule == "speech_rate"]
     assert len(rate) == 1 and rate[0].value == 190.0 and "Slow down" in rate[0].advice
     agent = _party(wpm=140.0, wpm_windows=[WindowValue(start_s=30, end_s=60, value=100.0)])
-    scored = apply_rules(_report(parties=Parties(agent=agent, customer=_party())),
-                         default_profile())
+    scored = apply_rules(
+        _report(parties=Parties(agent=agent, customer=_party())), default_profile()
+    )
     rate = [f for f in scored.findings if f.rule == "speech_rate"]
     assert [(f.start_s, f.severity) for f in rate] == [(30, "info")]
 
@@ -85,8 +109,10 @@ def test_monotone_voice_flagged_and_threshold_from_profile() -> None:
 
 
 def test_raised_and_whispered_turns() -> None:
-    turns = [Turn(party="agent", start_s=10.0 * i, end_s=10.0 * i + 4, level_dbov=-26.0)
-             for i in range(1, 8)]
+    turns = [
+        Turn(party="agent", start_s=10.0 * i, end_s=10.0 * i + 4, level_dbov=-26.0)
+        for i in range(1, 8)
+    ]
     turns[2].level_dbov = -18.0  # +8 dB: raised
     turns[4].level_dbov = -38.5  # -12.5 dB: whisper (and below the absolute floor)
     turns.append(Turn(party="customer", start_s=85, end_s=89, level_dbov=-10.0))
@@ -97,16 +123,28 @@ def test_raised_and_whispered_turns() -> None:
 
 
 def _words(text: str, start_s: float, step_s: float = 0.4) -> list[Word]:
-    return [Word(word=w, start_s=start_s + i * step_s, end_s=start_s + (i + 1) * step_s - 0.05)
-            for i, w in enumerate(text.split())]
+    return [
+        Word(word=w, start_s=start_s + i * step_s, end_s=start_s + (i + 1) * step_s - 0.05)
+        for i, w in enumerate(text.split())
+    ]
 
 
 def test_silences_explained_from_the_agents_words() -> None:
     turns = [
-        Turn(party="agent", start_s=16, end_s=19.5, level_dbov=-26,
-             words=_words("Let me check that for you.", 16.5)),
-        Turn(party="agent", start_s=36, end_s=39.5, level_dbov=-26,
-             words=_words("Your booking is confirmed.", 36.5)),
+        Turn(
+            party="agent",
+            start_s=16,
+            end_s=19.5,
+            level_dbov=-26,
+            words=_words("Let me check that for you.", 16.5),
+        ),
+        Turn(
+            party="agent",
+            start_s=36,
+            end_s=39.5,
+            level_dbov=-26,
+            words=_words("Your booking is confirmed.", 36.5),
+        ),
     ]
     silences = [
         Silence(start_s=20, end_s=28, duration_s=8),
@@ -114,8 +152,7 @@ def test_silences_explained_from_the_agents_words() -> None:
         Silence(start_s=60, end_s=63, duration_s=3),
         Silence(start_s=70, end_s=82, duration_s=12),
     ]
-    scored = apply_rules(_report(language="en", turns=turns, silences=silences),
-                         default_profile())
+    scored = apply_rules(_report(language="en", turns=turns, silences=silences), default_profile())
     found = [f for f in scored.findings if f.rule == "unexplained_silence"]
     assert [(f.start_s, f.severity) for f in found] == [(40, "warning"), (70, "critical")]
     first = scored.silences[0]
@@ -132,8 +169,10 @@ def test_silences_without_transcript_are_reported_as_unverified() -> None:
 
 
 def test_interruptions_by_agent_only() -> None:
-    inter = [Interruption(by="agent", start_s=30, end_s=31.5, duration_s=1.5),
-             Interruption(by="customer", start_s=50, end_s=52, duration_s=2.0)]
+    inter = [
+        Interruption(by="agent", start_s=30, end_s=31.5, duration_s=1.5),
+        Interruption(by="customer", start_s=50, end_s=52, duration_s=2.0),
+    ]
     scored = apply_rules(_report(interruptions=inter), default_profile())
     found = [f for f in scored.findings if f.rule == "interruption"]
     assert [f.start_s for f in found] == [30]
@@ -141,8 +180,9 @@ def test_interruptions_by_agent_only() -> None:
 
 def test_talk_ratio_and_monologue() -> None:
     agent = _party(talk_share=0.78, longest_monologue_s=75.0, longest_monologue_start_s=12.0)
-    scored = apply_rules(_report(parties=Parties(agent=agent, customer=_party(talk_share=0.22))),
-                         default_profile())
+    scored = apply_rules(
+        _report(parties=Parties(agent=agent, customer=_party(talk_share=0.22))), default_profile()
+    )
     found = [f for f in scored.findings if f.rule == "talk_ratio"]
     assert {f.value for f in found} == {78.0, 75.0}
     mono = next(f for f in found if f.value == 75.0)
@@ -150,9 +190,19 @@ def test_talk_ratio_and_monologue() -> None:
 
 
 def test_mono_party_rules_are_unmeasured_not_guessed() -> None:
-    report = _report(channels=1, agent_channel=None, parties=Parties(),
-                     turns=[Turn(party="unknown", start_s=1, end_s=5, words=[
-                         Word(word="hello", start_s=1, end_s=1.4)])])
+    report = _report(
+        channels=1,
+        agent_channel=None,
+        parties=Parties(),
+        turns=[
+            Turn(
+                party="unknown",
+                start_s=1,
+                end_s=5,
+                words=[Word(word="hello", start_s=1, end_s=1.4)],
+            )
+        ],
+    )
     scored = apply_rules(report, default_profile())
     unmeasured = {u.rule for u in scored.unmeasured}
     assert {"speech_rate", "pitch_monotony", "loudness", "interruption", "talk_ratio"} <= unmeasured
@@ -160,8 +210,9 @@ def test_mono_party_rules_are_unmeasured_not_guessed() -> None:
 
 
 def test_rescoring_with_changed_profile_changes_findings() -> None:
-    report = apply_rules(_report(pickup=Pickup(rings=4, answered_at_s=20, source="audio")),
-                         default_profile())
+    report = apply_rules(
+        _report(pickup=Pickup(rings=4, answered_at_s=20, source="audio")), default_profile()
+    )
     assert "pickup_delay" in _rules(report)
     relaxed = build_profile({"name": "relaxed", "pickup_delay": {"max_rings": 4}})
     rescored = apply_rules(report, relaxed)
