@@ -61,15 +61,15 @@ def analyze_command(
     agent_channel: Annotated[
         int, typer.Option(min=0, max=1, help="stereo channel of the agent")
     ] = 0,
-    country: Annotated[Optional[str], typer.Option(help="ringback plan hint, e.g. SE")] = None,  # noqa: UP045
+    country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
     engine: Annotated[
         str, typer.Option(help="faster-whisper, openai-whisper or none")
     ] = "faster-whisper",
-    model: Annotated[Optional[str], typer.Option(help="model name or directory")] = None,  # noqa: UP045
+    model: Annotated[str | None, typer.Option(help="model name or directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="also write the JSON report here")] = None,  # noqa: UP045
+    out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
