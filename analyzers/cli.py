@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -56,6 +56,12 @@ def render_report(report: object, console: object) -> None:
         )
 
 
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """One plain line on stderr (never wrapped: scripts grep it), then exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
     agent_channel: Annotated[
@@ -91,8 +97,8 @@ def analyze_command(
         )  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        err.print(f"[red]error:[/red] --{first['loc'][0]}: {first['msg']}".replace("_", "-"))
-        raise typer.Exit(2) from None
+        option = str(first["loc"][0]).replace("_", "-")
+        _fail(f"--{option}: {first['msg']}", code=2)
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -111,11 +117,9 @@ def analyze_command(
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
     except AnalysisError as exc:
-        err.print(f"[red]error:[/red] {call}: {exc}")
-        raise typer.Exit(1) from None
+        _fail(f"{call}: {exc}")
     except FileNotFoundError:
-        err.print(f"[red]error:[/red] no such file: {call}")
-        raise typer.Exit(1) from None
+        _fail(f"no such file: {call}")
     text = report.model_dump_json(indent=2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
