@@ -60,6 +60,10 @@ __all__ = [
     "build_call",
     "count_words",
     "espeak_available",
+    "interruption_truths",
+    "mix_line",
+    "party_truths",
+    "silence_truths",
     "write_call",
 ]
 
@@ -114,6 +118,45 @@ def _line_noise(
     noise = band_limit(rng.standard_normal(n).astype(np.float32), sample_rate)
     rms = float(np.sqrt(np.mean(noise**2))) if n else 1.0
     return (noise * (10 ** (level_dbov / 20) / max(rms, 1e-12))).astype(np.float32)
+
+
+def mix_line(
+    speech: np.ndarray,
+    sample_rate: int,
+    customer_channel: int,
+    ringback: np.ndarray,
+    *,
+    noise_dbov: float | None,
+    crosstalk_db: float | None,
+    seed: int,
+    name: str,
+) -> np.ndarray:
+    """The line on top of placed speech (2, n): crosstalk, ringback, noise.
+
+    Ringback goes on the customer's (caller's) channel from sample 0; the
+    agent's line is digital silence until the answer (``len(ringback)``).
+    Raises ValueError when the result clips.
+    """
+    n_total = speech.shape[1]
+    answer_sample = len(ringback)
+    agent_channel = 1 - customer_channel
+    out = speech.copy()
+    if crosstalk_db is not None:
+        delay = round(CROSSTALK_DELAY_S * sample_rate)
+        gain = np.float32(10 ** (crosstalk_db / 20))
+        for ch in (0, 1):
+            out[1 - ch, delay:] += gain * speech[ch, : n_total - delay]
+    out[customer_channel, :answer_sample] += ringback
+    if noise_dbov is not None:
+        rng = np.random.default_rng(seed)
+        out[customer_channel] += _line_noise(n_total, noise_dbov, sample_rate, rng)
+        # The agent's line is open only from the answer (off-hook).
+        n_after = n_total - answer_sample
+        out[agent_channel, answer_sample:] += _line_noise(n_after, noise_dbov, sample_rate, rng)
+    peak = float(np.max(np.abs(out)))
+    if peak >= 1.0:
+        raise ValueError(f"call {name!r} clips (peak {peak:.2f}); lower the speech levels")
+    return out
 
 
 def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
@@ -175,22 +218,16 @@ def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
     for (start, sig), truth in zip(placed, truths, strict=True):
         speech[truth.channel, start : start + len(sig)] += sig
 
-    out = speech.copy()
-    if spec.crosstalk_db is not None:
-        delay = round(CROSSTALK_DELAY_S * sr)
-        gain = np.float32(10 ** (spec.crosstalk_db / 20))
-        for ch in (0, 1):
-            out[1 - ch, delay:] += gain * speech[ch, : n_total - delay]
-    out[customer_ch, :answer_sample] += ringback
-    if spec.noise_dbov is not None:
-        rng = np.random.default_rng(spec.seed)
-        out[customer_ch] += _line_noise(n_total, spec.noise_dbov, sr, rng)
-        # The agent's line is open only from the answer (off-hook).
-        n_after = n_total - answer_sample
-        out[agent_ch, answer_sample:] += _line_noise(n_after, spec.noise_dbov, sr, rng)
-    peak = float(np.max(np.abs(out)))
-    if peak >= 1.0:
-        raise ValueError(f"call {spec.name!r} clips (peak {peak:.2f}); lower the speech levels")
+    out = mix_line(
+        speech,
+        sr,
+        customer_ch,
+        ringback,
+        noise_dbov=spec.noise_dbov,
+        crosstalk_db=spec.crosstalk_db,
+        seed=spec.seed,
+        name=spec.name,
+    )
 
     truth = CallTruth(
         name=spec.name,
@@ -211,10 +248,10 @@ def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
         company=spec.company,
         language=spec.utterances[0].language,
         utterances=truths,
-        silences=_silences(truths, answered_at_s),
+        silences=silence_truths(truths, answered_at_s),
         min_silence_s=MIN_SILENCE_S,
-        interruptions=_interruptions(truths),
-        parties=_party_truths(truths),
+        interruptions=interruption_truths(truths),
+        parties=party_truths(truths),
     )
     return out, sr, truth
 
@@ -237,7 +274,7 @@ def _merged(intervals: Sequence[tuple[float, float]]) -> list[tuple[float, float
     return merged
 
 
-def _silences(utts: list[UtteranceTruth], answered_at_s: float) -> list[SilenceTruth]:
+def silence_truths(utts: list[UtteranceTruth], answered_at_s: float) -> list[SilenceTruth]:
     """Gaps where nobody speaks, from the answer to the last word."""
     speech = _merged([(u.start_s, u.end_s) for u in utts])
     out: list[SilenceTruth] = []
@@ -264,7 +301,7 @@ def _silences(utts: list[UtteranceTruth], answered_at_s: float) -> list[SilenceT
     return out
 
 
-def _interruptions(utts: list[UtteranceTruth]) -> list[InterruptionTruth]:
+def interruption_truths(utts: list[UtteranceTruth]) -> list[InterruptionTruth]:
     out: list[InterruptionTruth] = []
     for i, first in enumerate(utts):
         for second in utts[i + 1 :]:
@@ -302,7 +339,7 @@ def _longest_monologue(utts: list[UtteranceTruth], party: Party) -> tuple[float,
     return best, best_start
 
 
-def _party_truths(utts: list[UtteranceTruth]) -> dict[Party, PartyTruth]:
+def party_truths(utts: list[UtteranceTruth]) -> dict[Party, PartyTruth]:
     talk: dict[Party, float] = {}
     for party in ("agent", "customer"):
         spans = _merged([(u.start_s, u.end_s) for u in utts if u.party == party])

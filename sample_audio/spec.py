@@ -6,7 +6,6 @@ active speech levels (ITU-T P.56) in dBov, see ``sample_audio.levels``.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,12 +18,17 @@ Language = Literal["en", "sv", "nb", "el"]
 # margin over the default profile's thresholds (raised voice >= 6 dB above
 # the speaker's median, whisper >= 10 dB below) so the truth is unambiguous.
 STYLE_GAIN_DB: dict[str, float] = {"normal": 0.0, "shout": 10.0, "whisper": -14.0}
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def count_words(text: str) -> int:
-    """Words as a transcript would count them ("you're" = 1, "14th" = 1)."""
-    return len(_WORD.findall(text))
+    """Words as the analysis counts a transcript's words (analyzers.rate): "you're" = 1,
+    "14th" = 1, "e-post" = 1; punctuation alone is no word."""
+    from analyzers.rate import count_words as count_transcript_words
+    from analyzers.report import Word
+
+    return count_transcript_words(
+        [Word(word=f" {token}", start_s=0.0, end_s=0.0) for token in text.split()]
+    )
 
 
 class _Model(BaseModel):
