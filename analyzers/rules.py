@@ -89,19 +89,11 @@ def _score_pickup(s: _Scorer) -> None:
     rings = pickup.rings
     severity: Severity | None = None
     if rings < rng.min_rings:
-        severity = "warning"
-        s.find(
-            rule="pickup_delay",
-            severity=severity,
-            start_s=pickup.answered_at_s,
-            end_s=pickup.answered_at_s,
-            value=rings,
-            expected=expected,
-            message=f"Answered on ring {rings}: earlier than ring {rng.min_rings}.",
-            advice=rng.advice_early,
-        )
+        severity, when, advice = "warning", f"earlier than ring {rng.min_rings}", rng.advice_early
     elif rings > rng.max_rings:
         severity = "critical" if rings >= rng.max_rings + 2 else "warning"
+        when, advice = f"later than ring {rng.max_rings}", rng.advice_late
+    if severity is not None:
         s.find(
             rule="pickup_delay",
             severity=severity,
@@ -109,8 +101,8 @@ def _score_pickup(s: _Scorer) -> None:
             end_s=pickup.answered_at_s,
             value=rings,
             expected=expected,
-            message=f"Answered on ring {rings}: later than ring {rng.max_rings}.",
-            advice=rng.advice_late,
+            message=f"Answered on ring {rings}: {when}.",
+            advice=advice,
         )
     s.metric("pickup_delay", "Pickup", rings, "rings", expected, severity)
 
