@@ -1,0 +1,26 @@
+"""The coach dashboard: server-rendered pages under / (sign in, calls, a call's
+timeline and transcript, agents, team, ranges) over the service's database.
+
+The app factory calls ``install_dashboard(app)``: the routes plus the vendored
+CSS/JS of ``STATIC_DIR`` at ``/static`` (nothing is loaded from the internet).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from service.dashboard.routes import calls, people, ranges, sign_in
+from service.dashboard.templating import STATIC_DIR, TEMPLATES_DIR
+
+router = APIRouter(include_in_schema=False)
+for _module in (sign_in, calls, people, ranges):
+    router.include_router(_module.router)
+
+
+def install_dashboard(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+__all__ = ["STATIC_DIR", "TEMPLATES_DIR", "install_dashboard", "router"]

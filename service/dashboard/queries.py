@@ -1,0 +1,204 @@
+"""The dashboard's reads: the calls table, per-call metric rows, stored reports.
+
+Built on the service's models; filters mean what they mean in ``GET /v1/calls``
+(``service.calls.queries.CallFilters``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from analyzers.report import Report
+from service.calls.queries import CallFilters
+from service.db.models import DONE, Call, CallFinding, CallMetric, CallReport
+
+SortKey = Literal["date", "agent", "duration", "status", "findings"]
+SORT_KEYS: tuple[str, ...] = ("date", "agent", "duration", "status", "findings")
+_SORT_COLUMNS = {
+    "date": Call.recorded_at,
+    "agent": Call.agent_id,
+    "duration": Call.duration_s,
+    "status": Call.status,
+    "findings": Call.findings_count,
+}
+_SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
+
+
+@dataclass(frozen=True)
+class RuleBadge:
+    rule: str
+    count: int
+    severity: str  # the worst metric status of the rule on the call: info|warning|critical
+
+
+@dataclass
+class CallRow:
+    call: Call
+    badges: list[RuleBadge] = field(default_factory=list)
+
+
+def _filtered(team_id: int, filters: CallFilters) -> Select[Call]:
+    query = select(Call).where(Call.team_id == team_id)
+    if filters.agent_id is not None:
+        query = query.where(Call.agent_id == filters.agent_id)
+    if filters.status is not None:
+        query = query.where(Call.status == filters.status)
+    if filters.recorded_from is not None:
+        query = query.where(Call.recorded_at >= filters.recorded_from)
+    if filters.recorded_to is not None:
+        query = query.where(Call.recorded_at < filters.recorded_to)
+    if filters.rule is not None:
+        query = query.where(
+            select(CallFinding.call_id)
+            .where(CallFinding.call_id == Call.id, CallFinding.rule == filters.rule)
+            .exists()
+        )
+    return query
+
+
+def _badges(session: Session, call_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RuleBadge]]:
+    if not call_ids:
+        return {}
+    worst: dict[tuple[uuid.UUID, str], str] = {}
+    for call_id, rule, status in session.execute(
+        select(CallMetric.call_id, CallMetric.rule, CallMetric.status).where(
+            CallMetric.call_id.in_(call_ids)
+        )
+    ):
+        if status in ("warning", "critical"):
+            current = worst.get((call_id, rule), "info")
+            if _SEVERITY_RANK[status] > _SEVERITY_RANK[current]:
+                worst[(call_id, rule)] = status
+    badges: dict[uuid.UUID, list[RuleBadge]] = defaultdict(list)
+    for call_id, rule, count in session.execute(
+        select(CallFinding.call_id, CallFinding.rule, CallFinding.count)
+        .where(CallFinding.call_id.in_(call_ids))
+        .order_by(CallFinding.rule)
+    ):
+        badges[call_id].append(RuleBadge(rule, count, worst.get((call_id, rule), "info")))
+    return badges
+
+
+def calls_page(
+    session: Session,
+    team_id: int,
+    filters: CallFilters,
+    sort: str = "date",
+    descending: bool = True,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[CallRow], int]:
+    """One page of the team's calls with their rule badges, and the total count."""
+    query = _filtered(team_id, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    column = _SORT_COLUMNS.get(sort, Call.recorded_at)
+    order = column.desc() if descending else column.asc()
+    query = query.order_by(order.nulls_last(), Call.recorded_at.desc(), Call.id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    calls = list(session.scalars(query))
+    badges = _badges(session, [c.id for c in calls])
+    return [CallRow(call, badges.get(call.id, [])) for call in calls], total
+
+
+def team_agents(session: Session, team_id: int) -> list[str]:
+    return [
+        agent
+        for agent in session.scalars(
+            select(Call.agent_id)
+            .where(Call.team_id == team_id, Call.agent_id.is_not(None))
+            .distinct()
+            .order_by(Call.agent_id)
+        )
+        if agent
+    ]
+
+
+def own_call(session: Session, team_id: int, call_id: uuid.UUID) -> Call | None:
+    """The call if it belongs to the team (another team's call does not exist)."""
+    call = session.get(Call, call_id)
+    return call if call is not None and call.team_id == team_id else None
+
+
+def stored_report(session: Session, call_id: uuid.UUID) -> Report | None:
+    row = session.get(CallReport, call_id)
+    return Report.model_validate(row.report) if row is not None else None
+
+
+MetricKey = tuple[str, str]  # (rule, label): a rule may have several metrics
+
+
+@dataclass
+class CallMetrics:
+    """One analysed call's headline values, for trends, comparisons and exports."""
+
+    call_id: uuid.UUID
+    agent_id: str | None
+    recorded_at: datetime
+    duration_s: float | None
+    findings_count: int
+    values: dict[MetricKey, float] = field(default_factory=dict)
+    statuses: dict[MetricKey, str] = field(default_factory=dict)
+    units: dict[MetricKey, str] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)
+
+    def value(self, rule: str, label: str | None = None) -> float | None:
+        """The metric's value; without a label, the rule's first metric."""
+        if label is not None:
+            return self.values.get((rule, label))
+        return next((v for (r, _), v in self.values.items() if r == rule), None)
+
+
+def call_metrics(
+    session: Session,
+    team_id: int,
+    agent_id: str | None = None,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+) -> list[CallMetrics]:
+    """Analysed calls of the team (or one agent), oldest first, with metrics and findings."""
+    filters = CallFilters(
+        agent_id=agent_id, status=DONE, recorded_from=recorded_from, recorded_to=recorded_to
+    )
+    rows = {
+        call.id: CallMetrics(
+            call_id=call.id,
+            agent_id=call.agent_id,
+            recorded_at=call.recorded_at,
+            duration_s=call.duration_s,
+            findings_count=call.findings_count or 0,
+        )
+        for call in session.scalars(_filtered(team_id, filters).order_by(Call.recorded_at))
+    }
+    ids = list(rows)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for call_id, rule, label, unit, value, status in session.execute(
+            select(
+                CallMetric.call_id,
+                CallMetric.rule,
+                CallMetric.label,
+                CallMetric.unit,
+                CallMetric.value,
+                CallMetric.status,
+            ).where(CallMetric.call_id.in_(chunk))
+        ):
+            row = rows[call_id]
+            if value is not None:
+                row.values[(rule, label)] = value
+            row.statuses[(rule, label)] = status
+            row.units[(rule, label)] = unit
+        for call_id, rule, count in session.execute(
+            select(CallFinding.call_id, CallFinding.rule, CallFinding.count).where(
+                CallFinding.call_id.in_(chunk)
+            )
+        ):
+            rows[call_id].findings[rule] = count
+    return list(rows.values())

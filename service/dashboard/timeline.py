@@ -1,0 +1,264 @@
+"""The call timeline's geometry: lanes of an SVG drawn over the whole recording.
+
+Pure: a report in, coordinates out; the template only draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from analyzers.report import Finding, Report
+from service.dashboard.svg import Scale, area_path, bucket, polylines, ticks, time_ticks
+
+WIDTH = 1000.0
+LEFT = 116.0  # lane names and y-axis ticks
+RIGHT = 14.0
+LANE_GAP = 8.0
+LEVEL_FLOOR_DBOV = -70.0
+LEVEL_TICKS = (-60.0, -30.0, 0.0)
+MARKER_ROW_H = 22.0
+MARKER_HALF_W = 8.0  # a marker's head is about 16 px wide
+MAX_MARKER_ROWS = 4
+
+
+@dataclass(frozen=True)
+class Span:
+    x: float
+    w: float
+    start_s: float
+    end_s: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Tick:
+    pos: float  # x for time ticks, y for value ticks
+    label: str
+
+
+@dataclass
+class Lane:
+    key: str
+    title: str
+    subtitle: str
+    top: float
+    height: float
+    y_ticks: list[Tick] = field(default_factory=list)
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+
+@dataclass(frozen=True)
+class Marker:
+    index: int  # position in the report's findings list (links to the list entry)
+    x: float
+    x_end: float
+    start_s: float
+    severity: str
+    rule: str
+    title: str
+    row: int = 0  # stacked so that heads and spans do not overlap
+
+
+@dataclass
+class Timeline:
+    width: float
+    height: float
+    plot_left: float
+    plot_right: float
+    duration_s: float
+    lanes: list[Lane]
+    time_ticks: list[Tick]
+    rings: list[Span]
+    answered_x: float | None
+    level_areas: dict[str, str]  # party -> path
+    speech: dict[str, list[Span]]  # party -> stretches
+    pitch_lines: list[str]
+    silences: list[Span]
+    interruptions: list[Span]
+    markers: list[Marker]
+
+    def lane(self, key: str) -> Lane | None:
+        return next((lane for lane in self.lanes if lane.key == key), None)
+
+
+def _fmt_time(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
+    # A mono recording cannot tell the parties apart: its one channel is "the recording".
+    first = "Agent" if has_customer else "Recording"
+    spec = [
+        ("findings", "Findings", "", max(30.0, 8.0 + marker_rows * MARKER_ROW_H)),
+        ("ringing", "Ringing", "before answer", 24.0),
+        ("level_agent", first, "loudness, dBov", 58.0),
+        ("pitch_agent", first, "pitch, Hz", 58.0),
+    ]
+    if has_customer:
+        spec.append(("level_customer", "Customer", "loudness, dBov", 58.0))
+    spec.append(("talk", "Speech", "and silence", 40.0))
+    lanes, top = [], 4.0
+    for key, title, subtitle, height in spec:
+        lanes.append(Lane(key, title, subtitle, top, height))
+        top += height + LANE_GAP
+    return lanes
+
+
+def _stack(markers: list[Marker]) -> list[Marker]:
+    """Put each marker on the first row where its head and span fit (greedy, by time)."""
+    row_ends: list[float] = []
+    stacked = []
+    for marker in sorted(markers, key=lambda m: (m.x, m.index)):
+        left, right = marker.x - MARKER_HALF_W, max(marker.x + MARKER_HALF_W, marker.x_end)
+        row = next((r for r, end in enumerate(row_ends) if end < left - 2), len(row_ends))
+        if row == MAX_MARKER_ROWS:  # full: share the row that frees up first
+            row = min(range(MAX_MARKER_ROWS), key=lambda r: row_ends[r])
+        if row == len(row_ends):
+            row_ends.append(right)
+        else:
+            row_ends[row] = max(row_ends[row], right)
+        stacked.append(replace(marker, row=row))
+    return sorted(stacked, key=lambda m: m.index)
+
+
+def _spans(x: Scale, stretches: list[tuple[float, float]], label: str = "") -> list[Span]:
+    out = []
+    for start, end in stretches:
+        x0, x1 = x.clamped(start), x.clamped(end)
+        out.append(Span(x0, max(1.0, round(x1 - x0, 2)), start, end, label))
+    return out
+
+
+def _per_party(curves: dict[str, Any], party: str) -> Any:
+    """A party's curve; a mono recording's curves stand in for the agent's."""
+    return curves.get(party) or (curves.get("mono") if party == "agent" else None)
+
+
+def _finding_title(finding: Finding) -> str:
+    at = _fmt_time(finding.start_s or 0)
+    return f"{finding.rule} ({finding.severity}) at {at}: {finding.message}"
+
+
+def build_timeline(report: Report) -> Timeline:
+    duration = max(report.duration_s, 0.1)
+    parties = report.parties
+    signals = report.signals
+    has_customer = parties.customer is not None or bool(
+        signals and "customer" in signals.level_dbov
+    )
+    plot_right = WIDTH - RIGHT
+    x = Scale(0.0, duration, LEFT, plot_right)
+    markers = _stack(
+        [
+            Marker(
+                index=i,
+                x=x.clamped(f.start_s),
+                x_end=x.clamped(f.end_s if f.end_s is not None else f.start_s),
+                start_s=f.start_s,
+                severity=f.severity,
+                rule=f.rule,
+                title=_finding_title(f),
+            )
+            for i, f in enumerate(report.findings)
+            if f.start_s is not None
+        ]
+    )
+    lanes = _layout(has_customer, 1 + max((m.row for m in markers), default=0))
+    n_px = int(plot_right - LEFT)
+
+    # Loudness envelopes: the loudest value per pixel so short shouts stay visible.
+    level_areas: dict[str, str] = {}
+    speech: dict[str, list[Span]] = {}
+    for party in ("agent", "customer"):
+        lane = next((ln for ln in lanes if ln.key == f"level_{party}"), None)
+        if lane is None:
+            continue
+        y = Scale(LEVEL_FLOOR_DBOV, 0.0, lane.bottom, lane.top)
+        lane.y_ticks = [Tick(y(v), f"{v:g}") for v in LEVEL_TICKS]
+        series = _per_party(signals.level_dbov, party) if signals else None
+        if series and signals is not None:
+            reduced = bucket(series, n_px, "max")
+            step = signals.hop_s * len(series) / len(reduced)
+            points = [
+                (x.clamped((i + 0.5) * step), y.clamped(v if v is not None else LEVEL_FLOOR_DBOV))
+                for i, v in enumerate(reduced)
+            ]
+            level_areas[party] = area_path(points, lane.bottom)
+        stretches = (_per_party(signals.speech, party) if signals else None) or []
+        if not stretches:
+            speakers = {party, "unknown"} if party == "agent" else {party}
+            stretches = [(t.start_s, t.end_s) for t in report.turns if t.party in speakers]
+        speech[party] = _spans(x, stretches)
+
+    # Agent pitch contour, median per pixel, broken where unvoiced.
+    pitch_lines: list[str] = []
+    pitch_lane = next(ln for ln in lanes if ln.key == "pitch_agent")
+    contour = (_per_party(signals.pitch_hz, "agent") if signals else None) or []
+    voiced = [v for v in contour if v is not None]
+    if voiced and signals is not None:
+        ordered = sorted(voiced)
+        low_hz = max(0.0, ordered[int(0.02 * (len(ordered) - 1))] - 10)
+        high_hz = ordered[int(0.98 * (len(ordered) - 1))] + 10
+        hz_ticks = ticks(low_hz, high_hz, 3)
+        low_hz, high_hz = min(low_hz, hz_ticks[0]), max(high_hz, hz_ticks[-1])
+        y = Scale(low_hz, high_hz, pitch_lane.bottom, pitch_lane.top)
+        pitch_lane.y_ticks = [Tick(y(v), f"{v:g}") for v in hz_ticks]
+        reduced = bucket(contour, n_px, "median")
+        step = signals.hop_s * len(contour) / len(reduced)
+        pitch_lines = polylines(
+            [
+                (x.clamped((i + 0.5) * step), None if v is None else y.clamped(v))
+                for i, v in enumerate(reduced)
+            ]
+        )
+
+    pickup = report.pickup
+    rings = _spans(x, [tuple(r) for r in pickup.ring_times], "ring")  # type: ignore[misc]
+    rings = [Span(s.x, s.w, s.start_s, s.end_s, f"ring {i + 1}") for i, s in enumerate(rings)]
+    answered_x = x.clamped(pickup.answered_at_s) if pickup.answered_at_s is not None else None
+
+    silences = [
+        Span(
+            s.x,
+            s.w,
+            s.start_s,
+            s.end_s,
+            f"{src.duration_s:.1f} s silence" + (" (announced)" if src.explained else ""),
+        )
+        for s, src in zip(
+            _spans(x, [(si.start_s, si.end_s) for si in report.silences]),
+            report.silences,
+            strict=True,
+        )
+    ]
+    interruptions = [
+        Span(s.x, s.w, s.start_s, s.end_s, f"{src.by} talked over for {src.duration_s:.1f} s")
+        for s, src in zip(
+            _spans(x, [(i.start_s, i.end_s) for i in report.interruptions]),
+            report.interruptions,
+            strict=True,
+        )
+    ]
+    height = lanes[-1].bottom + 30.0
+    return Timeline(
+        width=WIDTH,
+        height=height,
+        plot_left=LEFT,
+        plot_right=plot_right,
+        duration_s=duration,
+        lanes=lanes,
+        time_ticks=[Tick(x(t), _fmt_time(t)) for t in time_ticks(duration)],
+        rings=rings,
+        answered_x=answered_x,
+        level_areas=level_areas,
+        speech=speech,
+        pitch_lines=pitch_lines,
+        silences=silences,
+        interruptions=interruptions,
+        markers=markers,
+    )

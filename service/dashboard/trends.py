@@ -1,0 +1,152 @@
+"""Weekly trends and side-by-side comparisons from per-call metrics (pure functions)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from analyzers.profile import Profile
+from service.calls.queries import week_start
+from service.dashboard.queries import CallMetrics
+
+FINDINGS = "findings"  # pseudo metric: findings per call
+
+
+@dataclass(frozen=True)
+class TrendMetric:
+    key: str  # the rule id (or FINDINGS)
+    label: str
+    unit: str
+    low: float | None  # the recommended range in the team's profile
+    high: float | None
+    digits: int = 1
+    metric_label: str | None = None  # which of the rule's metrics (rules.py label)
+
+
+def trend_metrics(profile: Profile) -> list[TrendMetric]:
+    """The metrics coaches follow over time, with the team's ranges."""
+    return [
+        TrendMetric(
+            "speech_rate",
+            "Speech rate",
+            "wpm",
+            profile.speech_rate.min_wpm,
+            profile.speech_rate.max_wpm,
+            0,
+        ),
+        TrendMetric(
+            "pitch_monotony",
+            "Pitch spread",
+            "semitones",
+            profile.pitch_monotony.min_sd_semitones,
+            None,
+        ),
+        TrendMetric(
+            "loudness", "Loudness", "dBov", profile.loudness.min_dbov, profile.loudness.max_dbov
+        ),
+        TrendMetric("unexplained_silence", "Unexplained silences", "per call", None, 0.0),
+        TrendMetric(
+            "pickup_delay",
+            "Pickup",
+            "rings",
+            profile.pickup_delay.min_rings,
+            profile.pickup_delay.max_rings,
+        ),
+        TrendMetric(
+            "talk_ratio",
+            "Agent talk share",
+            "%",
+            100 * profile.talk_ratio.min_agent_share,
+            100 * profile.talk_ratio.max_agent_share,
+            0,
+        ),
+        TrendMetric(FINDINGS, "Findings", "per call", None, None),
+    ]
+
+
+def metric_value(row: CallMetrics, metric: TrendMetric) -> float | None:
+    if metric.key == FINDINGS:
+        return float(row.findings_count)
+    return row.value(metric.key, metric.metric_label)
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.fmean(present) if present else None
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: date
+    calls: int
+    value: float | None
+
+
+def weekly_means(rows: list[CallMetrics], metric: TrendMetric) -> list[WeekPoint]:
+    """Mean of one metric per ISO week (Monday, UTC), weeks in order."""
+    weeks: dict[date, list[CallMetrics]] = defaultdict(list)
+    for row in rows:
+        weeks[week_start(row.recorded_at)].append(row)
+    return [
+        WeekPoint(week, len(weeks[week]), _mean(metric_value(r, metric) for r in weeks[week]))
+        for week in sorted(weeks)
+    ]
+
+
+def in_range(value: float | None, low: float | None, high: float | None) -> bool | None:
+    if value is None or (low is None and high is None):
+        return None
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+@dataclass(frozen=True)
+class AgentColumn:
+    agent_id: str
+    calls: int
+    means: dict[str, float | None]
+    findings: dict[str, int]
+
+
+def summarize(label: str, rows: list[CallMetrics], metrics: list[TrendMetric]) -> AgentColumn:
+    """Means of each metric and finding totals over a group of calls."""
+    findings: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for rule, count in row.findings.items():
+            findings[rule] += count
+    return AgentColumn(
+        agent_id=label,
+        calls=len(rows),
+        means={m.key: _mean(metric_value(r, m) for r in rows) for m in metrics},
+        findings=dict(findings),
+    )
+
+
+def agents_side_by_side(rows: list[CallMetrics], metrics: list[TrendMetric]) -> list[AgentColumn]:
+    by_agent: dict[str, list[CallMetrics]] = defaultdict(list)
+    for row in rows:
+        by_agent[row.agent_id or "(no agent)"].append(row)
+    return [summarize(agent_id, by_agent[agent_id], metrics) for agent_id in sorted(by_agent)]
+
+
+_STATUS_WEIGHT = {"critical": 3.0, "warning": 1.0}
+
+
+def problem_score(row: CallMetrics) -> float:
+    """How much a call needs a coach: out-of-range metrics first, then finding count."""
+    return sum(_STATUS_WEIGHT.get(s, 0.0) for s in row.statuses.values()) + 0.1 * row.findings_count
+
+
+def best_and_worst(
+    rows: list[CallMetrics], n: int = 5, score: Callable[[CallMetrics], float] = problem_score
+) -> tuple[list[CallMetrics], list[CallMetrics]]:
+    """(best, worst), at most ``n`` each and disjoint: the worst half (calls with
+    something to work on, most first) and the best of the rest; newer calls win ties."""
+    newest_first = sorted(rows, key=lambda r: r.recorded_at, reverse=True)
+    by_score = sorted(newest_first, key=score, reverse=True)
+    worst = [r for r in by_score[: min(n, -(-len(rows) // 2))] if score(r) > 0]
+    taken = {r.call_id for r in worst}
+    best = [r for r in sorted(newest_first, key=score) if r.call_id not in taken][:n]
+    return best, worst

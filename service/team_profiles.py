@@ -1,0 +1,139 @@
+"""A team's ranges profile: overrides of the default profile, stored per team.
+
+Saving changes the ranges new analyses are scored against; ``rescore_team`` applies
+them to the team's existing reports from their stored measurements (no decoding or
+transcribing again).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from analyzers.profile import Profile, build_profile
+from analyzers.report import Report
+from analyzers.rules import apply_rules
+from service.db.models import DONE, Base, Call, CallFinding, CallMetric, CallReport, Team
+from service.db.session import Database
+from service.db.types import JSONColumn, UTCDateTime, utcnow
+
+# Reports re-scored per transaction: bounded memory and short write locks on SQLite.
+RESCORE_BATCH = 50
+
+
+class TeamProfile(Base):
+    """Overrides of ``analyzers/data/default_profile.toml`` for one team (only the diff)."""
+
+    __tablename__ = "team_profiles"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSONColumn, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")
+
+
+def get_overrides(session: Session, team_id: int) -> dict[str, Any]:
+    row = session.get(TeamProfile, team_id)
+    return dict(row.overrides) if row is not None else {}
+
+
+def team_profile(session: Session, team_id: int) -> Profile:
+    """The profile the team's calls are scored against (the default when none is saved)."""
+    return build_profile(get_overrides(session, team_id))
+
+
+def profile_diff(base: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``wanted`` whose values differ from ``base`` (nested tables kept nested)."""
+    diff: dict[str, Any] = {}
+    for key, value in wanted.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            nested = profile_diff(base[key], value)
+            if nested:
+                diff[key] = nested
+        elif base.get(key) != value:
+            diff[key] = value
+    return diff
+
+
+def save_team_profile(
+    session: Session, team: Team, wanted: dict[str, Any], key_id: str | None
+) -> Profile:
+    """Validate ``wanted`` (any subset of the profile's keys) and store it as the team's
+    overrides; raises analyzers.errors.ProfileError on an unknown key or a bad value."""
+    wanted = {**wanted, "name": team.name}
+    profile = build_profile(wanted)  # validates before anything is stored
+    overrides = profile_diff(build_profile().model_dump(), profile.model_dump())
+    overrides["name"] = team.name
+    row = session.get(TeamProfile, team.id)
+    if row is None:
+        row = TeamProfile(team_id=team.id)
+        session.add(row)
+    row.overrides = overrides
+    row.updated_at = utcnow()
+    row.updated_by = key_id
+    session.flush()
+    return profile
+
+
+def replace_scores(session: Session, call_id: uuid.UUID, report: Report) -> None:
+    """Rewrite a done call's stored report and the rows derived from its scoring."""
+    stored = session.get_one(CallReport, call_id)
+    stored.report = report.model_dump(mode="json")
+    stored.schema_version = report.schema_version
+    session.execute(delete(CallMetric).where(CallMetric.call_id == call_id))
+    session.execute(delete(CallFinding).where(CallFinding.call_id == call_id))
+    seen: set[tuple[str, str]] = set()
+    for metric in report.metrics:
+        if (metric.rule, metric.label) in seen:  # (rule, label) identifies a stored metric
+            continue
+        seen.add((metric.rule, metric.label))
+        numeric = isinstance(metric.value, int | float) and not isinstance(metric.value, bool)
+        session.add(
+            CallMetric(
+                call_id=call_id,
+                rule=metric.rule,
+                label=metric.label,
+                unit=metric.unit,
+                value=float(metric.value) if numeric else None,  # type: ignore[arg-type]
+                status=metric.status,
+            )
+        )
+    for rule, count in Counter(f.rule for f in report.findings).items():
+        session.add(CallFinding(call_id=call_id, rule=rule, count=count))
+    call = session.get_one(Call, call_id)
+    call.findings_count = len(report.findings)
+
+
+def _done_call_ids(db: Database, team_id: int) -> Iterator[list[uuid.UUID]]:
+    with db.session() as session:
+        ids = list(
+            session.scalars(
+                select(Call.id)
+                .where(Call.team_id == team_id, Call.status == DONE)
+                .order_by(Call.created_at)
+            )
+        )
+    for start in range(0, len(ids), RESCORE_BATCH):
+        yield ids[start : start + RESCORE_BATCH]
+
+
+def rescore_team(db: Database, team_id: int) -> int:
+    """Re-apply the team's current profile to every analysed call; returns how many."""
+    with db.session() as session:
+        profile = team_profile(session, team_id)
+    rescored = 0
+    for batch in _done_call_ids(db, team_id):
+        with db.session() as session:
+            for stored in session.scalars(select(CallReport).where(CallReport.call_id.in_(batch))):
+                report = apply_rules(Report.model_validate(stored.report), profile)
+                replace_scores(session, stored.call_id, report)
+                rescored += 1
+    return rescored

@@ -1,0 +1,159 @@
+"""The real app served by uvicorn on 127.0.0.1 (SQLite, in-process worker, the real
+pipeline and bundled model) and Debian's chromium driven through Playwright.
+
+No browser is ever downloaded: without /usr/bin/chromium the browser tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from service.api.app import create_app
+from service.keys import create_api_key
+from tests.service.conftest import REPO, base_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    # The player must start from a click without a real sound card.
+    "--autoplay-policy=no-user-gesture-required",
+]
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+TEAM = "coaches"
+OTHER_TEAM = "rivals"
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveApp:
+    """The running app: its URL, API keys by role, and a JSON API client per key."""
+
+    base_url: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def api(self, role: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self.keys[role]}"},
+            timeout=30,
+        )
+
+    def wait_done(self, call_id: str, timeout_s: float = 240) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        with self.api("admin") as client:
+            while True:
+                body = client.get(f"/v1/calls/{call_id}").json()
+                if body["status"] in ("done", "failed"):
+                    return dict(body)
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"call {call_id} still {body['status']}")
+                time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    settings = base_settings(
+        tmp_path_factory.mktemp("dashboard-data"),
+        default_engine="faster-whisper",
+        warm_up_model=True,
+        job_lease_s=60.0,
+    )
+    app = create_app(settings)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    state = app.state.callcoach
+    live = LiveApp(base_url)
+    with state.db.session() as session:
+        for role, team, scopes in (
+            ("read", TEAM, ["read"]),
+            ("uploader", TEAM, ["read", "ingest"]),
+            ("admin", TEAM, ["admin"]),
+            ("ingest_only", TEAM, ["ingest"]),
+            ("other", OTHER_TEAM, ["read", "ingest"]),
+        ):
+            live.keys[role] = create_api_key(session, team, scopes, name=f"dashboard {role}").key
+    try:
+        yield live
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); no browser is downloaded")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@dataclass
+class Signed:
+    """A signed-in browser page and the script errors it has raised so far."""
+
+    page: Any
+    js_errors: list[str]
+
+
+def sign_in(
+    browser: Any, live: LiveApp, role: str, viewport: dict[str, int] | None = None
+) -> Signed:
+    """A new browser context signed in with the role's key."""
+    context = browser.new_context(
+        base_url=live.base_url, viewport=viewport or {"width": 1366, "height": 900}
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/sign-in")
+    page.get_by_label("API key").fill(live.keys[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/calls")
+    return Signed(page, errors)
