@@ -6,11 +6,13 @@ divided by the window's own autocorrelation gives candidate periods and their
 strengths; a voiceless candidate is scored from the frame's peak relative to
 the loudest speech; a Viterbi path with octave-jump and voicing-change costs
 picks one candidate per frame, which removes most octave errors. A second path
-search penalises candidates far outside the speaker's own range (from the first
-pass), which removes the stretches of harmonic errors that telephone audio
-without its fundamental invites (Praat makes them too). Everything is vectorised
-over frames; the path search loops over the frames of one voiced stretch at a
-time, all stretches in parallel.
+search penalises candidates outside the speaker's own range, which removes the
+stretches of harmonic errors that telephone audio without its fundamental invites
+(Praat makes them too). That range is estimated robustly from the first pass
+(quartiles around its most populated octave), so it holds even when the first
+pass put many frames on a harmonic. Everything is vectorised over frames; the
+path search loops over the frames of one voiced stretch at a time, all stretches
+in parallel.
 
 Monotony is the spread of F0 in semitones (sex-independent): the standard
 deviation of ``12 * log2(f0 / median)`` over voiced frames.
@@ -41,10 +43,17 @@ _OCTAVE_COST = 0.01
 _OCTAVE_JUMP_COST = 0.35
 _VOICED_UNVOICED_COST = 0.14
 _VOICED_CANDIDATES = 6
-# Speaker-range prior of the second pass: free within this margin around the bulk of
-# the first pass, then this much path score per octave beyond (a candidate scores <= ~1).
-_RANGE_MARGIN_OCTAVES = 0.75
+# Speaker-range prior of the second pass: free from the first quartile / 2.4 up to 1.5 x
+# the third quartile, then this much path score per octave beyond (a candidate scores
+# <= ~1). The ceiling is Hirst's per-speaker pitch ceiling: a band that lost the
+# fundamental leaves harmonics, so its errors lie above. Below, the only errors are
+# subharmonics an octave or more down, and real voices fall far at phrase ends, so the
+# floor is looser than Hirst's 0.75 x first quartile. Quartiles are taken over the
+# first-pass frames within _CORE_OCTAVES of the speaker's centre.
+_RANGE_BELOW_OCTAVES = 1.25
+_RANGE_ABOVE_OCTAVES = 0.585  # log2(1.5)
 _RANGE_PRIOR_COST = 0.3
+_CORE_OCTAVES = 0.75
 _PRIOR_MIN_FRAMES = 50
 _FRAMES_PER_CHUNK = 4096  # bounds memory: chunk x window samples per FFT batch
 
@@ -102,13 +111,11 @@ def f0_track(
     }
     state = _viterbi(freqs, local_score, unvoiced_score, frame_idx, **costs)
     # Second pass within the speaker's own range: a telephone band that lost the
-    # fundamental invites whole stretches of third-harmonic (+19 st) or octave errors
-    # that frame-to-frame costs cannot rule out once they start. The first pass's bulk
-    # (5th-95th percentile) plus a margin is free; candidates beyond it pay per octave.
+    # fundamental invites whole stretches on the 3rd-5th harmonic (+19 to +28 st) or an
+    # octave up that frame-to-frame costs cannot rule out once they start.
     first_pass = freqs[state >= 0, state[state >= 0]]
     if first_pass.size >= _PRIOR_MIN_FRAMES:
-        low, high = np.log2(np.percentile(first_pass, [5.0, 95.0]))
-        low, high = low - _RANGE_MARGIN_OCTAVES, high + _RANGE_MARGIN_OCTAVES
+        low, high = _speaker_range(np.log2(first_pass))
         log_f = np.log2(np.where(freqs > 0, freqs, 1.0))
         outside = np.maximum(low - log_f, log_f - high)
         penalty = _RANGE_PRIOR_COST * np.maximum(0.0, outside)
@@ -163,6 +170,24 @@ def windowed_spread(
         windows.append((round(start, 6), round(end, 6), sd))
         start += window_s
     return windows
+
+
+def _speaker_range(log_f0: np.ndarray) -> tuple[float, float]:
+    """Free range (log2 Hz) of the second pass, from a first pass with harmonic errors.
+
+    Centre: the median of the most populated octave, which errors an octave and more
+    away do not reach. Range: from the quartiles of the frames near the centre (the
+    ceiling is Hirst's 1.5 x third quartile, used to set Praat's ceiling per speaker).
+    A 5th-95th percentile range would take the errors in as soon as they pass 5 % of
+    the frames, and then keep them.
+    """
+    v = np.sort(log_f0)
+    ends = np.searchsorted(v, v + 1.0, side="right")
+    i = int(np.argmax(ends - np.arange(v.size)))
+    centre = float(np.median(v[i : ends[i]]))
+    core = v[np.abs(v - centre) <= _CORE_OCTAVES]
+    q1, q3 = np.percentile(core, [25.0, 75.0])
+    return float(q1) - _RANGE_BELOW_OCTAVES, float(q3) + _RANGE_ABOVE_OCTAVES
 
 
 def _voiced(f0_hz: np.ndarray) -> np.ndarray:

@@ -121,6 +121,71 @@ def test_missing_fundamental_is_not_an_octave_error() -> None:
     assert np.mean(np.abs(12 * np.log2(voiced / 110.0)) < 1.0) > 0.98
 
 
+def telephone_male_voice(seed: int, sample_rate: int = 8000) -> tuple[np.ndarray, np.ndarray]:
+    """Sixteen syllables of a ~100 Hz voice through a 300-3400 Hz band: (samples, true F0).
+
+    The true F0 is given per sample (NaN between syllables). Every syllable glides up to
+    3 st on a declining line; every other one is a close vowel (steeper source, 1 %
+    jitter, a narrow first formant at 330 Hz) where the 3rd or 4th harmonic dominates
+    what is left of the voice, the way a telephone band leaves a low male voice.
+    """
+    from scipy.signal import butter, lfilter, sosfiltfilt
+
+    rng = np.random.default_rng(seed)
+
+    def formant(x: np.ndarray, centre_hz: float, bandwidth_hz: float) -> np.ndarray:
+        r = np.exp(-np.pi * bandwidth_hz / sample_rate)
+        poles = [1.0, -2.0 * r * np.cos(2.0 * np.pi * centre_hz / sample_rate), r * r]
+        return lfilter([1.0 - r], poles, x)
+
+    pieces, f0_pieces = [], []
+    for syllable in range(16):
+        n = int(rng.uniform(0.15, 0.35) * sample_rate)
+        start_st = rng.uniform(-3.0, 3.0) - 0.2 * syllable
+        f0 = 100.0 * 2 ** ((start_st + rng.uniform(-3.0, 3.0) * np.arange(n) / n) / 12)
+        close_vowel = syllable % 2 == 1
+        jitter = 0.01 * np.repeat(rng.normal(size=n // 40 + 1), 40)[:n] if close_vowel else 0.0
+        phase = 2.0 * np.pi * np.cumsum(f0 * (1.0 + jitter)) / sample_rate
+        tilt = 2.0 if close_vowel else 1.0
+        source = sum(
+            np.sin(h * phase) / h**tilt for h in range(1, 40) if h * f0.max() < 0.45 * sample_rate
+        )
+        if close_vowel:
+            vowel = formant(source, 330.0, 40.0)
+        else:
+            vowel = formant(source, 600.0, 120.0) + 0.5 * formant(source, 1400.0, 150.0)
+        vowel *= np.sin(np.pi * np.arange(n) / n) ** 0.5 / np.sqrt(np.mean(vowel**2))
+        gap = int(rng.uniform(0.06, 0.15) * sample_rate)
+        pieces += [vowel, np.zeros(gap)]
+        f0_pieces += [f0, np.full(gap, np.nan)]
+    band = butter(6, [300, 3400], "bandpass", fs=sample_rate, output="sos")
+    x = sosfiltfilt(band, np.concatenate(pieces))
+    return with_noise(0.1 * x / np.max(np.abs(x)), seed=seed), np.concatenate(f0_pieces)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_telephone_male_voice_follows_the_fundamental_not_a_harmonic(seed: int) -> None:
+    # The fundamental (and the 2nd harmonic) are filtered out and half the syllables are
+    # dominated by one harmonic. A speaker range from the first pass's 5th-95th
+    # percentile kept 10-25 % of the frames on the 3rd-4th harmonic in seeds 0, 2, 3 and
+    # 5 (spread 7.0-9.7 st instead of 2.0-2.4). Measured now: at most 0.3 % of the
+    # frames more than 1 st off, spreads within 0.03 st.
+    sample_rate = 8000
+    x, f0 = telephone_male_voice(seed, sample_rate)
+
+    track = f0_track(x, sample_rate)
+
+    truth = f0[np.minimum((track.times_s * sample_rate).astype(int), f0.size - 1)]
+    in_syllable = np.isfinite(truth)
+    voiced = in_syllable & np.isfinite(track.f0_hz)
+    assert voiced.sum() >= 0.9 * in_syllable.sum()
+    error_st = 12.0 * np.log2(track.f0_hz[voiced] / truth[voiced])
+    assert np.mean(np.abs(error_st) > 1.0) <= 0.01
+    true_spread = semitone_spread(truth)
+    assert true_spread is not None
+    assert semitone_spread(track.f0_hz) == pytest.approx(true_spread, abs=CONTOUR_TOLERANCE_ST)
+
+
 def test_noise_and_silence_are_unvoiced() -> None:
     sample_rate = 8000
     rng = np.random.default_rng(1)

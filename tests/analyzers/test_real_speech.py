@@ -144,10 +144,12 @@ def test_agent_pitch_spread_matches_praat(
     name: str, record_property: pytest.RecordProperty
 ) -> None:
     # Compared frame by frame, because a plain spread is dominated by a few octave
-    # jumps: over the whole call Praat's spread is 0.30-0.45 st above ours, all of it
-    # from the ~1.3 % of frames where the two are an octave apart (Praat jumping down
-    # on "Hello.", for one; on the unfiltered prompt it does not). On every other frame
-    # the two spreads agree within 0.02 st.
+    # jumps: over the whole call Praat's spread is 0.28-0.36 st above ours, all of it
+    # from the 1.0-1.9 % of frames where the two are an octave apart: Praat reading an
+    # octave up on some of the voice's high peaks (~390 Hz where the spectrum shows odd
+    # harmonics of ~195 Hz: the band left the fundamental weak), and jumping down on
+    # "Hello." (which it does not on the unfiltered prompt). On every other frame the
+    # two spreads agree within 0.02 st.
     from analyzers.pitch import f0_track, semitone_spread
 
     report, truth = acoustic(name)
@@ -175,7 +177,11 @@ def full_band_reference(truth: RealCallTruth, party: Party) -> tuple[np.ndarray,
     """Praat's F0 on the unfiltered source clips of the party's utterances.
 
     Returns (call times, F0 Hz or NaN) of the source frames inside the speech bounds,
-    the source time mapped onto the call where the clip was placed.
+    the source time mapped onto the call where the clip was placed. Praat's own gross
+    errors are left out: frames more than an octave from the median of all its frames.
+    On the LibriVox voice (median 81-102 Hz per sentence) they are 0.4-0.9 % of the
+    frames, every one in a voiced island of 1-4 frames at 290-400 Hz, and would add
+    0.35-0.7 st to the reference's spread.
     """
     import soundfile as sf
 
@@ -187,7 +193,9 @@ def full_band_reference(truth: RealCallTruth, party: Party) -> tuple[np.ndarray,
             inside = within(t, [(u.source_start_s, u.source_end_s)])
             times.append(t[inside] - u.source_start_s + u.start_s)
             f0.append(f[inside])
-    return np.concatenate(times), np.concatenate(f0)
+    reference = np.concatenate(f0)
+    off_octaves = np.abs(np.log2(reference / np.nanmedian(reference)))
+    return np.concatenate(times), np.where(off_octaves <= 1.0, reference, np.nan)
 
 
 def gross_error_share(track: PitchTrack, times: np.ndarray, reference: np.ndarray) -> float:
@@ -198,18 +206,19 @@ def gross_error_share(track: PitchTrack, times: np.ndarray, reference: np.ndarra
     return float(np.mean(np.abs(12.0 * np.log2(ours[both] / reference[both])) > 3.0))
 
 
-# The male customer (F0 about 100 Hz) loses his fundamental to the telephone band. Praat
-# on the call is far off then (spread 6.0-6.6 st: ~6 % of its frames on the third
-# harmonic, +19 st), so the reference is Praat on the unfiltered 16 kHz source of the
-# same sentences (spread 3.6-3.7 st). Tolerances: spreads within 0.6 st (looser than
-# 0.35 as the two see different bands; measured 0.33-0.42), and at most 2.5 % of the
-# frames more than 3 st off the reference (measured 0.4-1 %).
-CUSTOMER_SPREAD_TOLERANCE_ST = 0.6
-MAX_GROSS_ERROR_SHARE = 0.025
+# The male customer (F0 about 95 Hz) loses his fundamental to the telephone band. Praat
+# on the call is far off then (spread 6.0-6.6 st: ~6 % of its frames on the 3rd-5th
+# harmonic), so the reference is Praat on the unfiltered 16 kHz source of the same
+# sentences (spread 3.0-3.3 st). Measured: spreads 0.01-0.05 st below it, 0.4-0.6 % of
+# the frames more than 3 st off it (at low, creaky phrase ends).
+CUSTOMER_SPREAD_TOLERANCE_ST = 0.35
+MAX_GROSS_ERROR_SHARE = 0.01
 
 
 @pytest.mark.parametrize("name", CALLS)
-def test_customer_pitch_matches_the_full_band_voice(name: str) -> None:
+def test_customer_pitch_matches_the_full_band_voice(
+    name: str, record_property: pytest.RecordProperty
+) -> None:
     from analyzers.pitch import f0_track, semitone_spread
 
     report, truth = acoustic(name)
@@ -219,31 +228,44 @@ def test_customer_pitch_matches_the_full_band_voice(name: str) -> None:
     track = f0_track(audio[truth.customer_channel], sr, active=report.signals.speech["customer"])
     assert semitone_spread(track.f0_hz) == pytest.approx(customer.pitch_sd_semitones, abs=0.05)
     times, reference = full_band_reference(truth, "customer")
-    assert gross_error_share(track, times, reference) <= MAX_GROSS_ERROR_SHARE
+    gross = gross_error_share(track, times, reference)
+    record_property("gross_error_share", round(gross, 4))
+    record_property(
+        "spread_error_st", round(customer.pitch_sd_semitones - spread_semitones(reference), 3)
+    )
+    assert gross < MAX_GROSS_ERROR_SHARE
     assert customer.pitch_sd_semitones == pytest.approx(
         spread_semitones(reference), abs=CUSTOMER_SPREAD_TOLERANCE_ST
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analyzers.pitch keeps the male voice's third-harmonic errors in 3 of these 8 "
-    "calls (4-5.4 % of frames ~+19 st off, spread 5.9-6.3 st instead of ~3.3)",
-)
-def test_customer_pitch_has_no_harmonic_errors_in_any_call() -> None:
-    # The same voice reading the same five sentences in eight other orders and contexts.
-    # Measured gross errors: seeds 1, 4, 7 at 4.0-5.4 %, the others 0.5-1.0 %. The
-    # speaker-range pass derives its range from the first pass's 5th-95th percentile:
-    # when the first pass put more than ~5 % of the frames on the third harmonic, that
-    # range includes them and the second pass keeps them.
-    from analyzers.pitch import f0_track
+def test_customer_pitch_has_no_harmonic_errors_in_any_call(
+    record_property: pytest.RecordProperty,
+) -> None:
+    # The same voice reading the same five sentences in eight other orders and contexts,
+    # each also with every utterance's first 0.26 s left out (the context changes the
+    # first pass). With the speaker range from the first pass's 5th-95th percentile,
+    # seeds 1, 4 and 7 (and 2 when trimmed) kept 4.0-5.8 % of the frames +19-28 st off
+    # (spread 2.6-3.4 st too high): once over 5 % of the first pass, that range took the
+    # errors in. Measured now: 0.3-0.7 % of the frames off, spreads 0.02-0.13 st low.
+    from analyzers.pitch import f0_track, semitone_spread
 
-    shares = {}
+    results = {}
     for seed in range(8):
         audio, sr, truth = build_real_call(compose_call(f"pitch_{seed}", seed, target_s=45.0))
-        track = f0_track(audio[truth.customer_channel], sr, active=truth_spans(truth, "customer"))
-        shares[seed] = round(gross_error_share(track, *full_band_reference(truth, "customer")), 3)
-    assert all(share <= MAX_GROSS_ERROR_SHARE for share in shares.values()), shares
+        times, reference = full_band_reference(truth, "customer")
+        spans = truth_spans(truth, "customer")
+        for context, active in (("whole", spans), ("trimmed", [(a + 0.26, b) for a, b in spans])):
+            track = f0_track(audio[truth.customer_channel], sr, active=active)
+            spread = semitone_spread(track.f0_hz)
+            assert spread is not None
+            results[seed, context] = (
+                round(gross_error_share(track, times, reference), 4),
+                round(spread - spread_semitones(reference), 3),
+            )
+    record_property("gross_share_and_spread_error", results)
+    assert all(gross < MAX_GROSS_ERROR_SHARE for gross, _ in results.values()), results
+    assert all(abs(error) <= CUSTOMER_SPREAD_TOLERANCE_ST for _, error in results.values()), results
 
 
 # --- words: the bundled Whisper model ------------------------------------------------------
