@@ -193,8 +193,11 @@ def test_silence_only_call_is_a_report_not_a_crash() -> None:
 )
 def test_transcribed_call_breaks_exactly_its_rules(name: str) -> None:
     report, truth = _load(name, engine="faster-whisper")
-    fired = {f.rule for f in report.findings if f.severity != "info"}
+    fired = {f.rule for f in report.findings if f.severity != "info"} & ACOUSTIC_RULES
     assert fired == BREAKS[name], [(f.rule, f.message) for f in report.findings]
+    # The phrase rules ran on the transcript (their pass/fail per language is tested on
+    # transcripts in test_phrases.py: espeak-ng's voice at 8 kHz garbles names).
+    assert not {"opening", "negative_language", "closing"} & {u.rule for u in report.unmeasured}
     agent = report.parties.agent
     assert agent is not None and agent.wpm is not None
     want = truth.parties["agent"]

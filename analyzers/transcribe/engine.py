@@ -1,0 +1,167 @@
+"""What a Whisper engine does for us, and one loaded engine per process.
+
+An engine transcribes a 16 kHz mono float32 array and returns segments with
+word times relative to that array. Two implementations: ``faster_engine``
+(CTranslate2, the default) and ``openai_engine`` (PyTorch, optional extra).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from analyzers.errors import ModelUnavailableError
+
+SAMPLE_RATE = 16_000
+FASTER_WHISPER = "faster-whisper"
+OPENAI_WHISPER = "openai-whisper"
+
+# Whisper says "no" for Norwegian; the product (options.Language) says "nb".
+_TO_WHISPER_LANGUAGE = {"nb": "no"}
+_FROM_WHISPER_LANGUAGE = {"no": "nb", "nn": "nb"}
+
+
+@dataclass(frozen=True)
+class EngineWord:
+    word: str
+    start_s: float
+    end_s: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class EngineSegment:
+    """One decoded segment with the scores the hallucination guards look at."""
+
+    start_s: float
+    end_s: float
+    text: str
+    words: tuple[EngineWord, ...]
+    avg_logprob: float
+    compression_ratio: float
+    no_speech_prob: float
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    segments: tuple[EngineSegment, ...]
+    language: str
+    language_probability: float | None
+
+    @property
+    def words(self) -> list[EngineWord]:
+        return [w for s in self.segments for w in s.words]
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """A language and how sure the model is (None: not detected, e.g. given by the caller)."""
+
+    language: str
+    probability: float | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Decoding shared by both engines, so their outputs are comparable.
+
+    Whisper's own defaults for fallback: retry at rising temperature when a
+    segment looks like a loop (compression ratio) or is improbable (log prob).
+    Previous text is not fed back: across our chunks it mostly spreads errors.
+    """
+
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    condition_on_previous_text: bool = False
+
+
+DEFAULT_DECODING = DecodingSettings()
+
+
+@runtime_checkable
+class TranscriptionEngine(Protocol):
+    name: str
+    model_name: str
+    multilingual: bool
+
+    def transcribe(
+        self,
+        audio_16k: np.ndarray,
+        *,
+        language: str | None,
+        beam_size: int,
+        initial_prompt: str | None = None,
+    ) -> EngineResult:
+        """Transcribe; ``language`` is a product code (en, sv, nb, el) or None to detect."""
+        ...
+
+    def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:
+        """Most likely language of (the first 30 s of) the audio, as a product code."""
+        ...
+
+
+def to_whisper_language(language: str | None) -> str | None:
+    if language in (None, "", "auto"):
+        return None
+    return _TO_WHISPER_LANGUAGE.get(language, language)
+
+
+def from_whisper_language(language: str) -> str:
+    return _FROM_WHISPER_LANGUAGE.get(language, language)
+
+
+def default_cpu_threads() -> int:
+    """Threads for inference: the cores this process may use, capped at 4.
+
+    CALLCOACH_CPU_THREADS overrides (e.g. 1 per worker when running several).
+    """
+    explicit = os.environ.get("CALLCOACH_CPU_THREADS")
+    if explicit and explicit.isdigit() and int(explicit) > 0:
+        return int(explicit)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+_ENGINES: dict[tuple[str, str, str], TranscriptionEngine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(
+    engine: str = FASTER_WHISPER, model: str | None = None, *, compute_type: str = "int8"
+) -> TranscriptionEngine:
+    """The loaded engine for (engine, model, compute_type), loading it on first use.
+
+    ``model`` is a spec for :func:`analyzers.transcribe.models.resolve_model`
+    (None = bundled English). Raises ModelUnavailableError when it cannot load.
+    """
+    from analyzers.transcribe.models import ENGLISH_MODEL
+
+    key = (engine, model or ENGLISH_MODEL, compute_type)
+    with _ENGINES_LOCK:
+        loaded = _ENGINES.get(key)
+        if loaded is None:
+            loaded = _load_engine(*key)
+            _ENGINES[key] = loaded
+        return loaded
+
+
+def _load_engine(engine: str, model: str, compute_type: str) -> TranscriptionEngine:
+    if engine == FASTER_WHISPER:
+        from analyzers.transcribe.faster_engine import FasterWhisperEngine
+
+        return FasterWhisperEngine.load(model, compute_type=compute_type)
+    if engine == OPENAI_WHISPER:
+        from analyzers.transcribe.openai_engine import OpenAIWhisperEngine
+
+        return OpenAIWhisperEngine.load(model)
+    raise ModelUnavailableError(f"unknown transcription engine {engine!r}")

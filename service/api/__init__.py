@@ -1,0 +1,1 @@
+"""HTTP API: app factory, dependencies, routes, schemas."""

@@ -1,0 +1,225 @@
+"""Request and response bodies of the HTTP API (the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+
+from analyzers.options import Language
+from service.db.models import Call
+
+CallStatus = Literal["queued", "processing", "done", "failed"]
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """Timezone-aware UTC; a naive time from a client is taken as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UTCTime = Annotated[datetime, AfterValidator(as_utc)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    code: str | None = None
+
+
+class CallUploadFields(_Body):
+    """Form fields sent with the recording in ``POST /v1/calls`` (all optional)."""
+
+    external_id: str | None = Field(None, max_length=200, description="the platform's call id")
+    agent_id: str | None = Field(None, max_length=200)
+    team: str | None = Field(
+        None, description="must be the API key's team when given (a key writes to its team only)"
+    )
+    agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    country: str | None = Field(
+        None, min_length=2, max_length=2, description="ringback plan hint (ISO 3166), e.g. SE"
+    )
+    language: Language | None = Field(None, description="default: the service's default")
+    recording_started_at: UTCTime | None = None
+    ringing_at: UTCTime | None = Field(None, description="when the agent's phone started ringing")
+    answered_at: UTCTime | None = Field(None, description="when the agent answered")
+    customer_name: str | None = Field(None, max_length=200)
+    agent_name: str | None = Field(None, max_length=200)
+
+
+def upload_openapi_schema() -> dict[str, Any]:
+    """The multipart body for /docs: the fields above plus the ``audio`` file part."""
+    schema = CallUploadFields.model_json_schema()
+    schema["properties"] = {
+        "audio": {
+            "type": "string",
+            "format": "binary",
+            "description": "the recording (WAV, FLAC, OGG/Opus, MP3...); its file name is ignored",
+        },
+        **schema["properties"],
+    }
+    schema["required"] = ["audio"]
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schema}},
+        }
+    }
+
+
+class CallAccepted(BaseModel):
+    id: uuid.UUID
+    status: CallStatus
+    url: str = Field(description="where to poll the call's status")
+
+
+class CallError(BaseModel):
+    code: str | None
+    message: str | None
+
+
+class CallOut(BaseModel):
+    id: uuid.UUID
+    status: CallStatus
+    source: str
+    external_id: str | None
+    agent_id: str | None
+    error: CallError | None = Field(None, description="why it failed (or the last retried error)")
+    attempts: int
+    created_at: datetime
+    recorded_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_s: float | None
+    analysis_s: float | None
+    findings_count: int | None
+    audio_bytes: int | None
+    audio_sha256: str | None
+    options: dict[str, Any]
+    metadata: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, call: Call) -> CallOut:
+        error = (
+            CallError(code=call.error_code, message=call.error_message)
+            if call.error_code or call.error_message
+            else None
+        )
+        return cls(
+            id=call.id,
+            status=call.status,  # type: ignore[arg-type]
+            source=call.source,
+            external_id=call.external_id,
+            agent_id=call.agent_id,
+            error=error,
+            attempts=call.attempts,
+            created_at=call.created_at,
+            recorded_at=call.recorded_at,
+            started_at=call.started_at,
+            finished_at=call.finished_at,
+            duration_s=call.duration_s,
+            analysis_s=call.analysis_s,
+            findings_count=call.findings_count,
+            audio_bytes=call.audio_bytes,
+            audio_sha256=call.audio_sha256,
+            options=call.options or {},
+            metadata=call.call_metadata or {},
+        )
+
+
+class CallPage(BaseModel):
+    items: list[CallOut]
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")
+
+
+class MetricMean(BaseModel):
+    rule: str
+    label: str
+    unit: str
+    mean: float
+    calls: int = Field(description="calls in the week where the metric was measured")
+
+
+class WeekOut(BaseModel):
+    week_start: date = Field(description="Monday of the ISO week (UTC)")
+    calls: int
+    metrics: list[MetricMean]
+    findings: dict[str, int] = Field(description="finding counts per rule")
+
+
+class AgentSummary(BaseModel):
+    agent_id: str
+    from_: datetime | None = Field(None, alias="from")
+    to: datetime | None = None
+    calls: int
+    weeks: list[WeekOut]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class CallbackIn(_Body):
+    url: HttpUrl
+    secret: str | None = Field(
+        None, min_length=16, max_length=200, description="HMAC key; generated when omitted"
+    )
+
+
+class CallbackOut(BaseModel):
+    id: int
+    url: str
+    active: bool
+    created_at: datetime
+
+
+class CallbackCreated(CallbackOut):
+    secret: str = Field(description="shown once: verify X-Callcoach-Signature with it")
+
+
+class WebhookAccepted(BaseModel):
+    status: Literal["accepted", "duplicate", "ignored"]
+    call_id: uuid.UUID | None = None
+    detail: str | None = None
+
+
+class GenericWebhookIn(_Body):
+    """JSON body of ``POST /v1/webhooks/generic`` (or the form fields with an audio part)."""
+
+    audio_url: str | None = Field(None, description="where to fetch the recording (allowed hosts)")
+    external_id: str | None = Field(None, max_length=200)
+    agent_id: str | None = Field(None, max_length=200)
+    agent_channel: int = Field(0, ge=0, le=1)
+    country: str | None = Field(None, min_length=2, max_length=2)
+    language: Language | None = None
+    recording_started_at: UTCTime | None = None
+    ringing_at: UTCTime | None = None
+    answered_at: UTCTime | None = None
+    customer_name: str | None = Field(None, max_length=200)
+    agent_name: str | None = Field(None, max_length=200)
+
+
+class VonageRecordingIn(BaseModel):
+    """Vonage's recording webhook body (extra fields are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    recording_url: str
+    recording_uuid: str
+    conversation_uuid: str | None = None
+    start_time: UTCTime | None = None
+    end_time: UTCTime | None = None
+    size: int | None = None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    ready: bool
+    checks: dict[str, str]

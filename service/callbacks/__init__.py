@@ -1,0 +1,1 @@
+"""Webhooks out: a team's callback URL gets a signed JSON summary when a call ends."""

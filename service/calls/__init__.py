@@ -1,0 +1,1 @@
+"""Calls: intake (new rows), queries (listing, summaries), deletion."""

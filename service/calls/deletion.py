@@ -1,0 +1,26 @@
+"""Deleting a call removes its audio blob, its report (with the transcript) and its row."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete
+
+from service.db.models import Call
+from service.db.session import Database
+from service.storage import AudioStorage
+
+
+def delete_call(db: Database, storage: AudioStorage, call_id: uuid.UUID) -> bool:
+    """Audio first: if the row delete then fails, a retried DELETE finishes the job."""
+    with db.session() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            return False
+        audio_key = call.audio_key
+    # The blob key is the call id even before a webhook's download set audio_key.
+    for key in {audio_key, call_id.hex} - {None}:
+        storage.delete(key)  # type: ignore[arg-type]
+    with db.session() as session:
+        # reports, call_metrics and call_findings go with it (ON DELETE CASCADE)
+        return session.execute(delete(Call).where(Call.id == call_id)).rowcount == 1

@@ -1,0 +1,150 @@
+"""Listing calls (filters, cursor pagination) and per-agent weekly summaries."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from service.db.models import DONE, Call, CallFinding, CallMetric
+
+
+class BadCursorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CallFilters:
+    agent_id: str | None = None
+    status: str | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    rule: str | None = None  # calls with at least one finding of this rule
+    external_id: str | None = None
+
+
+def encode_cursor(call: Call) -> str:
+    raw = json.dumps([call.created_at.isoformat(), call.id.hex]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, call_id = json.loads(raw)
+        return datetime.fromisoformat(created), uuid.UUID(hex=call_id)
+    except (ValueError, TypeError) as exc:
+        raise BadCursorError("invalid cursor") from exc
+
+
+def _filtered(team_id: int, filters: CallFilters) -> Select[tuple[Call]]:
+    query = select(Call).where(Call.team_id == team_id)
+    if filters.agent_id is not None:
+        query = query.where(Call.agent_id == filters.agent_id)
+    if filters.status is not None:
+        query = query.where(Call.status == filters.status)
+    if filters.external_id is not None:
+        query = query.where(Call.external_id == filters.external_id)
+    if filters.recorded_from is not None:
+        query = query.where(Call.recorded_at >= filters.recorded_from)
+    if filters.recorded_to is not None:
+        query = query.where(Call.recorded_at < filters.recorded_to)
+    if filters.rule is not None:
+        query = query.where(
+            select(CallFinding.call_id)
+            .where(CallFinding.call_id == Call.id, CallFinding.rule == filters.rule)
+            .exists()
+        )
+    return query
+
+
+def list_calls(
+    session: Session, team_id: int, filters: CallFilters, limit: int, cursor: str | None = None
+) -> tuple[list[Call], str | None]:
+    """Newest first; returns (page, cursor of the next page or None)."""
+    query = _filtered(team_id, filters)
+    if cursor:
+        created, call_id = decode_cursor(cursor)
+        query = query.where(
+            or_(Call.created_at < created, and_(Call.created_at == created, Call.id < call_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(Call.created_at.desc(), Call.id.desc()).limit(limit + 1))
+    )
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor(rows[limit - 1])
+    return rows, None
+
+
+MetricKey = tuple[str, str, str]  # (rule, label, unit)
+
+
+@dataclass
+class WeekSummary:
+    week_start: date
+    calls: int = 0
+    metric_sums: dict[MetricKey, float] = field(default_factory=lambda: defaultdict(float))
+    metric_counts: dict[MetricKey, int] = field(default_factory=lambda: defaultdict(int))
+    findings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def metric_means(self) -> dict[MetricKey, float]:
+        return {key: self.metric_sums[key] / n for key, n in self.metric_counts.items() if n}
+
+
+def week_start(moment: datetime) -> date:
+    """Monday of the moment's ISO week (UTC)."""
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def agent_summary(
+    session: Session,
+    team_id: int,
+    agent_id: str,
+    recorded_from: datetime | None,
+    recorded_to: datetime | None,
+) -> list[WeekSummary]:
+    """Per ISO week: analysed calls, mean of each numeric metric, findings per rule."""
+    filters = CallFilters(
+        agent_id=agent_id, status=DONE, recorded_from=recorded_from, recorded_to=recorded_to
+    )
+    calls = {
+        row.id: row.recorded_at
+        for row in session.execute(
+            _filtered(team_id, filters).with_only_columns(Call.id, Call.recorded_at)
+        )
+    }
+    weeks: dict[date, WeekSummary] = {}
+    for recorded in calls.values():
+        start = week_start(recorded)
+        weeks.setdefault(start, WeekSummary(start)).calls += 1
+    if not calls:
+        return []
+    ids = list(calls)
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for call_id, rule, label, unit, value in session.execute(
+            select(
+                CallMetric.call_id,
+                CallMetric.rule,
+                CallMetric.label,
+                CallMetric.unit,
+                CallMetric.value,
+            ).where(CallMetric.call_id.in_(chunk), CallMetric.value.is_not(None))
+        ):
+            summary = weeks[week_start(calls[call_id])]
+            summary.metric_sums[(rule, label, unit)] += value
+            summary.metric_counts[(rule, label, unit)] += 1
+        for call_id, rule, count in session.execute(
+            select(CallFinding.call_id, CallFinding.rule, CallFinding.count).where(
+                CallFinding.call_id.in_(chunk)
+            )
+        ):
+            weeks[week_start(calls[call_id])].findings[rule] += count
+    return [weeks[start] for start in sorted(weeks)]

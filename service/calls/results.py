@@ -1,0 +1,34 @@
+"""The rows derived from a report's scoring: metric values and finding counts per rule
+(what listing filters and agent summaries query)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+from sqlalchemy.orm import Session
+
+from analyzers.report import Report
+from service.db.models import CallFinding, CallMetric
+
+
+def add_score_rows(session: Session, call_id: uuid.UUID, report: Report) -> None:
+    """Add a call's metric and finding rows (none may exist for it yet)."""
+    seen: set[tuple[str, str]] = set()
+    for metric in report.metrics:
+        if (metric.rule, metric.label) in seen:  # (rule, label) identifies a stored metric
+            continue
+        seen.add((metric.rule, metric.label))
+        numeric = isinstance(metric.value, int | float) and not isinstance(metric.value, bool)
+        session.add(
+            CallMetric(
+                call_id=call_id,
+                rule=metric.rule,
+                label=metric.label,
+                unit=metric.unit,
+                value=float(metric.value) if numeric else None,  # type: ignore[arg-type]
+                status=metric.status,
+            )
+        )
+    for rule, count in Counter(f.rule for f in report.findings).items():
+        session.add(CallFinding(call_id=call_id, rule=rule, count=count))

@@ -1,0 +1,197 @@
+"""The ``callcoach`` command: serve, worker, keys (and analyze, from analyzers.cli)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from service.config import Settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="callcoach: speech-analysis feedback for contact-centre phone calls.",
+)
+keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
+app.add_typer(keys_app, name="keys")
+
+# The settings every command reads: the environment (CALLCOACH_*), then these flags.
+DataDirOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional
+    typer.Option(help="data directory (default ./data or CALLCOACH_DATA_DIR)"),
+]
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    data_dir: DataDirOption = None,
+    load_samples: Annotated[
+        bool, typer.Option("--load-samples", help="queue sample_audio/*.wav for team 'demo'")
+    ] = False,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="in-process analysis threads (CALLCOACH_WORKER_CONCURRENCY)"),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info",
+) -> None:
+    """Run the API with embedded defaults: SQLite, local disk, in-process worker."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    _logging(log_level)
+    settings = _settings(data_dir=data_dir, worker_concurrency=workers)
+    if load_samples or settings.load_samples:
+        _load_samples(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _load_samples(settings: Settings) -> None:
+    from service.db.migrate import upgrade_to_head
+    from service.db.session import Database
+    from service.samples import DEMO_TEAM, load_samples
+    from service.storage import LocalDiskStorage
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url)
+    upgrade_to_head(db.engine)
+    loaded = load_samples(settings, db, LocalDiskStorage(settings.effective_storage_dir))
+    db.dispose()
+    typer.echo(
+        f"Sample calls: {len(loaded.queued)} queued, {loaded.already_there} already loaded "
+        f"(team {DEMO_TEAM!r}).\nRead key for team {DEMO_TEAM!r}: {loaded.read_key}"
+    )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="analyses at once")] = 1,
+    pool: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="celery pool: solo (default for 1), prefork (default for more)"),
+    ] = None,
+    data_dir: DataDirOption = None,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info",
+) -> None:
+    """Run a Celery worker (Redis broker at REDIS_URL; database at DATABASE_URL)."""
+    from service.jobs.celery_app import run_worker
+
+    _logging(log_level)
+    settings = _settings(data_dir=data_dir, queue_backend="celery")
+    run_worker(
+        settings, concurrency, pool or ("solo" if concurrency == 1 else "prefork"), log_level
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    team: Annotated[str, typer.Option(help="team the key belongs to (created if new)")],
+    scope: Annotated[
+        list[str], typer.Option(help="ingest, read or admin (repeat or comma-separate)")
+    ],
+    name: Annotated[Optional[str], typer.Option(help="a label")] = None,  # noqa: UP045
+    data_dir: DataDirOption = None,
+) -> None:
+    """Print a new API key (shown once; only its hash is stored)."""
+    from service.db.migrate import upgrade_to_head
+    from service.db.session import Database
+    from service.keys import create_api_key
+
+    settings = _settings(data_dir=data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url)
+    upgrade_to_head(db.engine)
+    try:
+        with db.session() as session:
+            new = create_api_key(session, team, scope, name)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        db.dispose()
+    typer.echo(new.key)
+    typer.echo(f"team {new.team}, scopes {' '.join(new.scopes)}, key id {new.key_id}", err=True)
+
+
+@keys_app.command("list")
+def keys_list(
+    team: Annotated[Optional[str], typer.Option(help="only this team")] = None,  # noqa: UP045
+    data_dir: DataDirOption = None,
+) -> None:
+    """List keys (ids, teams, scopes; never the keys themselves)."""
+    from service.db.migrate import upgrade_to_head
+    from service.db.session import Database
+    from service.keys import list_api_keys
+
+    settings = _settings(data_dir=data_dir)
+    db = Database(settings.effective_database_url)
+    upgrade_to_head(db.engine)
+    with db.session() as session:
+        for row in list_api_keys(session, team):
+            state = "revoked" if row.revoked_at else "active"
+            typer.echo(f"{row.key_id}  {row.team.name}  {row.scopes}  {state}  {row.name or ''}")
+    db.dispose()
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="the key id (cck_<key id>_...)")],
+    data_dir: DataDirOption = None,
+) -> None:
+    """Revoke a key at once."""
+    from service.db.session import Database
+    from service.keys import revoke_api_key
+
+    settings = _settings(data_dir=data_dir)
+    db = Database(settings.effective_database_url)
+    with db.session() as session:
+        revoked = revoke_api_key(session, key_id)
+    db.dispose()
+    if not revoked:
+        typer.echo(f"error: no active key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")
+
+
+def _register_analysis_commands() -> None:
+    # ---- `callcoach analyze`: owned by analyzers/cli.py (register(app)) -------------
+    try:
+        from analyzers.cli import register
+    except ModuleNotFoundError as exc:
+        if exc.name != "analyzers.cli":
+            raise
+        return
+    register(app)
+
+
+_register_analysis_commands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The service's one typed settings object.
+
+Every knob reads from the environment with the ``CALLCOACH_`` prefix (nested values as
+JSON, e.g. ``CALLCOACH_TWILIO_ACCOUNTS='{"AC..": {"secret": "..", "team": "acme"}}'``);
+``DATABASE_URL`` and ``REDIS_URL`` are accepted unprefixed too, as platforms set them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from analyzers.options import Engine, Language
+
+MIB = 1024 * 1024
+
+
+class WebhookAccount(BaseModel):
+    """One telephony account (Twilio AccountSid, Vonage api_key) or generic sender."""
+
+    secret: SecretStr = Field(
+        description="Twilio auth token, Vonage signature secret or generic HMAC secret"
+    )
+    team: str = Field(description="team that owns the calls this account sends")
+    agent_channel: int = Field(
+        0, ge=0, le=1, description="stereo channel of the agent in this platform's recordings"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CALLCOACH_", extra="ignore", populate_by_name=True
+    )
+
+    # Where things live.
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CALLCOACH_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/callcoach.db",
+    )
+    storage_dir: Path | None = Field(None, description="audio blobs; default <data_dir>/audio")
+
+    # Queue and workers.
+    queue_backend: Literal["inprocess", "celery"] = "inprocess"
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("CALLCOACH_REDIS_URL", "REDIS_URL", "redis_url"),
+    )
+    celery_queue: str = "callcoach"
+    worker_concurrency: int = Field(1, ge=1, description="in-process analysis threads")
+    job_lease_s: float = Field(
+        60.0, gt=0, description="a claimed job whose heartbeat stops this long is taken over"
+    )
+    job_max_attempts: int = Field(5, ge=1, description="transient failures before 'failed'")
+    job_retry_backoff_s: float = Field(5.0, ge=0, description="first retry delay (doubles)")
+    job_retry_backoff_max_s: float = Field(300.0, ge=0)
+    job_requeue_after_s: float = Field(
+        600.0, gt=0, description="a queued job not picked up this long is sent to the broker again"
+    )
+    job_poll_s: float = Field(1.0, gt=0, description="in-process worker and sweeper poll period")
+    shutdown_grace_s: float = Field(
+        5.0, ge=0, description="`serve` waits this long for running analyses when stopping"
+    )
+    worker_alive_file: Path | None = Field(
+        None, description="a Celery worker touches this file while healthy (container checks)"
+    )
+    job_send_grace_s: float = Field(
+        15.0, ge=0, description="a new call's message is the API's to send for this long"
+    )
+
+    # Upload limits.
+    max_upload_bytes: int = Field(500 * MIB, gt=0)
+    max_duration_s: float = Field(4 * 3600.0, gt=0)
+    max_channels: int = Field(2, ge=1, le=2)
+
+    # Webhooks in.
+    public_base_url: str | None = Field(
+        None,
+        description="external base URL (scheme://host[:port]) as the telephony platform "
+        "calls it, when a proxy rewrites it; Twilio signs the full URL",
+    )
+    twilio_accounts: dict[str, WebhookAccount] = Field(
+        default_factory=dict, description="AccountSid -> auth token and team"
+    )
+    vonage_accounts: dict[str, WebhookAccount] = Field(
+        default_factory=dict, description="Vonage api_key -> signature secret and team"
+    )
+    vonage_application_id: str | None = Field(
+        None, description="Vonage application whose private key signs recording downloads"
+    )
+    vonage_private_key_path: Path | None = None
+    generic_webhook_accounts: dict[str, WebhookAccount] = Field(
+        default_factory=dict,
+        description="sender id (X-Callcoach-Sender header) -> HMAC-SHA256 secret and team",
+    )
+    webhook_window_s: float = Field(300.0, gt=0, description="accepted clock skew of signatures")
+    download_allowed_hosts: list[str] = Field(
+        default_factory=lambda: [
+            "api.twilio.com",
+            "*.twiliocdn.com",
+            "api.nexmo.com",
+            "*.nexmo.com",
+            "*.vonage.com",
+        ],
+        description="hosts recordings may be fetched from ('*.' prefix matches subdomains)",
+    )
+    private_network_hosts: list[str] = Field(
+        default_factory=list,
+        description="hosts explicitly allowed to resolve to private/loopback addresses "
+        "(an on-premises media server; tests use 127.0.0.1); every other host must be public",
+    )
+    download_max_bytes: int | None = Field(None, description="default: max_upload_bytes")
+    download_timeout_s: float = Field(30.0, gt=0)
+    download_attempts: int = Field(3, ge=1, description="tries per fetch before the job backs off")
+
+    # Webhooks out (team callbacks).
+    callback_timeout_s: float = Field(10.0, gt=0)
+    callback_max_attempts: int = Field(8, ge=1)
+    callback_backoff_s: float = Field(5.0, ge=0)
+    callback_backoff_max_s: float = Field(3600.0, ge=0)
+
+    # Dashboard.
+    session_secret: SecretStr | None = Field(
+        None, description="signs dashboard session cookies; default: a file in data_dir"
+    )
+
+    # Analysis defaults.
+    default_engine: Engine = "faster-whisper"
+    default_model: str | None = None
+    default_language: Language = "auto"
+    warm_up_model: bool = Field(True, description="load the model when a worker starts")
+    load_samples: bool = Field(False, description="enqueue sample_audio/*.wav for team 'demo'")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            # Platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+            for prefix in ("postgres://", "postgresql://"):
+                if url.startswith(prefix):
+                    return "postgresql+psycopg://" + url[len(prefix) :]
+            return url
+        return f"sqlite:///{(self.data_dir / 'callcoach.db').resolve()}"
+
+    @property
+    def effective_storage_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / "audio"
+
+    @property
+    def effective_download_max_bytes(self) -> int:
+        return self.download_max_bytes or self.max_upload_bytes
+
+
+def get_settings() -> Settings:
+    """Settings from the environment (a fresh read: tests and the CLI override it)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Fetching recordings from telephony platforms: SSRF guard and guarded download."""

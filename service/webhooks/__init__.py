@@ -1,0 +1,1 @@
+"""Webhooks in: telephony platforms announce recordings; verification per platform."""

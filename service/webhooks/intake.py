@@ -1,0 +1,84 @@
+"""Turning a verified webhook into a queued call, once per recording."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from analyzers.options import AnalysisOptions, CallMetadata
+from service.db.models import WebhookReceipt
+from service.db.session import Database
+from service.storage import StoredBlob
+from service.teams import get_or_create_team
+
+
+@dataclass(frozen=True)
+class WebhookCall:
+    provider: str  # twilio | vonage | generic
+    receipt_key: str  # RecordingSid, recording_uuid, signature: unique per provider
+    team: str
+    options: AnalysisOptions
+    metadata: CallMetadata | None = None
+    agent_id: str | None = None
+    external_id: str | None = None
+    source_url: str | None = None
+    source_account: str | None = None
+    audio: StoredBlob | None = None
+    content_type: str | None = None
+    duration_s: float | None = None
+    call_id: uuid.UUID | None = None
+
+
+def register(db: Database, request: WebhookCall) -> tuple[uuid.UUID | None, bool]:
+    """(call id, created): ``created`` is False when this receipt key was seen before."""
+    from service.calls.intake import new_call
+
+    try:
+        with db.session() as session:
+            team = get_or_create_team(session, request.team)
+            receipt = WebhookReceipt(
+                provider=request.provider, key=request.receipt_key, team_id=team.id
+            )
+            session.add(receipt)
+            session.flush()  # the unique (provider, key) decides before anything else
+            call = new_call(
+                session,
+                team=team,
+                source=request.provider,
+                options=request.options,
+                metadata=request.metadata,
+                agent_id=request.agent_id,
+                external_id=request.external_id,
+                call_id=request.call_id,
+                audio=request.audio,
+                content_type=request.content_type,
+                duration_s=request.duration_s,
+                source_url=request.source_url,
+                source_account=request.source_account,
+            )
+            receipt.call_id = call.id
+            return call.id, True
+    except IntegrityError:
+        with db.session() as session:
+            existing = session.scalar(
+                select(WebhookReceipt.call_id).where(
+                    WebhookReceipt.provider == request.provider,
+                    WebhookReceipt.key == request.receipt_key,
+                )
+            )
+        return existing, False
+
+
+def seen(db: Database, provider: str, key: str) -> bool:
+    with db.session() as session:
+        return (
+            session.scalar(
+                select(WebhookReceipt.id).where(
+                    WebhookReceipt.provider == provider, WebhookReceipt.key == key
+                )
+            )
+            is not None
+        )
