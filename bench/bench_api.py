@@ -297,20 +297,32 @@ async def run_clients(
 
 
 def wait_all_done(base_url: str, key: str, ids: list[str], timeout: float) -> dict[str, int]:
+    """Poll the listing (one request per status page, not one per call) until all end."""
     headers = {"Authorization": f"Bearer {key}"}
-    pending = set(ids)
-    statuses: dict[str, int] = {}
+    wanted = set(ids)
+    ended: dict[str, str] = {}
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-        while pending and time.monotonic() < deadline:
-            for call_id in list(pending):
-                status = client.get(f"/v1/calls/{call_id}").json()["status"]
-                if status in ("done", "failed"):
-                    pending.discard(call_id)
-                    statuses[status] = statuses.get(status, 0) + 1
-            if pending:
+        while len(ended) < len(wanted) and time.monotonic() < deadline:
+            for status in ("done", "failed"):
+                cursor = None
+                while True:
+                    params = {
+                        "status": status,
+                        "limit": 200,
+                        **({"cursor": cursor} if cursor else {}),
+                    }
+                    page = client.get("/v1/calls", params=params).json()
+                    ended.update({c["id"]: status for c in page["items"] if c["id"] in wanted})
+                    cursor = page["next_cursor"]
+                    if cursor is None:
+                        break
+            if len(ended) < len(wanted):
                 time.sleep(1.0)
-    statuses["unfinished"] = len(pending)
+    statuses = {"done": 0, "failed": 0}
+    for status in ended.values():
+        statuses[status] += 1
+    statuses["unfinished"] = len(wanted) - len(ended)
     return statuses
 
 

@@ -26,6 +26,9 @@ class ChunkingSettings:
     # Pauses up to this long stay inside a piece (context for Whisper);
     # longer silences are cut out, leaving 2 * pad_s between pieces.
     max_gap_s: float = 1.0
+    # A piece that does not fit is split at a pause to fill the chunk when at
+    # least this much room is left: every chunk costs a full 30 s encoder pass.
+    min_fill_s: float = 3.0
     # Times are snapped to this rate's sample grid so sample offsets are exact.
     sample_rate: int = 16_000
 
@@ -106,7 +109,7 @@ def plan_chunks(
     pieces: list[Stretch] = []
     for span in spans:
         pieces.extend(_split_long(span, settings.max_chunk_s, cut_at, settings.sample_rate))
-    return _pack(pieces, settings)
+    return _pack(pieces, stretches, settings)
 
 
 def _snap(t: float, sample_rate: int) -> float:
@@ -163,12 +166,26 @@ def _gap_cutter(stretches: list[Stretch]) -> Quietest:
     return cut
 
 
-def _pack(spans: list[Stretch], settings: ChunkingSettings) -> list[Chunk]:
+def _pack(
+    spans: list[Stretch], stretches: list[Stretch], settings: ChunkingSettings
+) -> list[Chunk]:
+    """Fill chunks in call order; split a piece at a pause to use the room left."""
     chunks: list[Chunk] = []
     current: list[Piece] = []
     offset = 0.0
-    for s, e in spans:
-        if current and offset + (e - s) > settings.max_chunk_s:
+    for span in spans:
+        s, e = span
+        room = settings.max_chunk_s - offset
+        if current and e - s > room:
+            cut = (
+                _last_pause_before(s + room, (s, e), stretches)
+                if room >= settings.min_fill_s
+                else None
+            )
+            if cut is not None:
+                cut = _snap(cut, settings.sample_rate)
+                current.append(Piece(s, cut, _snap(offset, settings.sample_rate)))
+                s = cut
             chunks.append(Chunk(tuple(current)))
             current, offset = [], 0.0
         current.append(Piece(s, e, _snap(offset, settings.sample_rate)))
@@ -176,3 +193,13 @@ def _pack(spans: list[Stretch], settings: ChunkingSettings) -> list[Chunk]:
     if current:
         chunks.append(Chunk(tuple(current)))
     return chunks
+
+
+def _last_pause_before(limit: float, span: Stretch, stretches: list[Stretch]) -> float | None:
+    """Middle of the last pause between stretches inside ``span`` that lies before ``limit``."""
+    best = None
+    for (_, e0), (s1, _) in pairwise(stretches):
+        middle = (e0 + s1) / 2
+        if span[0] < e0 and s1 < span[1] and middle <= limit:
+            best = middle
+    return best

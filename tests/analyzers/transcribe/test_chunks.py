@@ -80,8 +80,19 @@ def test_long_speech_is_cut_at_the_quietest_moment() -> None:
 def test_without_audio_a_long_run_is_cut_in_its_widest_pause() -> None:
     speech = [(0.0, 14.0), (14.8, 20.0), (20.5, 30.0)]  # pauses under max_gap_s
     chunks = plan_chunks(speech, 30.0, SETTINGS)
-    first_cut = chunks[0].pieces[-1].call_end_s
+    first_cut = chunks[0].pieces[0].call_end_s
     assert first_cut == pytest.approx(14.4)
+
+
+def test_a_piece_that_does_not_fit_is_split_at_a_pause_to_fill_the_chunk() -> None:
+    speech = [(0.0, 20.0), (30.0, 34.0), (34.5, 38.0), (38.6, 45.0)]
+    chunks = plan_chunks(speech, 50.0, SETTINGS)
+    assert len(chunks) == 2
+    first = chunks[0].pieces
+    # 20.4 s used; the next run (29.8-45.2) is cut in the 34.0-34.5 pause to fill 4.6 s
+    assert [(p.call_start_s, p.call_end_s) for p in first] == [(0.0, 20.2), (29.8, 34.25)]
+    assert chunks[1].pieces[0].call_start_s == pytest.approx(34.25)
+    assert chunks[1].pieces[0].call_end_s == pytest.approx(45.2)
 
 
 def test_no_speech_no_chunks() -> None:
