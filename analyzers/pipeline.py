@@ -269,7 +269,16 @@ def analyze(
         with watch.stage("transcribe"):
             from analyzers.transcribe import transcribe_call
 
-            result = transcribe_call(samples, sr, speech, options)
+            vocabulary = (
+                []
+                if metadata is None
+                else [
+                    *metadata.company_names,
+                    metadata.agent_name or "",
+                    metadata.customer_name or "",
+                ]
+            )
+            result = transcribe_call(samples, sr, speech, options, vocabulary=vocabulary)
             language = result.language
             engine_name, model_name = result.engine, result.model
             for party, ch in party_channels.items():

@@ -43,6 +43,7 @@ def transcribe_call(
     speech_per_channel: Sequence[Sequence[Any]],
     options: AnalysisOptions | None = None,
     *,
+    vocabulary: Sequence[str] = (),
     settings: ChannelSettings = DEFAULT_CHANNEL,
     load_engine: EngineLoader = get_engine,
 ) -> CallTranscript:
@@ -51,7 +52,9 @@ def transcribe_call(
     ``samples`` is (channels, n); ``speech_per_channel[c]`` lists channel c's
     voice-active stretches as ``activity.Segment`` (start_s, end_s attributes)
     or (start_s, end_s) tuples. Language "auto" is detected on the first ~30 s
-    of the agent's speech with the multilingual model.
+    of the agent's speech with the multilingual model. ``vocabulary`` (names of
+    the agent, the customer, the company) is given to Whisper as its prompt, so
+    it spells them as the call's metadata does.
     """
     options = options or AnalysisOptions()
     samples = np.atleast_2d(np.asarray(samples))
@@ -82,6 +85,7 @@ def transcribe_call(
             engine,
             guess.language,
             beam_size=options.beam_size,
+            initial_prompt=". ".join(v.strip() for v in vocabulary if v.strip()) or None,
             settings=settings,
         )
         for channel in range(samples.shape[0])

@@ -111,13 +111,15 @@ def transcribe_channel(
 
 
 def chunk_audio(audio_16k: np.ndarray, chunk: Chunk) -> np.ndarray:
-    """The chunk's samples: its pieces cut from the channel and joined."""
-    return np.concatenate(
-        [
-            audio_16k[round(p.call_start_s * SAMPLE_RATE) : round(p.call_end_s * SAMPLE_RATE)]
-            for p in chunk.pieces
-        ]
-    )
+    """The chunk's samples: its pieces cut from the channel, each at its chunk offset
+    (the gaps between pieces stay silent)."""
+    out = np.zeros(round(chunk.duration_s * SAMPLE_RATE), dtype=np.float32)
+    for p in chunk.pieces:
+        piece = audio_16k[round(p.call_start_s * SAMPLE_RATE) : round(p.call_end_s * SAMPLE_RATE)]
+        at = round(p.chunk_start_s * SAMPLE_RATE)
+        piece = piece[: max(0, out.size - at)]
+        out[at : at + piece.size] = piece
+    return out
 
 
 def _place_word(

@@ -29,6 +29,9 @@ class ChunkingSettings:
     # A piece that does not fit is split at a pause to fill the chunk when at
     # least this much room is left: every chunk costs a full 30 s encoder pass.
     min_fill_s: float = 3.0
+    # Silence inserted between pieces: without it Whisper hears two utterances
+    # run together and puts a short word before the cut into the next piece.
+    piece_gap_s: float = 0.5
     # Times are snapped to this rate's sample grid so sample offsets are exact.
     sample_rate: int = 16_000
 
@@ -68,11 +71,12 @@ class Chunk:
         return self.pieces[-1].chunk_end_s
 
     def piece_at(self, chunk_t: float) -> Piece:
-        """The piece that chunk time ``chunk_t`` falls in (nearest at the edges)."""
-        for piece in self.pieces:
-            if chunk_t < piece.chunk_end_s:
-                return piece
-        return self.pieces[-1]
+        """The piece that chunk time ``chunk_t`` falls in, else the nearest one."""
+
+        def distance(piece: Piece) -> float:
+            return max(piece.chunk_start_s - chunk_t, chunk_t - piece.chunk_end_s, 0.0)
+
+        return min(self.pieces, key=distance)
 
     def to_call_time(self, chunk_t: float, piece: Piece) -> float:
         """Map a chunk time through ``piece``'s offset, clamped into the piece."""
@@ -189,7 +193,7 @@ def _pack(
             chunks.append(Chunk(tuple(current)))
             current, offset = [], 0.0
         current.append(Piece(s, e, _snap(offset, settings.sample_rate)))
-        offset = current[-1].chunk_end_s
+        offset = current[-1].chunk_end_s + settings.piece_gap_s
     if current:
         chunks.append(Chunk(tuple(current)))
     return chunks

@@ -12,7 +12,8 @@ from analyzers.transcribe.chunks import (
     plan_chunks,
 )
 
-SETTINGS = ChunkingSettings(max_chunk_s=25.0, pad_s=0.2, max_gap_s=1.0)
+SETTINGS = ChunkingSettings(max_chunk_s=25.0, pad_s=0.2, max_gap_s=1.0, piece_gap_s=0.0)
+GAPPED = ChunkingSettings(max_chunk_s=25.0, pad_s=0.2, max_gap_s=1.0, piece_gap_s=0.5)
 
 
 def test_normalize_clips_sorts_and_merges() -> None:
@@ -28,6 +29,17 @@ def test_short_pauses_stay_inside_a_piece_long_silences_are_cut_out() -> None:
     assert [(p.call_start_s, p.call_end_s) for p in pieces] == [(0.8, 4.2), (19.8, 22.2)]
     assert pieces[1].chunk_start_s == pytest.approx(3.4)
     assert chunks[0].duration_s == pytest.approx(3.4 + 2.4)
+
+
+def test_pieces_are_separated_by_silence_and_words_map_to_the_nearest_piece() -> None:
+    speech = [(1.0, 2.0), (2.5, 4.0), (20.0, 22.0)]
+    (chunk,) = plan_chunks(speech, 60.0, GAPPED)
+    first, second = chunk.pieces
+    assert second.chunk_start_s == pytest.approx(first.chunk_end_s + 0.5)
+    assert chunk.duration_s == pytest.approx(3.4 + 0.5 + 2.4)
+    # a word Whisper times in the gap belongs to the nearer piece
+    assert chunk.piece_at(first.chunk_end_s + 0.1) is first
+    assert chunk.piece_at(second.chunk_start_s - 0.1) is second
 
 
 def test_every_time_maps_back_exactly() -> None:
