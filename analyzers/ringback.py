@@ -35,6 +35,7 @@ from datetime import datetime
 
 import numpy as np
 
+from analyzers.activity import Segment
 from analyzers.errors import (
     BadMetadataError,
     CorruptAudioError,
@@ -106,16 +107,6 @@ class _Frames:
 
 
 @dataclass(frozen=True)
-class _Burst:
-    start_s: float
-    end_s: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
-
-
-@dataclass(frozen=True)
 class _Match:
     plan: RingbackPlan
     ring_times: list[tuple[float, float]]
@@ -149,7 +140,7 @@ def detect_ringback(
     ]
     if not bursts:
         return NO_RINGBACK
-    spectra = _BurstSpectra(signal, bursts)
+    spectra = SegmentSpectra(signal, bursts)
     signal_end_s = len(signal) / ANALYSIS_RATE
     # Past the scan limit the recording goes on: a cycle ending there may ring again.
     truncated = len(x) / sample_rate > SCAN_LIMIT_S + 1e-9
@@ -296,24 +287,24 @@ def _runs_s(mask: np.ndarray, max_gap: int, min_s: float) -> list[tuple[float, f
     ]
 
 
-def _refined_bursts(frames: _Frames) -> list[_Burst]:
+def _refined_bursts(frames: _Frames) -> list[Segment]:
     """Tone runs with edges where the band level is 3 dB below the burst's own level."""
-    bursts: list[_Burst] = []
+    bursts: list[Segment] = []
     for a, b in _runs(frames.tone, _TONE_GAP_FRAMES):
         level = frames.band_db[a:b]
         strong = np.flatnonzero(level >= np.median(level) - _EDGE_DROP_DB)
         first, last = a + int(strong[0]), a + int(strong[-1])
-        bursts.append(_Burst(_frame_time(first), _frame_time(last) + HOP_S))
+        bursts.append(Segment(_frame_time(first), _frame_time(last) + HOP_S))
     return bursts
 
 
 # -- burst spectra ---------------------------------------------------------------------
 
 
-class _BurstSpectra:
+class SegmentSpectra:
     """Long-window power spectra of the bursts, computed on first use."""
 
-    def __init__(self, signal: np.ndarray, bursts: list[_Burst]) -> None:
+    def __init__(self, signal: np.ndarray, bursts: list[Segment]) -> None:
         self._signal = signal
         self._bursts = bursts
         self._cache: dict[int, tuple[np.ndarray, float]] = {}
@@ -395,7 +386,7 @@ def _plan_group(plan: RingbackPlan) -> list[str]:
     ]
 
 
-def _is_full_ring(plan: RingbackPlan, bursts: list[_Burst], i: int) -> bool:
+def _is_full_ring(plan: RingbackPlan, bursts: list[Segment], i: int) -> bool:
     ons, offs = plan.cadence_s[0::2], plan.cadence_s[1::2]
     if i + len(ons) > len(bursts):
         return False
@@ -409,7 +400,7 @@ def _is_full_ring(plan: RingbackPlan, bursts: list[_Burst], i: int) -> bool:
     return True
 
 
-def _longest_chain(plan: RingbackPlan, bursts: list[_Burst], full: list[bool]) -> list[int]:
+def _longest_chain(plan: RingbackPlan, bursts: list[Segment], full: list[bool]) -> list[int]:
     """First-burst indices of the longest run of consecutive full rings (latest on ties)."""
     k = len(plan.cadence_s) // 2
     chain_from: dict[int, list[int]] = {}
@@ -429,8 +420,8 @@ def _longest_chain(plan: RingbackPlan, bursts: list[_Burst], full: list[bool]) -
 
 def _match_plan(
     plan: RingbackPlan,
-    bursts: list[_Burst],
-    spectra: _BurstSpectra,
+    bursts: list[Segment],
+    spectra: SegmentSpectra,
     voice_runs: list[tuple[float, float]],
     signal_end_s: float,
     truncated: bool,
@@ -475,7 +466,7 @@ def _match_plan(
 
 
 def _leading_partial(
-    plan: RingbackPlan, bursts: list[_Burst], spectra: _BurstSpectra, first: int
+    plan: RingbackPlan, bursts: list[Segment], spectra: SegmentSpectra, first: int
 ) -> tuple[float, float] | None:
     """A ring the recording started in the middle of: counts if >= 0.3 s of it is heard."""
     if first == 0 or bursts[0].start_s > _RECORDING_EDGE_S:
@@ -495,8 +486,8 @@ def _leading_partial(
 
 def _trailing_partial(
     plan: RingbackPlan,
-    bursts: list[_Burst],
-    spectra: _BurstSpectra,
+    bursts: list[Segment],
+    spectra: SegmentSpectra,
     nxt: int,
     last_ring_start: float,
 ) -> tuple[float, float] | None:
