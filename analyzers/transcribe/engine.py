@@ -113,6 +113,16 @@ def to_whisper_language(language: str | None) -> str | None:
     return _TO_WHISPER_LANGUAGE.get(language, language)
 
 
+def language_for_model(model_name: str, multilingual: bool, language: str | None) -> str | None:
+    """Whisper's code for ``language``; an English-only model refuses other languages."""
+    whisper_language = to_whisper_language(language)
+    if not multilingual and whisper_language not in (None, "en"):
+        raise ModelUnavailableError(
+            f"model {model_name!r} is English-only; cannot transcribe {language!r}"
+        )
+    return whisper_language
+
+
 def from_whisper_language(language: str) -> str:
     return _FROM_WHISPER_LANGUAGE.get(language, language)
 

@@ -17,7 +17,7 @@ from analyzers.transcribe.engine import (
     LanguageGuess,
     default_cpu_threads,
     from_whisper_language,
-    to_whisper_language,
+    language_for_model,
 )
 from analyzers.transcribe.env import ensure_offline_env, hub_offline
 from analyzers.transcribe.models import resolve_model
@@ -82,11 +82,7 @@ class FasterWhisperEngine:
         beam_size: int,
         initial_prompt: str | None = None,
     ) -> EngineResult:
-        whisper_language = to_whisper_language(language)
-        if not self.multilingual and whisper_language not in (None, "en"):
-            raise ModelUnavailableError(
-                f"model {self.model_name!r} is English-only; cannot transcribe {language!r}"
-            )
+        whisper_language = language_for_model(self.model_name, self.multilingual, language)
         d = self.decoding
         segments, info = self._model.transcribe(
             np.ascontiguousarray(audio_16k, dtype=np.float32),

@@ -26,7 +26,7 @@ from analyzers.transcribe.engine import (
     LanguageGuess,
     default_cpu_threads,
     from_whisper_language,
-    to_whisper_language,
+    language_for_model,
 )
 from analyzers.transcribe.env import ensure_offline_env, hub_offline
 from analyzers.transcribe.models import models_cache_dir, resolve_model
@@ -90,11 +90,7 @@ class OpenAIWhisperEngine:
     ) -> EngineResult:
         import whisper
 
-        whisper_language = to_whisper_language(language)
-        if not self.multilingual and whisper_language not in (None, "en"):
-            raise ModelUnavailableError(
-                f"model {self.model_name!r} is English-only; cannot transcribe {language!r}"
-            )
+        whisper_language = language_for_model(self.model_name, self.multilingual, language)
         d = self.decoding
         result = whisper.transcribe(
             self._model,
