@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     )
     celery_queue: str = "callcoach"
     worker_concurrency: int = Field(1, ge=1, description="in-process analysis threads")
+    worker_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="CPU priority of analyses below the API (Linux nice), so uploads and "
+        "reads stay fast on a host that is busy analysing",
+    )
     job_lease_s: float = Field(
         60.0, gt=0, description="a claimed job whose heartbeat stops this long is taken over"
     )

@@ -208,6 +208,8 @@ def run_worker(settings: Settings, concurrency: int, pool: str, loglevel: str) -
     from service.db.migrate import upgrade_to_head
 
     configure_celery(settings)
+    if settings.worker_nice > 0 and hasattr(os, "nice"):
+        os.nice(settings.worker_nice)  # analyses yield the CPU to an API on the same host
     celery_app.conf.callcoach_pool = pool
     context = worker_context()
     upgrade_to_head(context.db.engine)

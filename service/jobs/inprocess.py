@@ -15,7 +15,7 @@ from service.db.session import Database
 from service.jobs import claims
 from service.jobs.claims import ClaimedJob
 from service.jobs.runner import JobRunner
-from service.jobs.warmup import ModelWarmup
+from service.jobs.warmup import ModelWarmup, lower_thread_priority
 from service.storage import AudioStorage
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ class InProcessWorker:
 
     def _loop(self) -> None:
         s = self._settings
+        lower_thread_priority(s.worker_nice)
         if self._warmup is not None:
             self._warmup.finished.wait(timeout=600)  # do not race the warm-up for the model
         while not self._stop.is_set():

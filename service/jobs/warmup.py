@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -22,6 +23,8 @@ class ModelWarmup:
         self.seconds: float | None = None
 
     def run(self) -> None:
+        # The inference threads the model starts inherit this thread's priority.
+        lower_thread_priority(self._settings.worker_nice)
         try:
             self._load()
         finally:
@@ -60,3 +63,18 @@ class ModelWarmup:
         thread = threading.Thread(target=self.run, name="model-warmup", daemon=True)
         thread.start()
         return thread
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Give the calling thread (and threads it starts) a lower CPU priority (Linux).
+
+    On Linux a thread is a task with its own nice value, so analysis threads inside
+    `callcoach serve` can yield to the threads answering HTTP requests.
+    """
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), nice))
+    except OSError:  # not permitted here: run at the normal priority
+        log.debug("could not lower the analysis thread priority")
