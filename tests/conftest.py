@@ -1,4 +1,4 @@
-"""Suite-wide hooks: skip ``@pytest.mark.espeak`` tests with a clear reason when espeak-ng is missing."""
+"""Suite-wide hooks: skip ``@pytest.mark.espeak`` tests with the reason without espeak-ng."""
 
 from __future__ import annotations
 
