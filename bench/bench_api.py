@@ -116,6 +116,7 @@ def start_stack(args: argparse.Namespace, workers: int, work_dir: Path) -> Stack
             admin.execute(f'CREATE DATABASE "{db_name}"')
         cleanup.append(("pg", db_name))
         queue = f"callcoach-bench-{os.getpid()}-{workers}"
+        cleanup.append(("redis", queue))
         env.update(
             CALLCOACH_DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{db_name}",
             CALLCOACH_REDIS_URL="redis://127.0.0.1:6379/10",
@@ -408,6 +409,12 @@ def drop_resources(stack: Stack) -> None:
 
             with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        elif kind == "redis":
+            import redis
+
+            client = redis.Redis.from_url(stack.env["CALLCOACH_REDIS_URL"])
+            client.delete(name, *client.scan_iter(match=f"_kombu.binding*{name}"))
+            client.close()
 
 
 def bench_workers(
@@ -421,7 +428,11 @@ def bench_workers(
         t_uploaded = time.perf_counter()
         accepted = [u for u in uploads if u.status == 202]
         ids = [u.call_id for u in accepted if u.call_id]
-        statuses = wait_all_done(stack.base_url, key, ids, args.timeout)
+        statuses = (
+            {"done": 0, "failed": 0, "unfinished": 0}
+            if args.no_wait
+            else wait_all_done(stack.base_url, key, ids, args.timeout)
+        )
         t_done = time.perf_counter()
         accept_ms = [u.server_timing["accept"] for u in accepted if "accept" in u.server_timing]
         sent_ms = [(u.answered - u.last_byte) * 1000 for u in accepted]
@@ -466,6 +477,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--big-upload-mb", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="measure the uploads only, not the analyses"
+    )
     args = parser.parse_args()
 
     work_dir = Path(tempfile.mkdtemp(prefix="callcoach-bench-"))

@@ -68,7 +68,7 @@ def load_samples(
         with db.session() as session:
             new_call(
                 session,
-                team=get_or_create_team(session, DEMO_TEAM),
+                team_id=get_or_create_team(session, DEMO_TEAM).id,
                 source="sample",
                 options=analysis_options(
                     settings,

@@ -28,16 +28,19 @@ MAX_FIELDS = 50
 FLUSH_BYTES = 1024 * 1024
 
 
-_storage_threads: CapacityLimiter | None = None
+_limiters: dict[str, CapacityLimiter] = {}
 
 
-async def _in_storage_thread(function: Callable[..., Any], *args: Any) -> Any:
+async def _in_storage_thread(function: Callable[..., Any], *args: Any, final: bool = False) -> Any:
     """Disk writes get their own threads: a burst of uploads syncing to disk must not
-    take every thread of the shared pool (database commits and probes wait there)."""
-    global _storage_threads
-    if _storage_threads is None:
-        _storage_threads = CapacityLimiter(16)
-    return await anyio.to_thread.run_sync(function, *args, limiter=_storage_threads)
+    take every thread of the shared pool (database commits and probes wait there).
+    The last write of an upload has its own threads too: a client waits for it, so it
+    must not queue behind other uploads' intermediate syncs."""
+    name = "final" if final else "batch"
+    limiter = _limiters.get(name)
+    if limiter is None:
+        limiter = _limiters[name] = CapacityLimiter(32 if final else 8)
+    return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
 
 
 class MultipartError(ValueError):
@@ -126,7 +129,14 @@ class _Receiver:
         chunks, self.pending, self.pending_bytes = self.pending, [], 0
         return chunks
 
-    def write_chunks(self, chunks: list[bytes], sync: bool = True) -> None:
+    def finish(self, chunks: list[bytes]) -> StoredBlob:
+        """In a worker thread: the last chunks, then fsync and rename into place."""
+        assert self.writer is not None
+        for chunk in chunks:
+            self.writer.write(chunk)
+        return self.writer.finish()
+
+    def write_chunks(self, chunks: list[bytes]) -> None:
         """In a worker thread: raises BlobTooLargeError past the writer's limit.
 
         Syncing each batch spreads the disk writes over the upload, so the final fsync
@@ -135,8 +145,7 @@ class _Receiver:
         assert self.writer is not None
         for chunk in chunks:
             self.writer.write(chunk)
-        if sync:
-            self.writer.sync()
+        self.writer.sync()
 
     def on_part_end(self) -> None:
         if not self._part.is_file and self._part.name is not None:
@@ -190,8 +199,9 @@ async def receive_form(
         if not receiver.ended:
             raise MultipartError("the multipart body ended early (upload interrupted?)")
         if receiver.writer is not None:
-            await _in_storage_thread(receiver.write_chunks, receiver.take_pending(), False)
-            receiver.form.blob = await _in_storage_thread(receiver.writer.finish)  # fsync
+            receiver.form.blob = await _in_storage_thread(
+                receiver.finish, receiver.take_pending(), final=True
+            )
         receiver.form.stored_at = time.perf_counter()
     except BaseException:
         if receiver.writer is not None:

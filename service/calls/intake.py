@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from analyzers.options import AnalysisOptions, CallMetadata, Language
 from service.config import Settings
-from service.db.models import QUEUED, Call, Team
+from service.db.models import QUEUED, Call
 from service.db.types import utcnow
 from service.storage import StoredBlob
 
@@ -70,7 +70,7 @@ def _recorded_at(metadata: CallMetadata | None) -> datetime:
 def new_call(
     session: Session,
     *,
-    team: Team,
+    team_id: int,
     source: str,
     options: AnalysisOptions,
     metadata: CallMetadata | None = None,
@@ -89,7 +89,7 @@ def new_call(
     now = utcnow()
     call = Call(
         id=call_id or uuid.uuid4(),
-        team_id=team.id,
+        team_id=team_id,
         agent_id=agent_id,
         external_id=external_id,
         source=source,

@@ -46,7 +46,7 @@ def register(db: Database, request: WebhookCall) -> tuple[uuid.UUID | None, bool
             session.flush()  # the unique (provider, key) decides before anything else
             call = new_call(
                 session,
-                team=team,
+                team_id=team.id,
                 source=request.provider,
                 options=request.options,
                 metadata=request.metadata,
@@ -72,13 +72,11 @@ def register(db: Database, request: WebhookCall) -> tuple[uuid.UUID | None, bool
         return existing, False
 
 
-def seen(db: Database, provider: str, key: str) -> bool:
-    with db.session() as session:
-        return (
-            session.scalar(
-                select(WebhookReceipt.id).where(
-                    WebhookReceipt.provider == provider, WebhookReceipt.key == key
-                )
-            )
-            is not None
-        )
+def record_once(db: Database, provider: str, key: str) -> bool:
+    """Remember ``key`` (e.g. a signature); False if it was remembered before (a replay)."""
+    try:
+        with db.session() as session:
+            session.add(WebhookReceipt(provider=provider, key=key))
+    except IntegrityError:
+        return False
+    return True

@@ -119,6 +119,7 @@ def base_settings(data_dir: Path, **overrides: Any) -> Settings:
         "job_retry_backoff_s": 0.5,
         "job_send_grace_s": 0.5,
         "warm_up_model": False,
+        "worker_nice": 0,  # full speed on a shared test machine (tested in test_warmup)
         "default_engine": "none",
         "default_language": "en",
         "private_network_hosts": ["127.0.0.1"],
@@ -278,10 +279,19 @@ def truncate_all_once(url: str) -> None:
 
 
 def _purge_queue(redis_url: str, queue: str) -> None:
+    import json
+
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    client.delete(queue)
+    keys = [queue, *client.scan_iter(match=f"_kombu.binding*{queue}")]
+    client.delete(*keys)
+    # Messages a killed worker held: kombu would restore them hours later.
+    for tag, raw in client.hgetall("unacked").items():
+        _message, _exchange, routing_key = json.loads(raw)
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
     client.close()
 
 
@@ -363,7 +373,7 @@ def add_call(db: Database, team: str = "acme", **fields: Any) -> uuid.UUID:
     with db.session() as session:
         new_call(
             session,
-            team=get_or_create_team(session, team),
+            team_id=get_or_create_team(session, team).id,
             source="upload",
             options=analysis_options(base_settings(Path("."))),
             call_id=call_id,

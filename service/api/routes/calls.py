@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from analyzers.errors import AnalysisError
 from analyzers.options import CallMetadata
 from service import metrics
-from service.api.deps import AdminKey, IngestKey, ReadKey, SessionDep, StateDep
+from service.api.deps import AdminKey, IngestKey, Principal, ReadKey, SessionDep, StateDep
 from service.api.errors import api_error
 from service.api.multipart import MultipartError, receive_form
 from service.api.ranges import RangeNotSatisfiableError, parse_range
@@ -35,7 +35,6 @@ from service.calls.intake import analysis_options, check_recording, new_call
 from service.calls.queries import BadCursorError, CallFilters, list_calls
 from service.db.models import DONE, Call, CallReport
 from service.storage import BlobTooLargeError, StoredBlob
-from service.teams import get_or_create_team
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -102,7 +101,7 @@ async def upload_call(
         raise _reject(422, "missing the 'audio' file part", "missing_audio")
     marks: dict[str, float] = {}
     try:
-        accepted = await _accept(state, key.team, call_id, blob, form.fields, marks)
+        accepted = await _accept(state, key, call_id, blob, form.fields, marks)
         # The committed row is the job: notifying the workers can follow the answer (if the
         # broker is down, the workers' sweeper finds the row anyway).
         background.add_task(state.queue.enqueue, call_id)
@@ -127,7 +126,7 @@ async def upload_call(
 
 async def _accept(
     state: ServiceState,
-    team_name: str,
+    key: Principal,
     call_id: uuid.UUID,
     blob: StoredBlob,
     raw: dict[str, str],
@@ -139,8 +138,8 @@ async def _accept(
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "form"
         raise _reject(422, f"{where}: {first['msg']}", "bad_field") from None
-    if fields.team is not None and fields.team != team_name:
-        raise HTTPException(403, f"this API key writes to team {team_name!r} only")
+    if fields.team is not None and fields.team != key.team:
+        raise HTTPException(403, f"this API key writes to team {key.team!r} only")
     metadata = CallMetadata(
         recording_started_at=fields.recording_started_at,
         ringing_at=fields.ringing_at,
@@ -165,7 +164,7 @@ async def _accept(
         with state.db.session() as session:
             new_call(
                 session,
-                team=get_or_create_team(session, team_name),
+                team_id=key.team_id,
                 source="upload",
                 options=options,
                 metadata=metadata,

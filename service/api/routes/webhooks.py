@@ -41,7 +41,7 @@ from service.signing import (
 )
 from service.storage import BlobTooLargeError
 from service.webhooks import twilio, vonage
-from service.webhooks.intake import WebhookCall, register, seen
+from service.webhooks.intake import WebhookCall, record_once, register
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -225,7 +225,7 @@ async def generic_recording(request: Request, state: StateDep) -> WebhookAccepte
         except SignatureError as exc:
             raise HTTPException(403, str(exc)) from None
         replay_key = hashlib.sha256(f"{ts}:{signature}".encode()).hexdigest()
-        if not await run_in_threadpool(_first_use, state, replay_key):
+        if not await run_in_threadpool(record_once, state.db, "generic-signature", replay_key):
             raise HTTPException(409, "replayed request: this signature was already used")
         try:
             fields = (
@@ -289,19 +289,3 @@ async def generic_recording(request: Request, state: StateDep) -> WebhookAccepte
         if blob is not None:
             await run_in_threadpool(state.storage.delete, blob.key)
         raise
-
-
-def _first_use(state: ServiceState, replay_key: str) -> bool:
-    """Record a signature; False if it was recorded before (a replay)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from service.db.models import WebhookReceipt
-
-    if seen(state.db, "generic-signature", replay_key):
-        return False
-    try:
-        with state.db.session() as session:
-            session.add(WebhookReceipt(provider="generic-signature", key=replay_key))
-    except IntegrityError:
-        return False
-    return True

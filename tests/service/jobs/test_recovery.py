@@ -30,7 +30,7 @@ def _stored_call(
     with db.session() as session:
         new_call(
             session,
-            team=get_or_create_team(session, "acme"),
+            team_id=get_or_create_team(session, "acme").id,
             source="upload",
             options=analysis_options(settings, country="US"),  # type: ignore[arg-type]
             call_id=call_id,
