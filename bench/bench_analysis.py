@@ -1,7 +1,7 @@
 """Time per analysis stage, real-time factor and peak memory on a long call.
 
     PYTHONPATH=. .venv/bin/python bench/bench_analysis.py [--minutes 5] [--repeat 3]
-        [--engine none|faster-whisper] [--language en] [--model tiny.en|base]
+        [--engine none|faster-whisper] [--language en] [--model tiny.en|base] [--warm]
 
 Builds a stereo 8 kHz call with sample_audio.callgen (or takes --call FILE),
 analyses it in a fresh child process per run (so peak RSS is the analysis's
@@ -23,6 +23,8 @@ import json, resource, sys, time
 from analyzers.options import AnalysisOptions
 from analyzers.pipeline import analyze
 opts = AnalysisOptions.model_validate_json(sys.argv[2])
+if sys.argv[3] == "warm":  # a worker's steady state: model loaded, one call done
+    analyze(sys.argv[1], opts)
 base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 report = analyze(sys.argv[1], opts)
@@ -40,9 +42,9 @@ def _build_call(minutes: float, out_dir: Path) -> Path:
     return wav
 
 
-def _run(call: Path, options_json: str) -> dict:
+def _run(call: Path, options_json: str, warm: bool) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(call), options_json],
+        [sys.executable, "-c", _CHILD, str(call), options_json, "warm" if warm else "cold"],
         check=True,
         capture_output=True,
         text=True,
@@ -58,6 +60,11 @@ def main() -> None:
     ap.add_argument("--engine", default="none")
     ap.add_argument("--language", default="en")
     ap.add_argument("--model", default=None)
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="time a second analysis in each process (model loaded, as in a running worker)",
+    )
     args = ap.parse_args()
 
     from analyzers.options import AnalysisOptions
@@ -65,12 +72,13 @@ def main() -> None:
     options = AnalysisOptions(engine=args.engine, language=args.language, model=args.model)
     with tempfile.TemporaryDirectory() as tmp:
         call = args.call or _build_call(args.minutes, Path(tmp))
-        runs = [_run(call, options.model_dump_json()) for _ in range(args.repeat)]
+        runs = [_run(call, options.model_dump_json(), args.warm) for _ in range(args.repeat)]
     duration = runs[0]["duration"]
     stages = sorted({k for r in runs for k in r["stages"]}, key=list(runs[0]["stages"]).index)
     print(
         f"call: {duration:.1f} s stereo, engine={args.engine}, model={args.model or 'default'},"
         f" best of {args.repeat} runs, each in a fresh process"
+        + (" after one untimed analysis (warm worker)" if args.warm else " (model load included)")
     )
     print(f"{'stage':<12}{'seconds':>10}{'x real time':>14}")
     acoustic = 0.0

@@ -62,8 +62,8 @@ def _worker(job: dict[str, Any]) -> dict[str, Any]:
         return _analysis_worker(job, calls)
 
     from analyzers.activity import detect_activity
-    from analyzers.transcribe import get_engine, transcribe_channel
-    from analyzers.transcribe.channel import prepare_audio
+    from analyzers.transcribe import get_engine
+    from analyzers.transcribe.channel import prepare_audio, transcribe_channels
 
     w0 = time.perf_counter()
     engine = get_engine(job["engine"], job["model"])
@@ -72,15 +72,19 @@ def _worker(job: dict[str, Any]) -> dict[str, Any]:
     words: Words = {}
     c0, w0 = time.process_time(), time.perf_counter()
     for name, samples, sr in calls:
+        if job["mode"] == "pipeline":  # all channels' chunks batched together, as in analyze()
+            channels = [
+                (samples[ch], [(s.start_s, s.end_s) for s in speech[name][ch]])
+                for ch in range(samples.shape[0])
+            ]
+            found = transcribe_channels(channels, sr, engine, "en", beam_size=5)
+            for ch, channel_words in enumerate(found):
+                words[f"{name}/{ch}"] = [w.word for w in channel_words]
+            continue
         for ch in range(samples.shape[0]):
-            if job["mode"] == "pipeline":
-                stretches = [(s.start_s, s.end_s) for s in speech[name][ch]]
-                found = transcribe_channel(samples[ch], sr, stretches, engine, "en", beam_size=5)
-                words[f"{name}/{ch}"] = [w.word for w in found]
-            else:
-                audio = prepare_audio(samples[ch], sr)
-                result = engine.transcribe(audio, language="en", beam_size=5)
-                words[f"{name}/{ch}"] = [w.word for w in result.words]
+            audio = prepare_audio(samples[ch], sr)
+            result = engine.transcribe(audio, language="en", beam_size=5)
+            words[f"{name}/{ch}"] = [w.word for w in result.words]
     return {
         "load_s": load_s,
         "wall_s": time.perf_counter() - w0,

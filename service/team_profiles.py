@@ -8,7 +8,6 @@ transcribing again).
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from analyzers.profile import Profile, build_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
+from service.calls.results import add_score_rows
 from service.db.models import DONE, Base, Call, CallFinding, CallMetric, CallReport, Team
 from service.db.session import Database
 from service.db.types import JSONColumn, UTCDateTime, utcnow
@@ -90,24 +90,7 @@ def replace_scores(session: Session, call_id: uuid.UUID, report: Report) -> None
     stored.schema_version = report.schema_version
     session.execute(delete(CallMetric).where(CallMetric.call_id == call_id))
     session.execute(delete(CallFinding).where(CallFinding.call_id == call_id))
-    seen: set[tuple[str, str]] = set()
-    for metric in report.metrics:
-        if (metric.rule, metric.label) in seen:  # (rule, label) identifies a stored metric
-            continue
-        seen.add((metric.rule, metric.label))
-        numeric = isinstance(metric.value, int | float) and not isinstance(metric.value, bool)
-        session.add(
-            CallMetric(
-                call_id=call_id,
-                rule=metric.rule,
-                label=metric.label,
-                unit=metric.unit,
-                value=float(metric.value) if numeric else None,  # type: ignore[arg-type]
-                status=metric.status,
-            )
-        )
-    for rule, count in Counter(f.rule for f in report.findings).items():
-        session.add(CallFinding(call_id=call_id, rule=rule, count=count))
+    add_score_rows(session, call_id, report)
     call = session.get_one(Call, call_id)
     call.findings_count = len(report.findings)
 

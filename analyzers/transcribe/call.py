@@ -15,7 +15,7 @@ from analyzers.transcribe.channel import (
     DEFAULT_CHANNEL,
     ChannelSettings,
     prepare_audio,
-    transcribe_channel,
+    transcribe_channels,
 )
 from analyzers.transcribe.chunks import Stretch, normalize_stretches
 from analyzers.transcribe.engine import LanguageGuess, TranscriptionEngine, get_engine
@@ -77,19 +77,16 @@ def transcribe_call(
         raise ModelUnavailableError(
             f"model {engine.model_name!r} is English-only; cannot transcribe {guess.language!r}"
         )
-    words = {
-        channel: transcribe_channel(
-            samples[channel],
-            sample_rate,
-            speech[channel],
-            engine,
-            guess.language,
-            beam_size=options.beam_size,
-            initial_prompt=". ".join(v.strip() for v in vocabulary if v.strip()) or None,
-            settings=settings,
-        )
-        for channel in range(samples.shape[0])
-    }
+    per_channel = transcribe_channels(
+        [(samples[channel], speech[channel]) for channel in range(samples.shape[0])],
+        sample_rate,
+        engine,
+        guess.language,
+        beam_size=options.beam_size,
+        initial_prompt=". ".join(v.strip() for v in vocabulary if v.strip()) or None,
+        settings=settings,
+    )
+    words = dict(enumerate(per_channel))
     return CallTranscript(
         words=words,
         language=guess.language,

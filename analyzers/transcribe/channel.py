@@ -28,8 +28,9 @@ from analyzers.transcribe.engine import SAMPLE_RATE, EngineWord, TranscriptionEn
 from analyzers.transcribe.guards import (
     DEFAULT_GUARDS,
     GuardSettings,
+    drop_hallucinated_sentences,
     drop_repetitions,
-    keep_segment,
+    is_failed_segment,
     normalize_word,
 )
 
@@ -61,6 +62,86 @@ def prepare_audio(x: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.ascontiguousarray(y, dtype=np.float32)
 
 
+@dataclass(frozen=True)
+class ChannelPlan:
+    """One channel's chunks, their 16 kHz samples, and the stretches words must fall in."""
+
+    stretches: list[Stretch]
+    chunks: list[Chunk]
+    audio: list[np.ndarray]
+
+
+def plan_channel(
+    x: np.ndarray,
+    sample_rate: int,
+    speech: Sequence[Stretch],
+    settings: ChannelSettings = DEFAULT_CHANNEL,
+) -> ChannelPlan:
+    """Cut one channel's voice-active stretches into chunks ready for Whisper."""
+    x = np.asarray(x)
+    if x.ndim != 1:
+        raise ValueError(f"a channel is 1-D samples, got shape {x.shape}")
+    if sample_rate <= 0:
+        raise ValueError(f"sample_rate must be positive, got {sample_rate}")
+    if not np.all(np.isfinite(x)):
+        raise CorruptAudioError("channel contains NaN or infinite samples")
+    duration_s = len(x) / sample_rate
+    stretches = normalize_stretches(speech, duration_s)
+    if not stretches:
+        return ChannelPlan([], [], [])
+    audio = prepare_audio(x, sample_rate)
+    chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(audio))
+    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks])
+
+
+def transcribe_channels(
+    channels: Sequence[tuple[np.ndarray, Sequence[Stretch]]],
+    sample_rate: int,
+    engine: TranscriptionEngine,
+    language: str | None,
+    *,
+    beam_size: int = 5,
+    initial_prompt: str | None = None,
+    settings: ChannelSettings = DEFAULT_CHANNEL,
+) -> list[list[Word]]:
+    """Words spoken on each channel, times in seconds from the start of the call.
+
+    Each item of ``channels`` is one channel's samples (1-D) and its
+    voice-active stretches as (start_s, end_s). All channels' chunks go to the
+    engine together, so they share batches. ``language`` is a product code or
+    None (let the model detect it).
+    """
+    plans = [plan_channel(x, sample_rate, speech, settings) for x, speech in channels]
+    pieces = [audio for plan in plans for audio in plan.audio]
+    results = (
+        engine.transcribe_chunks(
+            pieces, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+        )
+        if pieces
+        else []
+    )
+    words_per_channel: list[list[Word]] = []
+    at = 0
+    for plan in plans:
+        words: list[Word] = []
+        for chunk, result in zip(plan.chunks, results[at : at + len(plan.chunks)], strict=True):
+            for segment in result.segments:
+                if is_failed_segment(segment, settings.guards):
+                    continue
+                for engine_word in drop_hallucinated_sentences(
+                    segment.words, settings.guards.phrases
+                ):
+                    word = _place_word(
+                        engine_word, chunk, plan.stretches, settings.word_tolerance_s
+                    )
+                    if word is not None:
+                        words.append(word)
+        at += len(plan.chunks)
+        words.sort(key=lambda w: (w.start_s, w.end_s))
+        words_per_channel.append(drop_repetitions(words, settings.guards))
+    return words_per_channel
+
+
 def transcribe_channel(
     x: np.ndarray,
     sample_rate: int,
@@ -72,42 +153,16 @@ def transcribe_channel(
     initial_prompt: str | None = None,
     settings: ChannelSettings = DEFAULT_CHANNEL,
 ) -> list[Word]:
-    """Words spoken on one channel, times in seconds from the start of the call.
-
-    ``x`` is the channel's samples (1-D), ``speech`` its voice-active
-    stretches as (start_s, end_s). ``language`` is a product code or None
-    (let the model detect it per chunk).
-    """
-    x = np.asarray(x)
-    if x.ndim != 1:
-        raise ValueError(f"transcribe_channel takes one channel (1-D), got shape {x.shape}")
-    if sample_rate <= 0:
-        raise ValueError(f"sample_rate must be positive, got {sample_rate}")
-    if not np.all(np.isfinite(x)):
-        raise CorruptAudioError("channel contains NaN or infinite samples")
-    duration_s = len(x) / sample_rate
-    stretches = normalize_stretches(speech, duration_s)
-    if not stretches:
-        return []
-    audio = prepare_audio(x, sample_rate)
-    chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(audio))
-    words: list[Word] = []
-    for chunk in chunks:
-        result = engine.transcribe(
-            chunk_audio(audio, chunk),
-            language=language,
-            beam_size=beam_size,
-            initial_prompt=initial_prompt,
-        )
-        for segment in result.segments:
-            if not keep_segment(segment, settings.guards):
-                continue
-            for engine_word in segment.words:
-                word = _place_word(engine_word, chunk, stretches, settings.word_tolerance_s)
-                if word is not None:
-                    words.append(word)
-    words.sort(key=lambda w: (w.start_s, w.end_s))
-    return drop_repetitions(words, settings.guards)
+    """Words spoken on one channel (see :func:`transcribe_channels`)."""
+    return transcribe_channels(
+        [(x, speech)],
+        sample_rate,
+        engine,
+        language,
+        beam_size=beam_size,
+        initial_prompt=initial_prompt,
+        settings=settings,
+    )[0]
 
 
 def chunk_audio(audio_16k: np.ndarray, chunk: Chunk) -> np.ndarray:

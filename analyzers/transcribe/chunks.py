@@ -21,7 +21,7 @@ Quietest = Callable[[float, float], float]
 
 @dataclass(frozen=True)
 class ChunkingSettings:
-    max_chunk_s: float = 25.0
+    max_chunk_s: float = 28.0
     pad_s: float = 0.2
     # Pauses up to this long stay inside a piece (context for Whisper);
     # longer silences are cut out, leaving 2 * pad_s between pieces.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,8 @@ from analyzers.errors import ModelUnavailableError
 from analyzers.transcribe.engine import (
     DEFAULT_DECODING,
     FASTER_WHISPER,
+    SAMPLE_RATE,
+    WINDOW_S,
     DecodingSettings,
     EngineResult,
     EngineSegment,
@@ -97,6 +100,7 @@ class FasterWhisperEngine:
             condition_on_previous_text=d.condition_on_previous_text,
             initial_prompt=initial_prompt,
             word_timestamps=True,
+            without_timestamps=not d.timestamps,
             vad_filter=False,  # we pass voice-active chunks already
         )
         return EngineResult(
@@ -104,6 +108,76 @@ class FasterWhisperEngine:
             language=from_whisper_language(info.language),
             language_probability=float(info.language_probability),
         )
+
+    def transcribe_chunks(
+        self,
+        chunks: Sequence[np.ndarray],
+        *,
+        language: str | None,
+        beam_size: int,
+        initial_prompt: str | None = None,
+    ) -> list[EngineResult]:
+        """Chunks decoded ``batch_size`` at a time; a chunk that fails Whisper's
+        checks is decoded again alone, with the temperature fallback."""
+        results: list[EngineResult] = []
+        size = max(1, self.decoding.batch_size)
+        for at in range(0, len(chunks), size):
+            batch = chunks[at : at + size]
+            decoded = self._decode_batch(
+                batch, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+            )
+            for chunk, result in zip(batch, decoded, strict=True):
+                if any(self.decoding.needs_fallback(s) for s in result.segments):
+                    result = self.transcribe(
+                        chunk, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+                    )
+                results.append(result)
+        return results
+
+    def _decode_batch(
+        self,
+        chunks: Sequence[np.ndarray],
+        *,
+        language: str | None,
+        beam_size: int,
+        initial_prompt: str | None,
+    ) -> list[EngineResult]:
+        """One batched pass at the first temperature (faster-whisper's batched
+        pipeline). Each chunk gets its own 30 s slot, so a segment's slot (from
+        its seek) says which chunk it came from."""
+        from faster_whisper import BatchedInferencePipeline
+
+        slot = WINDOW_S * SAMPLE_RATE
+        audio = np.zeros(slot * len(chunks), dtype=np.float32)
+        clips = []
+        for i, chunk in enumerate(chunks):
+            if len(chunk) > slot:
+                seconds = len(chunk) / SAMPLE_RATE
+                raise ValueError(f"chunk {i} is {seconds:.1f} s, over {WINDOW_S} s")
+            audio[i * slot : i * slot + len(chunk)] = chunk
+            clips.append({"start": i * WINDOW_S, "end": (i * slot + len(chunk)) / SAMPLE_RATE})
+        d = self.decoding
+        segments, info = BatchedInferencePipeline(self._model).transcribe(
+            audio,
+            language=language_for_model(self.model_name, self.multilingual, language),
+            beam_size=beam_size,
+            temperature=d.temperatures[0],
+            initial_prompt=initial_prompt,
+            word_timestamps=True,
+            without_timestamps=not d.timestamps,
+            clip_timestamps=clips,
+            batch_size=len(chunks),
+        )
+        per_chunk: list[list[EngineSegment]] = [[] for _ in chunks]
+        frames_per_slot = WINDOW_S * self._model.frames_per_second
+        for segment in segments:
+            i = segment.seek // frames_per_slot
+            per_chunk[i].append(_segment(segment, shift_s=-float(i * WINDOW_S)))
+        language_found = from_whisper_language(info.language)
+        return [
+            EngineResult(tuple(found), language_found, float(info.language_probability))
+            for found in per_chunk
+        ]
 
     def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:
         if not self.multilingual:
@@ -118,14 +192,14 @@ class FasterWhisperEngine:
         return LanguageGuess(from_whisper_language(language), float(probability), probabilities)
 
 
-def _segment(segment: Any) -> EngineSegment:
+def _segment(segment: Any, shift_s: float = 0.0) -> EngineSegment:
     words = tuple(
-        EngineWord(w.word, float(w.start), float(w.end), float(w.probability))
+        EngineWord(w.word, float(w.start) + shift_s, float(w.end) + shift_s, float(w.probability))
         for w in (segment.words or [])
     )
     return EngineSegment(
-        start_s=float(segment.start),
-        end_s=float(segment.end),
+        start_s=float(segment.start) + shift_s,
+        end_s=float(segment.end) + shift_s,
         text=segment.text,
         words=words,
         avg_logprob=float(segment.avg_logprob),

@@ -9,6 +9,7 @@
 - Stock phrases from subtitle training data that Whisper emits on noise
   ("thanks for watching", "subtitles by ...", faster-whisper #183, #843).
 - Looping: the same word or phrase repeated many times in a row.
+Whole segments that fail are dropped; known phrases take only their sentence.
 Words in silence are handled by the caller, which knows the speech stretches.
 """
 
@@ -46,6 +47,7 @@ KNOWN_HALLUCINATIONS: tuple[str, ...] = (
 )
 
 _NON_WORD = re.compile(r"[^\w']+")
+_SENTENCE_END = (".", "!", "?", "…", ";")  # ";" is the Greek question mark
 
 
 class _HasWord(Protocol):
@@ -100,10 +102,25 @@ def has_known_hallucination(text: str, phrases: Iterable[str] = KNOWN_HALLUCINAT
     return any(f" {phrase} " in padded for phrase in phrases)
 
 
-def keep_segment(segment: EngineSegment, settings: GuardSettings = DEFAULT_GUARDS) -> bool:
-    return not is_failed_segment(segment, settings) and not has_known_hallucination(
-        segment.text, settings.phrases
-    )
+def drop_hallucinated_sentences(
+    words: Sequence[W], phrases: Iterable[str] = KNOWN_HALLUCINATIONS
+) -> list[W]:
+    """Drop each sentence that holds a known phrase, keep the rest.
+
+    A segment can be a whole 25 s chunk, so dropping the segment would lose
+    real speech with the invented sentence; a sentence ends at a word ending
+    in . ! ? or the end of the list.
+    """
+    phrases = tuple(phrases)
+    kept: list[W] = []
+    sentence: list[W] = []
+    for i, word in enumerate(words):
+        sentence.append(word)
+        if word.word.rstrip().endswith(_SENTENCE_END) or i == len(words) - 1:
+            if not has_known_hallucination(" ".join(w.word for w in sentence), phrases):
+                kept.extend(sentence)
+            sentence = []
+    return kept
 
 
 def drop_repetitions(words: Sequence[W], settings: GuardSettings = DEFAULT_GUARDS) -> list[W]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +106,29 @@ class OpenAIWhisperEngine:
             condition_on_previous_text=d.condition_on_previous_text,
             initial_prompt=initial_prompt,
             word_timestamps=True,
+            without_timestamps=not d.timestamps,
             fp16=False,
             beam_size=beam_size,
             best_of=5,
         )
         segments = tuple(_segment(s) for s in result["segments"])
         return EngineResult(segments, from_whisper_language(result["language"]), None)
+
+    def transcribe_chunks(
+        self,
+        chunks: Sequence[np.ndarray],
+        *,
+        language: str | None,
+        beam_size: int,
+        initial_prompt: str | None = None,
+    ) -> list[EngineResult]:
+        """One at a time: openai-whisper's transcribe has no batched decoding."""
+        return [
+            self.transcribe(
+                chunk, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+            )
+            for chunk in chunks
+        ]
 
     def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:
         if not self.multilingual:

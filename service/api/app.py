@@ -111,7 +111,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (calls, agents, webhooks, callbacks, health):
         app.include_router(module.router)
     # ---- the coach dashboard (service/dashboard, its own engineer): pages + /static ----
-    from service.dashboard import install_dashboard
+    # Part of the product: if it cannot load, startup stops (an API without its dashboard
+    # is a half-installed service), and the error says it was the dashboard.
+    try:
+        from service.dashboard import install_dashboard
 
-    install_dashboard(app)
+        install_dashboard(app)
+    except Exception as exc:
+        raise RuntimeError(f"coach dashboard (service.dashboard) failed to load: {exc}") from exc
     return app

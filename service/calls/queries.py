@@ -43,7 +43,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise BadCursorError("invalid cursor") from exc
 
 
-def _filtered(team_id: int, filters: CallFilters) -> Select[tuple[Call]]:
+def filtered_calls(team_id: int, filters: CallFilters) -> Select[tuple[Call]]:
+    """The team's calls matching ``filters`` (GET /v1/calls and the dashboard share it)."""
     query = select(Call).where(Call.team_id == team_id)
     if filters.agent_id is not None:
         query = query.where(Call.agent_id == filters.agent_id)
@@ -68,7 +69,7 @@ def list_calls(
     session: Session, team_id: int, filters: CallFilters, limit: int, cursor: str | None = None
 ) -> tuple[list[Call], str | None]:
     """Newest first; returns (page, cursor of the next page or None)."""
-    query = _filtered(team_id, filters)
+    query = filtered_calls(team_id, filters)
     if cursor:
         created, call_id = decode_cursor(cursor)
         query = query.where(
@@ -117,7 +118,7 @@ def agent_summary(
     calls = {
         row.id: row.recorded_at
         for row in session.execute(
-            _filtered(team_id, filters).with_only_columns(Call.id, Call.recorded_at)
+            filtered_calls(team_id, filters).with_only_columns(Call.id, Call.recorded_at)
         )
     }
     weeks: dict[date, WeekSummary] = {}

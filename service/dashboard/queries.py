@@ -1,7 +1,7 @@
 """The dashboard's reads: the calls table, per-call metric rows, stored reports.
 
-Built on the service's models; filters mean what they mean in ``GET /v1/calls``
-(``service.calls.queries.CallFilters``).
+Built on the service's models; filters are ``GET /v1/calls``'s own
+(``service.calls.queries.filtered_calls``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analyzers.report import Report
-from service.calls.queries import CallFilters
+from service.calls.queries import CallFilters, filtered_calls
 from service.db.models import DONE, Call, CallFinding, CallMetric, CallReport
 
 SortKey = Literal["date", "agent", "duration", "status", "findings"]
@@ -42,25 +42,6 @@ class RuleBadge:
 class CallRow:
     call: Call
     badges: list[RuleBadge] = field(default_factory=list)
-
-
-def _filtered(team_id: int, filters: CallFilters) -> Select[Call]:
-    query = select(Call).where(Call.team_id == team_id)
-    if filters.agent_id is not None:
-        query = query.where(Call.agent_id == filters.agent_id)
-    if filters.status is not None:
-        query = query.where(Call.status == filters.status)
-    if filters.recorded_from is not None:
-        query = query.where(Call.recorded_at >= filters.recorded_from)
-    if filters.recorded_to is not None:
-        query = query.where(Call.recorded_at < filters.recorded_to)
-    if filters.rule is not None:
-        query = query.where(
-            select(CallFinding.call_id)
-            .where(CallFinding.call_id == Call.id, CallFinding.rule == filters.rule)
-            .exists()
-        )
-    return query
 
 
 def _badges(session: Session, call_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[RuleBadge]]:
@@ -96,7 +77,7 @@ def calls_page(
     offset: int = 0,
 ) -> tuple[list[CallRow], int]:
     """One page of the team's calls with their rule badges, and the total count."""
-    query = _filtered(team_id, filters)
+    query = filtered_calls(team_id, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     column = _SORT_COLUMNS.get(sort, Call.recorded_at)
     order = column.desc() if descending else column.asc()
@@ -175,7 +156,7 @@ def call_metrics(
             duration_s=call.duration_s,
             findings_count=call.findings_count or 0,
         )
-        for call in session.scalars(_filtered(team_id, filters).order_by(Call.recorded_at))
+        for call in session.scalars(filtered_calls(team_id, filters).order_by(Call.recorded_at))
     }
     ids = list(rows)
     for start in range(0, len(ids), 500):

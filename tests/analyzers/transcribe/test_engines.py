@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from analyzers.transcribe import TranscriptionEngine, get_engine, transcribe_channel
-from analyzers.transcribe.engine import FASTER_WHISPER, OPENAI_WHISPER
+from analyzers.transcribe.channel import prepare_audio
+from analyzers.transcribe.engine import (
+    DEFAULT_DECODING,
+    FASTER_WHISPER,
+    OPENAI_WHISPER,
+    EngineSegment,
+)
+from analyzers.transcribe.faster_engine import FasterWhisperEngine
 from tests.analyzers.transcribe.calls import short_english_call, wer
 
 pytestmark = [pytest.mark.slow, pytest.mark.espeak]
@@ -41,3 +51,60 @@ def test_openai_whisper_gives_the_same_words(tiny_engine: TranscriptionEngine) -
     for a, b in same:
         assert abs(a.start_s - b.start_s) <= MAX_START_DIFFERENCE_S, (a, b)
         assert abs(a.end_s - b.end_s) <= MAX_END_DIFFERENCE_S, (a, b)
+
+
+def _utterance_chunks(count: int) -> tuple[list[np.ndarray], list[str]]:
+    """``count`` single-utterance chunks at 16 kHz and the words built into each."""
+    samples, sr, truth = short_english_call()
+    chunks, texts = [], []
+    for u in truth.utterances[:count]:
+        piece = samples[u.channel, round(u.start_s * sr) : round(u.end_s * sr)]
+        chunks.append(prepare_audio(np.pad(piece, (sr // 5, sr // 5)), sr))
+        texts.append(u.text)
+    return chunks, texts
+
+
+def test_batched_chunks_come_back_in_order_on_their_own_clocks(
+    tiny_engine: TranscriptionEngine,
+) -> None:
+    """Three chunks in batches of two: each result holds its own chunk's words
+    (the script built into it), timed from that chunk's start."""
+    assert isinstance(tiny_engine, FasterWhisperEngine)
+    chunks, texts = _utterance_chunks(3)
+    pairs = FasterWhisperEngine(
+        tiny_engine._model,
+        tiny_engine.model_name,
+        decoding=replace(tiny_engine.decoding, batch_size=2),
+    )
+    batched = pairs.transcribe_chunks(chunks, language="en", beam_size=5)
+    assert len(batched) == len(chunks)
+    for chunk, text, together in zip(chunks, texts, batched, strict=True):
+        said = " ".join(w.word for w in together.words)
+        assert wer(text, said) <= 0.25, (text, said)
+        duration = len(chunk) / 16_000
+        assert all(-0.01 <= w.start_s <= w.end_s <= duration + 0.01 for w in together.words)
+
+
+def test_chunks_longer_than_a_whisper_window_are_refused(
+    tiny_engine: TranscriptionEngine,
+) -> None:
+    too_long = np.zeros(31 * 16_000, dtype=np.float32)
+    with pytest.raises(ValueError, match="over 30 s"):
+        tiny_engine.transcribe_chunks([too_long], language="en", beam_size=5)
+    assert tiny_engine.transcribe_chunks([], language="en", beam_size=5) == []
+
+
+@pytest.mark.parametrize(
+    ("compression_ratio", "avg_logprob", "no_speech_prob", "again"),
+    [
+        (1.4, -0.3, 0.1, False),  # fluent speech
+        (3.0, -0.2, 0.1, True),  # a loop compresses too well
+        (1.4, -1.4, 0.1, True),  # improbable text
+        (1.4, -1.4, 0.9, False),  # improbable, but the model hears no speech: silence
+    ],
+)
+def test_whisper_temperature_fallback_rule(
+    compression_ratio: float, avg_logprob: float, no_speech_prob: float, again: bool
+) -> None:
+    segment = EngineSegment(0.0, 1.0, "x", (), avg_logprob, compression_ratio, no_speech_prob)
+    assert DEFAULT_DECODING.needs_fallback(segment) is again

@@ -7,10 +7,10 @@ import pytest
 from analyzers.report import Word
 from analyzers.transcribe.engine import EngineSegment, EngineWord
 from analyzers.transcribe.guards import (
+    drop_hallucinated_sentences,
     drop_repetitions,
     has_known_hallucination,
     is_failed_segment,
-    keep_segment,
 )
 
 
@@ -80,7 +80,7 @@ def test_the_longest_loop_wins_and_kept_words_keep_their_times() -> None:
 )
 def test_known_hallucinations_are_recognised(phrase: str) -> None:
     assert has_known_hallucination(phrase)
-    assert not keep_segment(segment(phrase))
+    assert drop_hallucinated_sentences(segment(phrase).words) == []
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,22 @@ def test_known_hallucinations_are_recognised(phrase: str) -> None:
 )
 def test_real_call_phrases_are_not_hallucinations(real: str) -> None:
     assert not has_known_hallucination(real)
-    assert keep_segment(segment(real))
+    assert drop_hallucinated_sentences(segment(real).words) == list(segment(real).words)
+
+
+def test_only_the_sentence_with_a_known_phrase_is_dropped() -> None:
+    """One segment can be a whole chunk: the real sentences around the invented one stay."""
+    chunk = segment(
+        "Thank you for calling. Subtitles by the Amara.org community. Is there anything else?"
+    )
+    kept = drop_hallucinated_sentences(chunk.words)
+    said = " ".join(w.word.strip() for w in kept)
+    assert said == "Thank you for calling. Is there anything else?"
+    assert kept[-1] is chunk.words[-1]  # times kept as they were
+    # Greek: ";" ends a question
+    greek = segment("Υπότιτλοι AUTHORWAVE; Καλημέρα σας.")
+    kept_greek = drop_hallucinated_sentences(greek.words)
+    assert [w.word.strip() for w in kept_greek] == ["Καλημέρα", "σας."]
 
 
 def test_whisper_failure_scores() -> None:
