@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Language = Literal["auto", "en", "sv", "nb", "el"]
 Engine = Literal["faster-whisper", "openai-whisper", "none"]
+# Languages with phrase lists and ranges ("auto" asks for detection among them).
+SUPPORTED_LANGUAGES: tuple[str, ...] = tuple(code for code in get_args(Language) if code != "auto")
 
 
 class CallMetadata(BaseModel):

@@ -40,9 +40,8 @@ from importlib import resources
 from typing import Literal
 
 from analyzers.errors import UnsupportedLanguageError
+from analyzers.options import SUPPORTED_LANGUAGES
 from analyzers.report import Word
-
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "sv", "nb", "el")
 
 # Every phrase file has exactly these tables and lists.
 PHRASE_KEYS: dict[str, tuple[str, ...]] = {

@@ -130,6 +130,18 @@ def _pickup(
     return Pickup(source="none")
 
 
+def _likely_countries(options: AnalysisOptions, pickup: Pickup) -> list[str]:
+    """Where the call is likely from: the team's hint, else every country whose
+    ringback sounds like the one heard (425 Hz 1 s on / 4 s off: Norway or Greece)."""
+    from analyzers.tones import plan_countries, plan_for
+
+    if options.country:
+        return [options.country]
+    if pickup.source == "audio" and pickup.ringback_country:
+        return plan_countries(plan_for(pickup.ringback_country))
+    return []
+
+
 def _assign_words(turns: list[Turn], words: list[Word]) -> None:
     """Attach each word to the turn of its party that contains its midpoint."""
     i = 0
@@ -278,7 +290,14 @@ def analyze(
                     metadata.customer_name or "",
                 ]
             )
-            result = transcribe_call(samples, sr, speech, options, vocabulary=vocabulary)
+            result = transcribe_call(
+                samples,
+                sr,
+                speech,
+                options,
+                vocabulary=vocabulary,
+                countries=_likely_countries(options, pickup),
+            )
             language = result.language
             engine_name, model_name = result.engine, result.model
             for party, ch in party_channels.items():

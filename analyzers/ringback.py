@@ -42,7 +42,7 @@ from analyzers.errors import (
     EmptyAudioError,
     UnsupportedAudioError,
 )
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan
+from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
 
 ANALYSIS_RATE = 8000
 MIN_SAMPLE_RATE = 4000
@@ -378,14 +378,6 @@ def _distinct_plans() -> list[RingbackPlan]:
     return list(seen.values())
 
 
-def _plan_group(plan: RingbackPlan) -> list[str]:
-    return [
-        code
-        for code, other in RINGBACK_PLANS.items()
-        if (other.freqs_hz, other.cadence_s) == (plan.freqs_hz, plan.cadence_s)
-    ]
-
-
 def _is_full_ring(plan: RingbackPlan, bursts: list[Segment], i: int) -> bool:
     ons, offs = plan.cadence_s[0::2], plan.cadence_s[1::2]
     if i + len(ons) > len(bursts):
@@ -535,10 +527,10 @@ def _choose(matches: list[_Match], country_hint: str | None) -> RingbackResult:
     top = max(strength(m) for m in matches)
     tied = sorted((m for m in matches if strength(m) == top), key=lambda m: m.plan.period_s)
     hint = _resolve_hint(country_hint)
-    chosen = next((m for m in tied if hint in _plan_group(m.plan)), tied[0])
-    group = _plan_group(chosen.plan)
+    chosen = next((m for m in tied if hint in plan_countries(m.plan)), tied[0])
+    group = plan_countries(chosen.plan)
     country = hint if hint in group else group[0]
-    ambiguous = len(tied) > 1 and hint not in _plan_group(chosen.plan)
+    ambiguous = len(tied) > 1 and hint not in plan_countries(chosen.plan)
     confidence = min(1.0, 0.55 + 0.15 * chosen.full_rings)
     confidence *= 1.0 if chosen.answer_heard else 0.85
     confidence *= 0.8 if ambiguous else 1.0

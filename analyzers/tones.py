@@ -53,6 +53,15 @@ PLAN_ALIASES: dict[str, str] = {
 }
 
 
+def plan_countries(plan: RingbackPlan) -> list[str]:
+    """The countries whose ringback sounds like ``plan`` (same tones and cadence)."""
+    return [
+        code
+        for code, other in RINGBACK_PLANS.items()
+        if (other.freqs_hz, other.cadence_s) == (plan.freqs_hz, plan.cadence_s)
+    ]
+
+
 def plan_for(country: str) -> RingbackPlan:
     code = country.upper()
     code = PLAN_ALIASES.get(code, code)

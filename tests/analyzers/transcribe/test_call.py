@@ -9,7 +9,8 @@ from analyzers.activity import Segment
 from analyzers.errors import ModelUnavailableError
 from analyzers.options import AnalysisOptions
 from analyzers.transcribe import transcribe_call
-from analyzers.transcribe.call import as_stretch, speech_sample
+from analyzers.transcribe.call import as_stretch
+from analyzers.transcribe.language import speech_sample
 
 SR = 8000
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from analyzers.errors import ModelUnavailableError
 from analyzers.options import AnalysisOptions
+from analyzers.pipeline import analyze
 from analyzers.transcribe import TranscriptionEngine, transcribe_call
-from analyzers.transcribe.call import pick_supported
 from analyzers.transcribe.engine import LanguageGuess, from_whisper_language, to_whisper_language
+from analyzers.transcribe.language import pick_supported
 from analyzers.transcribe.models import default_model_for
-from sample_audio.callgen import CallTruth, build_call
+from sample_audio.callgen import CallTruth, build_call, write_call
 from sample_audio.spec import CallSpec, Utterance
 from tests.analyzers.transcribe.calls import short_english_call
 
@@ -96,7 +98,8 @@ def test_product_language_codes_map_to_whisper_codes() -> None:
 def test_detection_picks_among_supported_languages() -> None:
     raw = LanguageGuess("th", 0.5, {"th": 0.5, "da": 0.2, "nb": 0.15, "sv": 0.1, "en": 0.05})
     picked = pick_supported(raw)
-    assert picked.language == "nb" and picked.probability == 0.15
+    # nb's share among the supported languages (nb 0.15, sv 0.1, en 0.05)
+    assert picked.language == "nb" and picked.probability == 0.5
     assert picked.probabilities == raw.probabilities
 
 
@@ -155,3 +158,23 @@ def test_base_transcribes_norwegian_and_greek(
         letters = [c for w in words for c in w.word if c.isalpha()]
         greek = [c for c in letters if "GREEK" in unicodedata.name(c, "")]
         assert len(greek) >= 0.9 * len(letters)
+
+
+@pytest.mark.slow
+@pytest.mark.espeak
+def test_a_norwegian_ringback_settles_a_close_detection(tmp_path: Path) -> None:
+    """Base hears espeak-ng's Norwegian as nb 0.30 vs en 0.29 (measured): a coin toss.
+    The call's ringback (425 Hz, 1 s on / 4 s off: Norway or Greece) makes it nb."""
+    spec = CallSpec(
+        name="auto_nb_ringback",
+        country="NO",
+        rings=2,
+        utterances=[
+            Utterance(party="agent", text=text, voice=VOICES["nb"], language="nb", wpm=130)
+            for text in SCRIPTS["nb"]
+        ],
+    )
+    wav, _ = write_call(spec, tmp_path)
+    report = analyze(wav, AnalysisOptions(language="auto"))
+    assert report.pickup.rings == 2 and report.pickup.ringback_country in {"NO", "GR"}
+    assert report.language == "nb"
