@@ -19,6 +19,10 @@ for _module in (sign_in, calls, people, ranges):
 
 
 def install_dashboard(app: FastAPI) -> None:
+    # Templates are read per request: without this check a broken install would
+    # start and answer 500 on every page instead of failing at startup.
+    if not (TEMPLATES_DIR / "base.html").is_file():
+        raise FileNotFoundError(f"dashboard templates missing from {TEMPLATES_DIR}")
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
