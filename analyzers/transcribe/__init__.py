@@ -6,9 +6,10 @@ Modules, one concern each:
   engine         the TranscriptionEngine protocol, result types, per-process engine cache
   faster_engine  faster-whisper (CTranslate2) implementation
   openai_engine  openai-whisper (PyTorch) implementation, optional extra
-  chunks         voice-active stretches -> chunks of up to ~25 s with an exact time map
+  chunks         voice-active stretches -> chunks of up to ~28 s with an exact time map
   guards         drop Whisper failure modes: hallucinated segments, phrases, loops
-  channel        transcribe one channel (chunk, resample, run, map back, filter)
+  channel        transcribe channels (chunk, resample, batch, map back, filter)
+  language       which language: given, or detected with the country as a prior
   call           transcribe a call: language choice, model choice, every channel
   convert        CTranslate2 Whisper model.bin -> openai-whisper checkpoint (CLI)
 

@@ -107,7 +107,7 @@ def drop_hallucinated_sentences(
 ) -> list[W]:
     """Drop each sentence that holds a known phrase, keep the rest.
 
-    A segment can be a whole 25 s chunk, so dropping the segment would lose
+    A segment can be a whole 28 s chunk, so dropping the segment would lose
     real speech with the invented sentence; a sentence ends at a word ending
     in . ! ? or the end of the list.
     """
