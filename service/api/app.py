@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from service import metrics
 from service.api.errors import install_error_handlers
+from service.api.openapi import install_openapi
 from service.api.routes import agents, callbacks, calls, health, webhooks
+from service.api.security_headers import SecurityHeaders
 from service.api.state import ServiceState
 from service.callbacks.dispatcher import CallbackDispatcher
 from service.config import Settings, get_settings
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_openapi(app)
+    app.add_middleware(SecurityHeaders)
     for module in (calls, agents, webhooks, callbacks, health):
         app.include_router(module.router)
     # ---- the coach dashboard (service/dashboard, its own engineer): pages + /static ----

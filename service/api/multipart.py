@@ -15,7 +15,7 @@ from typing import Any
 import anyio.to_thread
 from anyio import CapacityLimiter
 from python_multipart import MultipartParser
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
@@ -155,6 +155,22 @@ class _Receiver:
                 raise MultipartError(f"form field {self._part.name!r} is not UTF-8") from None
 
 
+def _parser(boundary: bytes, receiver: _Receiver) -> MultipartParser:
+    return MultipartParser(
+        boundary,
+        {
+            "on_part_begin": receiver.on_part_begin,
+            "on_part_data": receiver.on_part_data,
+            "on_part_end": receiver.on_part_end,
+            "on_header_field": receiver.on_header_field,
+            "on_header_value": receiver.on_header_value,
+            "on_header_end": receiver.on_header_end,
+            "on_headers_finished": receiver.on_headers_finished,
+            "on_end": receiver.on_end,
+        },
+    )
+
+
 async def receive_form(
     request: Request,
     file_field: str,
@@ -170,19 +186,10 @@ async def receive_form(
     if content_type != b"multipart/form-data" or b"boundary" not in options:
         raise MultipartError("send the recording as multipart/form-data")
     receiver = _Receiver(file_field, open_writer)
-    parser = MultipartParser(
-        options[b"boundary"],
-        {
-            "on_part_begin": receiver.on_part_begin,
-            "on_part_data": receiver.on_part_data,
-            "on_part_end": receiver.on_part_end,
-            "on_header_field": receiver.on_header_field,
-            "on_header_value": receiver.on_header_value,
-            "on_header_end": receiver.on_header_end,
-            "on_headers_finished": receiver.on_headers_finished,
-            "on_end": receiver.on_end,
-        },
-    )
+    try:
+        parser = _parser(options[b"boundary"], receiver)
+    except FormParserError as exc:  # e.g. a boundary longer than 256 bytes
+        raise MultipartError(f"bad multipart boundary: {exc}") from None
     receiver.form.started_at = time.perf_counter()
     try:
         try:
@@ -194,7 +201,7 @@ async def receive_form(
                     await _in_storage_thread(receiver.write_chunks, receiver.take_pending())
             parser.finalize()
             receiver.form.body_received_at = time.perf_counter()
-        except MultipartParseError as exc:
+        except FormParserError as exc:  # MultipartParseError and its kin
             raise MultipartError(f"malformed multipart body: {exc}") from None
         if not receiver.ended:
             raise MultipartError("the multipart body ended early (upload interrupted?)")

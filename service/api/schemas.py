@@ -3,25 +3,70 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from analyzers.options import Language
+from analyzers.options import CallMetadata, Language
+from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
 from service.db.models import Call
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
-    """Timezone-aware UTC; a naive time from a client is taken as UTC."""
+    """Timezone-aware UTC; a naive time from a client is taken as UTC.
+
+    ValueError (a 422 in a request) when the UTC time is outside the calendar, e.g.
+    0001-01-01T00:00:00+14:00 or 9999-12-31T23:59:59-14:00.
+    """
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"{moment.isoformat()} is outside the calendar (years 1 to 9999) in UTC"
+        ) from None
+
+
+# Times of a call: anything outside these years is a client's mistake, and keeping
+# them out leaves room for week and day arithmetic on stored times.
+EARLIEST_CALL = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_CALL = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _call_time(moment: datetime) -> datetime:
+    utc = as_utc(moment)
+    assert utc is not None
+    if not EARLIEST_CALL <= utc < LATEST_CALL:
+        raise ValueError(f"{moment.isoformat()} is not a plausible call time (years 1900 to 2999)")
+    return utc
 
 
 UTCTime = Annotated[datetime, AfterValidator(as_utc)]
+CallTime = Annotated[datetime, AfterValidator(_call_time)]
+
+
+def _ringback_country(code: str) -> str:
+    """A country with a known ringback plan; UK is stored as its ISO code GB."""
+    upper = code.upper()
+    upper = "GB" if upper == "UK" else upper
+    if upper not in RINGBACK_PLANS and upper not in PLAN_ALIASES:
+        known = sorted({*RINGBACK_PLANS, *PLAN_ALIASES})
+        raise ValueError(f"no ringback plan for country {code!r}; known: {', '.join(known)}")
+    return upper
+
+
+RingbackCountry = Annotated[
+    str,
+    Field(min_length=2, max_length=2, description="ringback plan hint (ISO 3166), e.g. SE"),
+    AfterValidator(_ringback_country),
+]
 
 
 class _Body(BaseModel):
@@ -29,38 +74,56 @@ class _Body(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    detail: str
-    code: str | None = None
+    """Every error answer (4xx) of the API."""
+
+    detail: str = Field(description="what was wrong, for a person")
+    code: str = Field(description="stable machine-readable reason, e.g. too_large, bad_field")
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="all validation errors (request validation failures only)"
+    )
 
 
-class CallUploadFields(_Body):
-    """Form fields sent with the recording in ``POST /v1/calls`` (all optional)."""
+class RecordingFields(_Body):
+    """What a sender may tell about a recording (uploads and the generic webhook)."""
 
     external_id: str | None = Field(None, max_length=200, description="the platform's call id")
     agent_id: str | None = Field(None, max_length=200)
-    team: str | None = Field(
-        None, description="must be the API key's team when given (a key writes to its team only)"
-    )
     agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
-    country: str | None = Field(
-        None, min_length=2, max_length=2, description="ringback plan hint (ISO 3166), e.g. SE"
-    )
+    country: RingbackCountry | None = None
     language: Language | None = Field(None, description="default: the service's default")
-    recording_started_at: UTCTime | None = None
-    ringing_at: UTCTime | None = Field(None, description="when the agent's phone started ringing")
-    answered_at: UTCTime | None = Field(None, description="when the agent answered")
+    recording_started_at: CallTime | None = None
+    ringing_at: CallTime | None = Field(None, description="when the agent's phone started ringing")
+    answered_at: CallTime | None = Field(None, description="when the agent answered")
     customer_name: str | None = Field(None, max_length=200)
     agent_name: str | None = Field(None, max_length=200)
 
+    def metadata(self) -> CallMetadata:
+        return CallMetadata(
+            recording_started_at=self.recording_started_at,
+            ringing_at=self.ringing_at,
+            answered_at=self.answered_at,
+            customer_name=self.customer_name,
+            agent_name=self.agent_name,
+        )
 
-def upload_openapi_schema() -> dict[str, Any]:
+
+class CallUploadFields(RecordingFields):
+    """Form fields sent with the recording in ``POST /v1/calls`` (all optional)."""
+
+    team: str | None = Field(
+        None, description="must be the API key's team when given (a key writes to its team only)"
+    )
+
+
+def upload_openapi_schema(audio_types: Sequence[str]) -> dict[str, Any]:
     """The multipart body for /docs: the fields above plus the ``audio`` file part."""
     schema = CallUploadFields.model_json_schema()
     schema["properties"] = {
         "audio": {
             "type": "string",
             "format": "binary",
-            "description": "the recording (WAV, FLAC, OGG/Opus, MP3...); its file name is ignored",
+            "description": "the recording (WAV, FLAC, OGG/Opus, MP3...; recognised from its "
+            "bytes: " + ", ".join(audio_types) + "); its file name is ignored",
         },
         **schema["properties"],
     }
@@ -68,7 +131,12 @@ def upload_openapi_schema() -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
-            "content": {"multipart/form-data": {"schema": schema}},
+            "content": {
+                "multipart/form-data": {
+                    "schema": schema,
+                    "encoding": {"audio": {"contentType": ", ".join(audio_types)}},
+                }
+            },
         }
     }
 
@@ -187,20 +255,10 @@ class WebhookAccepted(BaseModel):
     detail: str | None = None
 
 
-class GenericWebhookIn(_Body):
+class GenericWebhookIn(RecordingFields):
     """JSON body of ``POST /v1/webhooks/generic`` (or the form fields with an audio part)."""
 
     audio_url: str | None = Field(None, description="where to fetch the recording (allowed hosts)")
-    external_id: str | None = Field(None, max_length=200)
-    agent_id: str | None = Field(None, max_length=200)
-    agent_channel: int = Field(0, ge=0, le=1)
-    country: str | None = Field(None, min_length=2, max_length=2)
-    language: Language | None = None
-    recording_started_at: UTCTime | None = None
-    ringing_at: UTCTime | None = None
-    answered_at: UTCTime | None = None
-    customer_name: str | None = Field(None, max_length=200)
-    agent_name: str | None = Field(None, max_length=200)
 
 
 class VonageRecordingIn(BaseModel):

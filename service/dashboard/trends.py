@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from analyzers.profile import Profile
@@ -26,8 +27,25 @@ class TrendMetric:
     metric_label: str | None = None  # which of the rule's metrics (rules.py label)
 
 
+# Beyond this a stored bound (-inf, 1e308: a profile saved before ranges were checked)
+# cannot be drawn or compared sensibly: the chart shows no bound on that side.
+_DRAWABLE_BOUND = 1e6
+
+
+def _drawable(bound: float | None) -> float | None:
+    if bound is None or not math.isfinite(bound) or abs(bound) > _DRAWABLE_BOUND:
+        return None
+    return bound
+
+
 def trend_metrics(profile: Profile) -> list[TrendMetric]:
     """The metrics coaches follow over time, with the team's ranges."""
+    return [
+        replace(m, low=_drawable(m.low), high=_drawable(m.high)) for m in _profile_metrics(profile)
+    ]
+
+
+def _profile_metrics(profile: Profile) -> list[TrendMetric]:
     return [
         TrendMetric(
             "speech_rate",

@@ -1,8 +1,9 @@
 """Run one call's job: claim it, fetch the recording if needed, analyse, store.
 
-Bad input (an AnalysisError, a refused or failed download) fails the call with its
-code and is never retried; anything else is transient and the job goes back to the
-queue with exponential backoff until ``job_max_attempts``.
+Bad input (an AnalysisError, a refused or failed download, any error that is not
+I/O, database or network: service.jobs.failures) fails the call with its code and is
+never retried; transient failures send the job back to the queue with exponential
+backoff until ``job_max_attempts``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from service.fetch.credentials import MissingCredentialsError, download_credenti
 from service.fetch.download import DownloadError, DownloadPolicy, download
 from service.jobs import claims
 from service.jobs.claims import ClaimedJob
+from service.jobs.failures import is_transient, permanent_code
 from service.storage import AudioStorage
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,8 @@ class JobRunner:
             except LeaseLostError:
                 return JobResult(Outcome.SKIPPED)
             except Exception as exc:
+                if not is_transient(exc):  # the same input would fail the same way again
+                    return self._failed(job, permanent_code(exc), f"{type(exc).__name__}: {exc}")
                 return self._transient(job, exc)
         seconds = time.perf_counter() - started
         if not claims.complete(self.db, job, report, seconds):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from service.api.deps import ReadKey, SessionDep
-from service.api.schemas import AgentSummary, MetricMean, WeekOut, as_utc
+from service.api.schemas import AgentSummary, MetricMean, UTCTime, WeekOut
 from service.calls.queries import agent_summary
 
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
@@ -20,16 +19,16 @@ def get_agent_summary(
     key: ReadKey,
     session: SessionDep,
     from_: Annotated[
-        datetime | None, Query(alias="from", description="recorded at or after")
+        UTCTime | None, Query(alias="from", description="recorded at or after")
     ] = None,
-    to: Annotated[datetime | None, Query(description="recorded before")] = None,
+    to: Annotated[UTCTime | None, Query(description="recorded before")] = None,
 ) -> AgentSummary:
     """Analysed calls of one agent of the key's team, grouped by ISO week."""
-    weeks = agent_summary(session, key.team_id, agent_id, as_utc(from_), as_utc(to))
+    weeks = agent_summary(session, key.team_id, agent_id, from_, to)
     return AgentSummary(
         agent_id=agent_id,
-        from_=as_utc(from_),
-        to=as_utc(to),
+        from_=from_,
+        to=to,
         calls=sum(w.calls for w in weeks),
         weeks=[
             WeekOut(

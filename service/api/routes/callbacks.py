@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -14,6 +15,9 @@ from service.db.models import Callback
 from service.fetch.guard import UnsafeURLError, check_url
 
 router = APIRouter(prefix="/v1/callbacks", tags=["callbacks"])
+
+# Ids are 64-bit database integers: a larger number is no callback (not an overflow).
+CallbackId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the callback's id")]
 
 
 def _out(row: Callback) -> CallbackOut:
@@ -54,7 +58,7 @@ def list_callbacks(key: AdminKey, session: SessionDep) -> list[CallbackOut]:
 
 
 @router.delete("/{callback_id}", status_code=204)
-def delete_callback(callback_id: int, key: AdminKey, session: SessionDep) -> None:
+def delete_callback(callback_id: CallbackId, key: AdminKey, session: SessionDep) -> None:
     row = session.get(Callback, callback_id)
     if row is None or row.team_id != key.team_id:
         raise HTTPException(404, "no such callback")

@@ -6,13 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from analyzers.profile import RULE_IDS
 from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
 from service.api.deps import SessionDep, StateDep
-from service.api.routes.calls import get_audio, upload_call
+from service.api.routes.calls import get_audio
+from service.calls.intake import accept_upload
 from service.dashboard import exports
 from service.dashboard.auth import PageViewer, ScriptViewer, check_csrf, require
 from service.dashboard.calls_query import TableQueryDep
@@ -83,10 +85,9 @@ async def upload(request: Request, viewer: ScriptViewer, state: StateDep) -> Res
     own upload, authorised by the session's key instead of a key header."""
     check_csrf(request, state, None)
     require(viewer, "ingest")
-    after = BackgroundTasks()  # the API notifies the workers once the answer is sent
-    accepted = await upload_call(
-        request=request, response=Response(), background=after, key=viewer.principal, state=state
-    )
+    upload = await accept_upload(request, state, viewer.principal)
+    accepted = upload.accepted
+    after = BackgroundTask(state.queue.enqueue, accepted.id)  # once the answer is sent
     return JSONResponse(
         {
             "id": str(accepted.id),
@@ -95,6 +96,7 @@ async def upload(request: Request, viewer: ScriptViewer, state: StateDep) -> Res
             "page_url": f"/calls/{accepted.id}",
         },
         status_code=202,
+        headers={"Server-Timing": upload.server_timing},
         background=after,
     )
 
