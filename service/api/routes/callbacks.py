@@ -16,8 +16,9 @@ from service.fetch.guard import UnsafeURLError, check_url
 
 router = APIRouter(prefix="/v1/callbacks", tags=["callbacks"])
 
-# Ids are 64-bit database integers: a larger number is no callback (not an overflow).
-CallbackId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the callback's id")]
+# Ids are 32-bit database integers (INTEGER on PostgreSQL): a larger number is no
+# callback, answered before it reaches the database (where it would overflow).
+CallbackId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the callback's id")]
 
 
 def _out(row: Callback) -> CallbackOut:

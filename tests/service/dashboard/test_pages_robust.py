@@ -52,9 +52,7 @@ def test_periods_at_the_ends_of_the_calendar_are_422(
 
 
 @pytest.mark.parametrize("bound", [-math.inf, -1e308, math.nan])
-def test_a_stored_range_bound_no_chart_can_draw_still_renders(
-    signed_in: Api, bound: float
-) -> None:
+def test_a_stored_range_bound_no_chart_can_draw_still_renders(signed_in: Api, bound: float) -> None:
     with signed_in.state.db.session() as session:
         team = session.query(Team).filter_by(name="acme").one()
         row = session.get(TeamProfile, team.id) or TeamProfile(team_id=team.id)
