@@ -27,7 +27,13 @@ from analyzers.errors import AnalysisError
 from analyzers.options import AnalysisOptions, CallMetadata, Language
 from service import metrics
 from service.api.multipart import MultipartError, ReceivedForm, receive_form
-from service.api.schemas import CallAccepted, CallUploadFields, GenericWebhookIn, WebhookAccepted
+from service.api.schemas import (
+    CallAccepted,
+    CallUploadFields,
+    GenericWebhookIn,
+    RecordingFields,
+    WebhookAccepted,
+)
 from service.config import Settings
 from service.db.models import QUEUED, Call
 from service.db.types import utcnow
@@ -165,7 +171,8 @@ def first_error(errors: Sequence[Mapping[str, Any]], where: str) -> str:
         return f"{where}: invalid"
     first = errors[0]
     path = ".".join(str(part) for part in first.get("loc", ())) or where
-    return f"{path}: {first.get('msg', 'invalid')}"
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{path}: {message}"
 
 
 Fields = TypeVar("Fields", bound=BaseModel)
@@ -182,9 +189,7 @@ def parse_fields(model: type[Fields], raw: Mapping[str, Any] | bytes) -> Fields:
         raise _reject(422, first_error(exc.errors(), where), "bad_field") from None
 
 
-def fields_options(
-    settings: Settings, fields: CallUploadFields | GenericWebhookIn
-) -> AnalysisOptions:
+def fields_options(settings: Settings, fields: RecordingFields) -> AnalysisOptions:
     return analysis_options(
         settings,
         agent_channel=fields.agent_channel,
