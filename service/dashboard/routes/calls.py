@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from analyzers.profile import RULE_IDS
+from analyzers.rule_table import RULE_IDS
 from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio, upload_call
