@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from service import metrics
 from service.api.errors import install_error_handlers
-from service.api.routes import agents, callbacks, calls, health, webhooks
+from service.api.routes import agents, callbacks, calls, health, ranges, webhooks
 from service.api.state import ServiceState
 from service.callbacks.dispatcher import CallbackDispatcher
 from service.config import Settings, get_settings
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (calls, agents, webhooks, callbacks, health):
+    for module in (calls, agents, webhooks, callbacks, health, ranges):
         app.include_router(module.router)
     # ---- the coach dashboard (service/dashboard, its own engineer): pages + /static ----
     # Part of the product: if it cannot load, startup stops (an API without its dashboard

@@ -79,9 +79,7 @@ async def save_ranges(request: Request, viewer: PageViewer, state: StateDep) -> 
         with state.db.session() as session:
             team = session.get_one(Team, viewer.principal.team_id)
             try:
-                save_team_profile(
-                    session, team, parse_form(form, default_profile()), viewer.principal.key_id
-                )
+                save_team_profile(session, team, parse_form(form), viewer.principal.key_id)
             except ProfileError as exc:
                 session.rollback()
                 return str(exc)
