@@ -33,7 +33,11 @@ def _render(
     status_code: int = 200,
 ) -> Response:
     team_id = viewer.principal.team_id
-    profile = team_profile(session, team_id)
+    try:
+        profile = team_profile(session, team_id)
+    except ProfileError as exc:  # saved before values were checked: show how to fix it
+        profile = default_profile()
+        error = error or f"The saved ranges are not valid ({exc}). The defaults are shown: save."
     sections = form_sections(profile, default_profile())
     saved = session.get(TeamProfile, team_id)
     return render(

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from service.team_profiles import TeamProfile
+from service.teams import get_or_create_team
 from tests.service.conftest import Api
 
 pytestmark = pytest.mark.services
@@ -74,3 +76,13 @@ def test_the_form_refuses_values_that_would_break_analysis(api: Api) -> None:
     assert saved.status_code == 303
     page = api.client.get("/ranges").text
     assert _value(page, "speech_rate.min_wpm") == "110.0"
+
+
+def test_ranges_saved_before_validation_are_shown_with_the_reason(api: Api) -> None:
+    _sign_in(api)
+    with api.state.db.session() as session:
+        team = get_or_create_team(session, "acme")
+        session.add(TeamProfile(team_id=team.id, overrides={"pitch_monotony": {"window_s": 0}}))
+    page = api.client.get("/ranges")
+    assert page.status_code == 200
+    assert "Window for local pitch variation: must be" in _error(page.text)
