@@ -3,6 +3,11 @@
 The default profile is ``analyzers/data/default_profile.toml`` (a mirror of
 guidelines.md). A team profile overrides any subset of its keys. The values
 live in data, never in code: the models below have no defaults of their own.
+
+The schema is built from the rules table (analyzers.rule_table): one model per
+table, each value typed, finite and within the table's bounds, ordered pairs
+lowest ≤ highest. The TOML loader, the API and the dashboard's form all validate
+through ``build_profile``; its errors name the field as the form labels it.
 """
 
 from __future__ import annotations
