@@ -1,11 +1,9 @@
-"""Rules over the agent's words: opening, negative language, closing, and
-which silences the agent announced. Phrase lists live in data/phrases/."""
+"""Scorers of the rules over the agent's words: opening, negative language, closing,
+and which silences the agent announced. Matching lives in analyzers.phrase_matching."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from analyzers.phrases import (
+from analyzers.phrase_matching import (
     SUPPORTED_LANGUAGES,
     check_closing,
     check_negative_language,
@@ -13,10 +11,8 @@ from analyzers.phrases import (
     explain_silence,
 )
 from analyzers.profile import Profile
-from analyzers.report import Report, Silence, Word
-
-if TYPE_CHECKING:
-    from analyzers.rules import _Scorer
+from analyzers.report import Finding, Report, Severity, Silence, Word
+from analyzers.scorecard import Scorecard
 
 _MISSING_LABEL = {
     "greeting": "a greeting",
@@ -69,119 +65,124 @@ def _list(labels: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def score_phrase_rules(s: _Scorer) -> None:
-    report, profile = s.report, s.profile
-    words = agent_words(report)
-    reason = _why_unmeasurable(report, words)
-    opening_expected = (
+def _opening_expected(profile: Profile) -> str:
+    return (
         f"greeting, name and company in the first "
         f"{profile.opening.within_s:g} s; no forbidden opener"
     )
-    closing_expected = (
-        f"next step, thanks and farewell in the last {profile.closing.within_last_s:g} s"
-    )
-    if reason is not None:
-        s.unmeasurable("opening", "Opening", "", opening_expected, reason)
-        s.unmeasurable("negative_language", "Negative language", "", "none", reason)
-        s.unmeasurable("closing", "Closing", "", closing_expected, reason)
-        return
-    language = report.language or "en"
-    ctx = report.context
 
+
+def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
+    words = agent_words(report)
+    expected = _opening_expected(profile)
+    reason = _why_unmeasurable(report, words)
+    if reason is not None:
+        card.add_unmeasured(profile, "opening", reason, expected=expected)
+        return
+    ctx = report.context
     opening = check_opening(
         words,
-        language,
+        report.language or "en",
         within_s=profile.opening.within_s,
         company_names=ctx.company_names or None,
         agent_name=ctx.agent_name,
     )
-    first = words[0]
     for match in opening.forbidden:
-        s.find(
-            rule="opening",
-            severity="warning",
-            start_s=match.start_s,
-            end_s=match.end_s,
-            value=match.text,
-            expected=opening_expected,
-            message=f"Opened with \u201c{match.text}\u201d.",
-            advice=profile.opening.advice,
+        card.add_finding(
+            Finding(
+                rule="opening",
+                severity="warning",
+                start_s=match.start_s,
+                end_s=match.end_s,
+                value=match.text,
+                expected=expected,
+                message=f"Opened with \u201c{match.text}\u201d.",
+                advice=profile.opening.advice,
+            )
         )
     if opening.missing:
-        s.find(
-            rule="opening",
-            severity="warning",
-            start_s=first.start_s,
-            end_s=opening.window_end_s,
-            value=", ".join(opening.missing),
-            expected=opening_expected,
-            message=f"The opening did not include {_list(opening.missing)}.",
-            advice=profile.opening.advice,
+        card.add_finding(
+            Finding(
+                rule="opening",
+                severity="warning",
+                start_s=words[0].start_s,
+                end_s=opening.window_end_s,
+                value=", ".join(opening.missing),
+                expected=expected,
+                message=f"The opening did not include {_list(opening.missing)}.",
+                advice=profile.opening.advice,
+            )
         )
-    s.metric(
-        "opening",
-        "Opening",
-        "complete" if opening.passed else "incomplete",
-        "",
-        opening_expected,
-        None if opening.passed else "warning",
-    )
+    value = "complete" if opening.passed else "incomplete"
+    severity: Severity | None = None if opening.passed else "warning"
+    card.add_metric(profile, "opening", "complete", value, severity, expected)
 
-    negatives = check_negative_language(words, language)
+
+def score_negative_language(report: Report, profile: Profile, card: Scorecard) -> None:
+    words = agent_words(report)
+    reason = _why_unmeasurable(report, words)
+    if reason is not None:
+        card.add_unmeasured(profile, "negative_language", reason, expected="none")
+        return
+    negatives = check_negative_language(words, report.language or "en")
     for match in negatives:
         kind = match.category.replace("_", "-") or "negative"
-        s.find(
-            rule="negative_language",
-            severity="warning",
-            start_s=match.start_s,
-            end_s=match.end_s,
-            value=match.text,
-            expected="none",
-            message=f"{kind.capitalize()} phrasing: \u201c{match.text}\u201d.",
-            advice=profile.negative_language.advice,
+        card.add_finding(
+            Finding(
+                rule="negative_language",
+                severity="warning",
+                start_s=match.start_s,
+                end_s=match.end_s,
+                value=match.text,
+                expected="none",
+                message=f"{kind.capitalize()} phrasing: \u201c{match.text}\u201d.",
+                advice=profile.negative_language.advice,
+            )
         )
-    s.metric(
-        "negative_language",
-        "Negative phrases",
-        len(negatives),
-        "",
-        "none",
-        "warning" if negatives else None,
-    )
+    severity: Severity | None = "warning" if negatives else None
+    card.add_metric(profile, "negative_language", "count", len(negatives), severity, "none")
 
+
+def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
+    words = agent_words(report)
+    expected = f"next step, thanks and farewell in the last {profile.closing.within_last_s:g} s"
+    reason = _why_unmeasurable(report, words)
+    if reason is not None:
+        card.add_unmeasured(profile, "closing", reason, expected=expected)
+        return
+    ctx = report.context
     closing = check_closing(
         words,
-        language,
+        report.language or "en",
         within_last_s=profile.closing.within_last_s,
         customer_name=ctx.customer_name,
     )
     if closing.missing:
-        s.find(
-            rule="closing",
-            severity="warning",
-            start_s=closing.window_start_s,
-            end_s=words[-1].end_s,
-            value=", ".join(closing.missing),
-            expected=closing_expected,
-            message=f"The closing did not include {_list(closing.missing)}.",
-            advice=profile.closing.advice,
+        card.add_finding(
+            Finding(
+                rule="closing",
+                severity="warning",
+                start_s=closing.window_start_s,
+                end_s=words[-1].end_s,
+                value=", ".join(closing.missing),
+                expected=expected,
+                message=f"The closing did not include {_list(closing.missing)}.",
+                advice=profile.closing.advice,
+            )
         )
     elif closing.name_used is False:
-        s.find(
-            rule="closing",
-            severity="info",
-            start_s=closing.window_start_s,
-            end_s=words[-1].end_s,
-            value="name not used",
-            expected=closing_expected,
-            message=f"The agent did not use the customer's name ({ctx.customer_name}).",
-            advice=profile.closing.advice,
+        card.add_finding(
+            Finding(
+                rule="closing",
+                severity="info",
+                start_s=closing.window_start_s,
+                end_s=words[-1].end_s,
+                value="name not used",
+                expected=expected,
+                message=f"The agent did not use the customer's name ({ctx.customer_name}).",
+                advice=profile.closing.advice,
+            )
         )
-    s.metric(
-        "closing",
-        "Closing",
-        "complete" if closing.passed else "incomplete",
-        "",
-        closing_expected,
-        None if closing.passed else "warning",
-    )
+    value = "complete" if closing.passed else "incomplete"
+    severity: Severity | None = None if closing.passed else "warning"
+    card.add_metric(profile, "closing", "complete", value, severity, expected)

@@ -3,6 +3,11 @@
 The default profile is ``analyzers/data/default_profile.toml`` (a mirror of
 guidelines.md). A team profile overrides any subset of its keys. The values
 live in data, never in code: the models below have no defaults of their own.
+
+The schema is built from the rules table (analyzers.rule_table): one model per
+table, each value typed, finite and within the table's bounds, ordered pairs
+lowest ≤ highest. The TOML loader, the API and the dashboard's form all validate
+through ``build_profile``; its errors name the field as the form labels it.
 """
 
 from __future__ import annotations
@@ -12,127 +17,110 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from analyzers.errors import ProfileError
+from analyzers.rule_table import SECTIONS, Section, Setting, section_spec, setting_spec
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+_TYPES: dict[str, type] = {"int": int, "float": float, "text": str}
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _field(setting: Setting) -> Any:
+    if setting.kind == "text":
+        return (str, Field(max_length=2000))
+    return (
+        _TYPES[setting.kind],
+        Field(
+            ge=setting.at_least,
+            gt=setting.more_than,
+            le=setting.at_most,
+            allow_inf_nan=False,
+            strict=setting.kind == "int" or None,
+        ),
+    )
 
 
-class PickupRange(_Section):
-    min_rings: int
-    max_rings: int
-    advice_early: str
-    advice_late: str
+def _amount(value: float, unit: str) -> str:
+    # Counts, rings and shares read best as bare numbers.
+    return f"{value:g}" if unit in ("", "count", "ring", "0–1") else f"{value:g} {unit}"
 
 
-class SpeechRateRange(_Section):
-    min_wpm: float
-    max_wpm: float
-    window_s: float
-    advice_fast: str
-    advice_slow: str
+def _order_check(section: Section) -> Any:
+    settings = {s.name: s for s in section.settings}
 
-
-class PitchRange(_Section):
-    min_sd_semitones: float
-    window_s: float
-    advice: str
-
-
-class LoudnessRange(_Section):
-    min_dbov: float
-    max_dbov: float
-    raised_db_above_median: float
-    whisper_db_below_median: float
-    min_turn_s: float
-    advice_loud: str
-    advice_quiet: str
-
-
-class SilenceRange(_Section):
-    max_silence_s: float
-    explain_lookback_s: float
-    advice: str
-
-
-class InterruptionRange(_Section):
-    min_overlap_s: float
-    max_count: int
-    advice: str
-
-
-class TalkRatioRange(_Section):
-    min_agent_share: float
-    max_agent_share: float
-    max_monologue_s: float
-    advice_high: str
-    advice_low: str
-    advice_monologue: str
-
-
-class OpeningRange(_Section):
-    within_s: float
-    advice: str
-
-
-class NegativeLanguageRange(_Section):
-    advice: str
-
-
-class ClosingRange(_Section):
-    within_last_s: float
-    advice: str
-
-
-class ActivitySettings(_Section):
-    min_speech_s: float
-    min_gap_s: float
-    turn_merge_gap_s: float
-
-
-class Profile(_Section):
-    name: str
-    pickup_delay: PickupRange
-    speech_rate: SpeechRateRange
-    pitch_monotony: PitchRange
-    loudness: LoudnessRange
-    unexplained_silence: SilenceRange
-    interruption: InterruptionRange
-    talk_ratio: TalkRatioRange
-    opening: OpeningRange
-    negative_language: NegativeLanguageRange
-    closing: ClosingRange
-    activity: ActivitySettings
-
-    @model_validator(mode="after")
-    def _ranges_are_ordered(self) -> Profile:
-        pairs = [
-            ("pickup_delay", self.pickup_delay.min_rings, self.pickup_delay.max_rings),
-            ("speech_rate", self.speech_rate.min_wpm, self.speech_rate.max_wpm),
-            ("loudness", self.loudness.min_dbov, self.loudness.max_dbov),
-            ("talk_ratio", self.talk_ratio.min_agent_share, self.talk_ratio.max_agent_share),
-        ]
-        for section, low, high in pairs:
+    def check(model: BaseModel) -> BaseModel:
+        for low_name, high_name in section.ordered:
+            low, high = getattr(model, low_name), getattr(model, high_name)
             if low > high:
-                raise ValueError(f"[{section}] minimum {low} is above maximum {high}")
-        return self
+                raise PydanticCustomError(
+                    "range_order",
+                    "{title}: the lowest must not be above the highest "
+                    "({low_label} {low}, {high_label} {high})",
+                    {
+                        "title": section.title,
+                        "low_label": settings[low_name].label.lower(),
+                        "low": _amount(low, settings[low_name].unit),
+                        "high_label": settings[high_name].label.lower(),
+                        "high": _amount(high, settings[high_name].unit),
+                    },
+                )
+        return model
+
+    return model_validator(mode="after")(check)
 
 
-RULE_IDS: tuple[str, ...] = (
-    "pickup_delay",
-    "speech_rate",
-    "pitch_monotony",
-    "loudness",
-    "unexplained_silence",
-    "interruption",
-    "talk_ratio",
-    "opening",
-    "negative_language",
-    "closing",
+def _section_model(section: Section) -> type[BaseModel]:
+    fields = {s.name: _field(s) for s in section.settings}
+    name = "".join(part.capitalize() for part in section.id.split("_")) + "Range"
+    validators = {"_ordered": _order_check(section)} if section.ordered else {}
+    return create_model(name, __config__=_FROZEN, __validators__=validators, **fields)
+
+
+SECTION_MODELS: dict[str, type[BaseModel]] = {s.id: _section_model(s) for s in SECTIONS}
+
+# The profile's schema, built from the rules table: one table per rule (and the
+# activity settings), each value typed and bounded; no defaults of its own.
+Profile = create_model(
+    "Profile",
+    __config__=_FROZEN,
+    name=(str, Field(min_length=1, max_length=200)),
+    **{key: (model, ...) for key, model in SECTION_MODELS.items()},
 )
+
+
+def _bound_text(setting: Setting) -> str:
+    low, above, high = setting.at_least, setting.more_than, setting.at_most
+    unit = _amount(0, setting.unit).removeprefix("0").strip()
+    tail = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"from {low:g} to {high:g}{tail}"
+    if above is not None and high is not None:
+        return f"above {above:g} and at most {high:g}{tail}"
+    if low is not None:
+        return f"of at least {low:g}{tail}"
+    if above is not None:
+        return f"above {above:g}{tail}"
+    return f"of at most {high:g}{tail}" if high is not None else ""
+
+
+def describe_error(error: ErrorDetails) -> str:
+    """One validation error as a person reads it: "Speech rate – Slowest speech rate:
+    must be a number of at least 20 wpm and at most 400 wpm"."""
+    loc = [str(p) for p in error["loc"]]
+    if error["type"] == "range_order":
+        return error["msg"]
+    section = section_spec(loc[0]) if loc else None
+    setting = setting_spec(loc[0], loc[1]) if len(loc) > 1 else None
+    if section is None or setting is None:
+        where = ".".join(loc) or "profile"
+        return f"{where}: {error['msg']}"
+    where = f"{section.title} – {setting.label}"
+    if setting.kind == "text":
+        return f"{where}: must be a text of at most 2000 characters"
+    whole = "a whole number" if setting.kind == "int" else "a number"
+    return f"{where}: must be {whole} {_bound_text(setting)}".rstrip()
 
 
 def _default_data() -> dict[str, Any]:
@@ -161,9 +149,7 @@ def build_profile(overrides: dict[str, Any] | None = None) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise ProfileError(f"invalid profile value at {loc}: {first['msg']}") from None
+        raise ProfileError("; ".join(describe_error(e) for e in exc.errors())) from None
 
 
 def load_profile(path: str | Path | None = None) -> Profile:

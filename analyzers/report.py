@@ -118,6 +118,11 @@ class Metric(_Model):
     expected: str
     status: MetricStatus
     reason: str | None = Field(None, description="why it is unmeasured, when it is")
+    key: str | None = Field(
+        None, description="the metric's key in the rules table (with rule: which metric)"
+    )
+    low: float | None = Field(None, description="lowest recommended value, in unit")
+    high: float | None = Field(None, description="highest recommended value, in unit")
 
 
 class Unmeasured(_Model):

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Query
 
-from analyzers.profile import RULE_IDS
+from analyzers.rule_table import RULE_IDS
 from service.calls.queries import CallFilters
 from service.dashboard.dates import end_of, parse_day, start_of
 from service.dashboard.queries import SORT_KEYS

@@ -1,5 +1,5 @@
 """Metric cards: each headline value against its range, with a small gauge when the
-range is numeric (``120–160 wpm``, ``≥ 2 st``, ``≤ 60 s``, ``ring 2–3``)."""
+report gives the range numerically (``Metric.low``/``Metric.high``)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,6 @@ from dataclasses import dataclass
 from analyzers.report import Metric
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
-_BETWEEN = re.compile(rf"({_NUMBER})\s*[–-]\s*({_NUMBER})")
-_AT_LEAST = re.compile(rf"≥\s*({_NUMBER})")
-_AT_MOST = re.compile(rf"≤\s*({_NUMBER})")
-# Rules whose "expected" text is a range of the metric's own value (the silence rule's
-# "no unexplained silence ≥ 5 s" is about durations, not about the count it shows).
-GAUGE_RULES = frozenset(
-    {"pickup_delay", "speech_rate", "pitch_monotony", "loudness", "talk_ratio", "interruption"}
-)
-
-
-def range_bounds(expected: str) -> tuple[float | None, float | None]:
-    """(low, high) of a range as rules.py writes it; (None, None) when it has none."""
-    head = expected.split(";")[0]
-    if match := _BETWEEN.search(head):
-        return float(match.group(1)), float(match.group(2))
-    if match := _AT_LEAST.search(head):
-        return float(match.group(1)), None
-    if match := _AT_MOST.search(head):
-        return None, float(match.group(1))
-    return None, None
 
 
 @dataclass(frozen=True)
@@ -58,7 +38,10 @@ _NEGATIVE_SPAN = re.compile(rf"({_NUMBER})–(-\d)")
 
 
 def pretty_range(expected: str) -> str:
-    """``-36–-16 dBov`` reads as ``-36 to -16 dBov``."""
+    """Older reports' range texts as new ones write them: ``-36–-16 dBov`` reads as
+    ``-36 to -16 dBov`` and an allowance of ``≤ 0`` as ``none``."""
+    if expected.strip() == "≤ 0":
+        return "none"
     return _NEGATIVE_SPAN.sub(r"\1 to \2", expected)
 
 
@@ -96,12 +79,8 @@ def metric_card(metric: Metric) -> Card:
     else:
         text = "–" if value is None else str(value)
     gauge = None
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and metric.rule in GAUGE_RULES
-    ):
-        gauge = _gauge(float(value), *range_bounds(metric.expected))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        gauge = _gauge(float(value), metric.low, metric.high)
     return Card(
         metric.rule,
         metric.label,

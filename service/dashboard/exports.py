@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from fastapi.responses import Response
 
-from analyzers.profile import RULE_IDS
+from analyzers.rule_table import RULE_IDS
 from service.dashboard.queries import CallMetrics, CallRow
 
 # Cells a spreadsheet would run as a formula (CSV injection): agent ids and external ids

@@ -130,11 +130,9 @@ class CallMetrics:
     units: dict[MetricKey, str] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
 
-    def value(self, rule: str, label: str | None = None) -> float | None:
-        """The metric's value; without a label, the rule's first metric."""
-        if label is not None:
-            return self.values.get((rule, label))
-        return next((v for (r, _), v in self.values.items() if r == rule), None)
+    def value(self, rule: str, label: str) -> float | None:
+        """The value of the rule's metric row ``label`` (rules table), None when unmeasured."""
+        return self.values.get((rule, label))
 
 
 def call_metrics(

@@ -11,24 +11,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from analyzers.rule_table import RULES, rule_label
+from analyzers.scorecard import format_range
 from service.dashboard.cards import pretty_range
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = SERVICE_DIR / "templates"
 STATIC_DIR = SERVICE_DIR / "static"
 
-RULE_LABELS: dict[str, str] = {
-    "pickup_delay": "Pickup",
-    "speech_rate": "Speech rate",
-    "pitch_monotony": "Pitch variation",
-    "loudness": "Loudness",
-    "unexplained_silence": "Silence",
-    "interruption": "Interruptions",
-    "talk_ratio": "Talk ratio",
-    "opening": "Opening",
-    "negative_language": "Negative language",
-    "closing": "Closing",
-}
+RULE_LABELS: dict[str, str] = {rule.id: rule.label for rule in RULES}
 
 STATUS_LABELS: dict[str, str] = {
     "ok": "In range",
@@ -64,23 +55,14 @@ def number(value: object, digits: int = 1) -> str:
 
 
 def range_text(low: float | None, high: float | None) -> str:
-    """120–160, ≥ 2, ≤ 0, or -36 to -16 (a dash between negatives reads badly)."""
-    if low is not None and high is not None:
-        joiner = " to " if low < 0 or high < 0 else "–"
-        return f"{low:g}{joiner}{high:g}"
-    if low is not None:
-        return f"≥ {low:g}"
-    if high is not None:
-        return f"≤ {high:g}"
-    return ""
+    """120–160, ≥ 2, -36 to -16; an allowance of at most zero reads "none"."""
+    if low is None and high is not None and high <= 0:
+        return "none"
+    return format_range(low, high)
 
 
 def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "–"
-
-
-def rule_label(rule: str) -> str:
-    return RULE_LABELS.get(rule, rule.replace("_", " ").capitalize())
 
 
 def status_label(status: str | None) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from analyzers.profile import Profile
+from analyzers.rule_table import trend_metrics as table_trend_metrics
+from analyzers.scorecard import metric_bounds
 from service.calls.queries import week_start
 from service.dashboard.queries import CallMetrics
 
@@ -24,7 +26,7 @@ class TrendMetric:
     low: float | None  # the recommended range in the team's profile
     high: float | None
     digits: int = 1
-    metric_label: str | None = None  # which of the rule's metrics (rules.py label)
+    metric_label: str | None = None  # which of the rule's metric rows (rules table label)
 
 
 # Beyond this a stored bound (-inf, 1e308: a profile saved before ranges were checked)
@@ -39,7 +41,8 @@ def _drawable(bound: float | None) -> float | None:
 
 
 def trend_metrics(profile: Profile) -> list[TrendMetric]:
-    """The metrics coaches follow over time, with the team's ranges."""
+    """The metrics coaches follow over time (the rules table's ``trend`` rows), with the
+    team's ranges."""
     return [
         replace(m, low=_drawable(m.low), high=_drawable(m.high)) for m in _profile_metrics(profile)
     ]
@@ -48,46 +51,22 @@ def trend_metrics(profile: Profile) -> list[TrendMetric]:
 def _profile_metrics(profile: Profile) -> list[TrendMetric]:
     return [
         TrendMetric(
-            "speech_rate",
-            "Speech rate",
-            "wpm",
-            profile.speech_rate.min_wpm,
-            profile.speech_rate.max_wpm,
-            0,
-        ),
-        TrendMetric(
-            "pitch_monotony",
-            "Pitch spread",
-            "semitones",
-            profile.pitch_monotony.min_sd_semitones,
-            None,
-        ),
-        TrendMetric(
-            "loudness", "Loudness", "dBov", profile.loudness.min_dbov, profile.loudness.max_dbov
-        ),
-        TrendMetric("unexplained_silence", "Unexplained silences", "per call", None, 0.0),
-        TrendMetric(
-            "pickup_delay",
-            "Pickup",
-            "rings",
-            profile.pickup_delay.min_rings,
-            profile.pickup_delay.max_rings,
-        ),
-        TrendMetric(
-            "talk_ratio",
-            "Agent talk share",
-            "%",
-            100 * profile.talk_ratio.min_agent_share,
-            100 * profile.talk_ratio.max_agent_share,
-            0,
-        ),
-        TrendMetric(FINDINGS, "Findings", "per call", None, None),
-    ]
+            rule.id,
+            spec.trend or spec.label,
+            spec.unit or "per call",
+            *metric_bounds(profile, rule.id, spec),
+            digits=spec.digits,
+            metric_label=spec.label,
+        )
+        for rule, spec in table_trend_metrics()
+    ] + [TrendMetric(FINDINGS, "Findings", "per call", None, None)]
 
 
 def metric_value(row: CallMetrics, metric: TrendMetric) -> float | None:
+    """The call's value of exactly this metric (rule and row), or None when it has none."""
     if metric.key == FINDINGS:
         return float(row.findings_count)
+    assert metric.metric_label is not None
     return row.value(metric.key, metric.metric_label)
 
 

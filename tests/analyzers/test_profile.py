@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.errors import ProfileError
-from analyzers.profile import RULE_IDS, build_profile, default_profile, load_profile
+from analyzers.profile import build_profile, default_profile, load_profile
+from analyzers.rule_table import RULE_IDS, SECTIONS
 
 
 def test_default_profile_mirrors_guidelines() -> None:
@@ -37,8 +38,16 @@ def test_override_file_changes_only_its_keys(tmp_path: Path) -> None:
         ({"speech_rate": {"max_wmp": 1}}, "unknown profile key 'speech_rate.max_wmp'"),
         ({"no_such_rule": {}}, "unknown profile key 'no_such_rule'"),
         ({"speech_rate": 3}, "must be a table"),
-        ({"speech_rate": {"min_wpm": "fast"}}, "speech_rate.min_wpm"),
-        ({"pickup_delay": {"min_rings": 5}}, "minimum 5 is above maximum 3"),
+        ({"speech_rate": {"min_wpm": "fast"}}, "Speech rate – Slowest speech rate: must be a"),
+        ({"pickup_delay": {"min_rings": 5}}, "Pickup: the lowest must not be above the highest"),
+        ({"pickup_delay": {"min_rings": 2.5}}, "must be a whole number from 0 to 20"),
+        ({"speech_rate": {"min_wpm": float("nan")}}, "must be a number from 20 to 400 wpm"),
+        ({"speech_rate": {"max_wpm": 1e999}}, "Fastest speech rate: must be a number"),
+        ({"loudness": {"min_dbov": float("-inf")}}, "Quietest speech level: must be a number"),
+        ({"pitch_monotony": {"window_s": 0}}, "Window for local pitch variation: must be"),
+        ({"unexplained_silence": {"max_silence_s": -1}}, "must be a number above 0"),
+        ({"talk_ratio": {"min_agent_share": 0.9}}, "Talk ratio: the lowest must not be above"),
+        ({"interruption": {"max_count": -1}}, "Interruptions allowed per call: must be"),
     ],
 )
 def test_bad_overrides_are_rejected_clearly(overrides: dict, needle: str) -> None:
@@ -53,3 +62,32 @@ def test_bad_files(tmp_path: Path) -> None:
     bad.write_text("[speech_rate\nmax_wpm = ")
     with pytest.raises(ProfileError, match="not valid TOML"):
         load_profile(bad)
+
+
+@pytest.mark.parametrize(
+    ("toml", "needle"),
+    [
+        ("[speech_rate]\nmin_wpm = nan\n", "Slowest speech rate: must be a number from 20"),
+        ("[speech_rate]\nmax_wpm = 1e999\n", "Fastest speech rate: must be a number"),
+        ("[loudness]\nmax_dbov = -inf\n", "Loudest speech level: must be a number"),
+        ("[pitch_monotony]\nwindow_s = 0\n", "Window for local pitch variation"),
+        ("[unexplained_silence]\nmax_silence_s = -1\n", "Longest silence without explanation"),
+        ("[speech_rate]\nwindow_s = -30\n", "Window for local speech rate"),
+        ("[speech_rate]\nmin_wpm = 170\n", "Speech rate: the lowest must not be above"),
+    ],
+)
+def test_loader_refuses_values_that_would_break_analysis(
+    tmp_path: Path, toml: str, needle: str
+) -> None:
+    f = tmp_path / "team.toml"
+    f.write_text(toml)
+    with pytest.raises(ProfileError, match=needle) as caught:
+        load_profile(f)
+    assert "pydantic" not in str(caught.value) and "Input should" not in str(caught.value)
+
+
+def test_profile_schema_is_the_rules_table() -> None:
+    data = default_profile().model_dump()
+    for section in SECTIONS:
+        assert set(data[section.id]) == {s.name for s in section.settings}, section.id
+    assert set(data) == {"name"} | {section.id for section in SECTIONS}

@@ -14,7 +14,8 @@ from analyzers.report import (
     WindowValue,
     Word,
 )
-from analyzers.rules import apply_rules
+from analyzers.rule_table import RULE_IDS, RULES, rule_spec
+from analyzers.rules import SCORERS, apply_rules
 
 
 def _party(**kw: object) -> PartyMetrics:
@@ -218,3 +219,50 @@ def test_rescoring_with_changed_profile_changes_findings() -> None:
     rescored = apply_rules(report, relaxed)
     assert "pickup_delay" not in _rules(rescored)
     assert rescored.ranges_profile == "relaxed"
+
+
+def test_every_rule_of_the_table_has_one_scorer_and_writes_its_rows() -> None:
+    assert list(SCORERS) == list(RULE_IDS)
+    scored = apply_rules(_report(), default_profile())
+    written = {(m.rule, m.key) for m in scored.metrics}
+    for rule in RULES:
+        for spec in rule.metrics:
+            if rule.id in ("opening", "negative_language", "closing"):
+                continue  # no transcript in this report: unmeasured rows, checked below
+            assert (rule.id, spec.key) in written, (rule.id, spec.key)
+    for m in scored.metrics:
+        spec = rule_spec(m.rule).metric(m.key or "")
+        assert (m.label, m.unit) == (spec.label, spec.unit)
+
+
+def test_metric_rows_carry_numeric_ranges_in_their_own_unit() -> None:
+    profile = build_profile({"speech_rate": {"min_wpm": 110, "max_wpm": 170}})
+    rows = {(m.rule, m.key): m for m in apply_rules(_report(), profile).metrics}
+    expected = {
+        ("pickup_delay", "rings"): (2, 3, "rings"),
+        ("speech_rate", "wpm"): (110, 170, "wpm"),
+        ("pitch_monotony", "sd_semitones"): (2.0, None, "st"),
+        ("loudness", "level_dbov"): (-36, -16, "dBov"),
+        ("unexplained_silence", "count"): (None, 0, ""),
+        ("interruption", "count"): (None, 0, ""),
+        ("talk_ratio", "agent_share"): (30, 60, "%"),
+        ("talk_ratio", "longest_monologue"): (None, 60, "s"),
+        ("negative_language", "count"): (None, 0, ""),
+        ("opening", "complete"): (None, None, ""),
+    }
+    for key, (low, high, unit) in expected.items():
+        row = rows[key]
+        assert (row.low, row.high, row.unit) == (low, high, unit), key
+    assert rows[("speech_rate", "wpm")].expected == "110–170 wpm"
+    assert rows[("loudness", "level_dbov")].expected == "-36 to -16 dBov"
+    # A range of "at most zero" interruptions reads as "none" to a person.
+    assert rows[("interruption", "count")].expected == "none"
+    lenient = build_profile({"interruption": {"max_count": 2}})
+    row = next(m for m in apply_rules(_report(), lenient).metrics if m.rule == "interruption")
+    assert (row.expected, row.high) == ("≤ 2", 2)
+
+
+def test_unmeasured_rows_keep_their_range() -> None:
+    scored = apply_rules(_report(parties=Parties()), default_profile())
+    row = next(m for m in scored.metrics if m.rule == "speech_rate")
+    assert row.status == "unmeasured" and (row.low, row.high) == (120, 160)

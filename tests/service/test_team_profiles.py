@@ -78,7 +78,7 @@ def test_a_saved_profile_keeps_only_the_changes(db: Database) -> None:
 def test_an_invalid_profile_is_refused_and_nothing_is_stored(db: Database) -> None:
     with db.session() as session:
         team = get_or_create_team(session, "acme")
-        with pytest.raises(ProfileError, match="above maximum"):
+        with pytest.raises(ProfileError, match="Speech rate: the lowest must not be above"):
             save_team_profile(session, team, {"speech_rate": {"min_wpm": 200.0}}, None)
         with pytest.raises(ProfileError, match="unknown profile key"):
             save_team_profile(session, team, {"speech_rate": {"fastest": 1}}, None)

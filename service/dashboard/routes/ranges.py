@@ -33,7 +33,11 @@ def _render(
     status_code: int = 200,
 ) -> Response:
     team_id = viewer.principal.team_id
-    profile = team_profile(session, team_id)
+    try:
+        profile = team_profile(session, team_id)
+    except ProfileError as exc:  # saved before values were checked: show how to fix it
+        profile = default_profile()
+        error = error or f"The saved ranges are not valid ({exc}). The defaults are shown: save."
     sections = form_sections(profile, default_profile())
     saved = session.get(TeamProfile, team_id)
     return render(
@@ -79,9 +83,7 @@ async def save_ranges(request: Request, viewer: PageViewer, state: StateDep) -> 
         with state.db.session() as session:
             team = session.get_one(Team, viewer.principal.team_id)
             try:
-                save_team_profile(
-                    session, team, parse_form(form, default_profile()), viewer.principal.key_id
-                )
+                save_team_profile(session, team, parse_form(form), viewer.principal.key_id)
             except ProfileError as exc:
                 session.rollback()
                 return str(exc)

@@ -373,7 +373,7 @@ def test_ranges_viewable_by_read_keys_editable_by_admins_and_rescoring(
     page.get_by_label("Slowest speech rate").fill("300")
     page.get_by_label("Fastest speech rate").fill("200")
     page.get_by_role("button", name="Save ranges").click()
-    assert "above maximum" in page.locator("#ranges-error").inner_text()
+    assert "the lowest must not be above the highest" in page.locator("#ranges-error").inner_text()
 
     page.get_by_label("Slowest speech rate").fill("250")
     page.get_by_label("Fastest speech rate").fill("400")

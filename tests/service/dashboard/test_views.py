@@ -12,8 +12,9 @@ import pytest
 
 from analyzers.errors import ProfileError
 from analyzers.profile import build_profile
-from analyzers.report import Finding, Parties, Pickup, Report, Silence, Turn, Word
-from service.dashboard.cards import pretty_range, range_bounds
+from analyzers.report import Finding, Metric, Parties, Pickup, Report, Silence, Turn, Word
+from analyzers.rule_table import SECTIONS
+from service.dashboard.cards import metric_card, pretty_range
 from service.dashboard.exports import to_csv
 from service.dashboard.ranges_form import form_sections, parse_form
 from service.dashboard.session_cookie import (
@@ -23,6 +24,7 @@ from service.dashboard.session_cookie import (
     encode_session,
     load_secret,
 )
+from service.dashboard.templating import range_text
 from service.dashboard.timeline import MAX_MARKER_ROWS, build_timeline
 from service.dashboard.transcript import EventView, TurnView, build_transcript
 
@@ -50,26 +52,28 @@ def test_session_cookie_round_trip_and_rejections(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "dashboard_secret").stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize(
-    ("expected", "bounds"),
-    [
-        ("120–160 wpm", (120.0, 160.0)),
-        ("ring 2–3", (2.0, 3.0)),
-        ("≥ 2 st", (2.0, None)),
-        ("≤ 60 s", (None, 60.0)),
-        ("-36–-16 dBov; < 6 dB above median", (-36.0, -16.0)),
-        ("none", (None, None)),
-    ],
-)
-def test_range_bounds_read_the_rules_range_text(
-    expected: str, bounds: tuple[float | None, float | None]
-) -> None:
-    assert range_bounds(expected) == bounds
+def _metric(rule: str, value: float, low: float | None, high: float | None) -> Metric:
+    return Metric(
+        rule=rule, label=rule, value=value, unit="", expected="", status="ok", low=low, high=high
+    )
+
+
+def test_gauges_read_the_reports_numeric_ranges() -> None:
+    gauge = metric_card(_metric("speech_rate", 140.0, 120.0, 160.0)).gauge
+    assert gauge is not None and gauge.band_from < gauge.value_at < gauge.band_to
+    high = metric_card(_metric("talk_ratio", 78.0, 30.0, 60.0)).gauge
+    assert high is not None and high.value_at > high.band_to
+    floor = metric_card(_metric("pitch_monotony", 1.0, 2.0, None)).gauge
+    assert floor is not None and floor.value_at < floor.band_from and floor.band_to == 100.0
+    # No numeric range (an older report, or a rule without one): no gauge, no guessing.
+    assert metric_card(_metric("speech_rate", 140.0, None, None)).gauge is None
 
 
 def test_pretty_range_spells_out_negative_spans() -> None:
     assert pretty_range("-36–-16 dBov") == "-36 to -16 dBov"
     assert pretty_range("120–160 wpm") == "120–160 wpm"
+    assert pretty_range("≤ 0") == "none"
+    assert range_text(None, 0.0) == "none" and range_text(-36, -16) == "-36 to -16"
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:
@@ -155,6 +159,7 @@ def test_ranges_form_round_trips_and_refuses_non_numbers() -> None:
     assert not fields["speech_rate.max_wpm"].changed
     assert fields["activity.min_speech_s"].analysis_only
     submitted = {name: str(f.value) for name, f in fields.items()} | {"csrf": "t"}
-    assert build_profile(parse_form(submitted, default)).speech_rate.min_wpm == 110.0
-    with pytest.raises(ProfileError, match="not a number"):
-        parse_form({"speech_rate.min_wpm": "fast"}, default)
+    assert build_profile(parse_form(submitted)).speech_rate.min_wpm == 110.0
+    with pytest.raises(ProfileError, match="Slowest speech rate: 'fast' is not a number"):
+        parse_form({"speech_rate.min_wpm": "fast"})
+    assert [s.key for s in sections] == [s.id for s in SECTIONS]

@@ -1,8 +1,9 @@
-"""Phrase rules over timed words: opening, negative language, closing, silence announcements.
+"""Phrase matching over timed words: the phrase lists (data) and the checks for opening,
+negative language, closing and silence announcements.
 
 Pure functions of a party's Whisper words (:class:`~analyzers.report.Word`); the phrase
 lists are data, one TOML file per language in ``analyzers/data/phrases/`` (same keys in
-every file). The rules module turns the structured results here into findings.
+every file). analyzers.phrase_rules turns the structured results here into findings.
 
 Matching works on normalised tokens (:func:`normalise`): case, punctuation, Greek accents
 and final sigma, apostrophes ("I'll" == "Ill" == "ill") and Unicode forms do not matter.

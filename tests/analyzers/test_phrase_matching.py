@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzers.errors import UnsupportedLanguageError
-from analyzers.phrases import (
+from analyzers.phrase_matching import (
     PHRASE_KEYS,
     SUPPORTED_LANGUAGES,
     check_closing,

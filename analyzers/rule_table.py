@@ -1,0 +1,468 @@
+"""The rules table: every rule's id, labels, guide references, profile settings
+(type, unit, sensible bounds) and the metric rows it writes to a report.
+
+Everything that names a rule reads it from here: the ranges profile's schema
+(analyzers.profile), scoring (analyzers.rules), the dashboard's labels, ranges
+form, trends and exports. Adding a rule = one ``RuleSpec`` row in ``RULES`` plus
+one scorer function registered in ``analyzers.rules.SCORERS``.
+
+The values themselves (thresholds, advice) are data in
+``analyzers/data/default_profile.toml``, never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SettingKind = Literal["int", "float", "text"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One profile value: ``[section] name``, with the bounds a person may set."""
+
+    name: str
+    label: str  # how the ranges form labels it
+    unit: str = ""
+    kind: SettingKind = "float"
+    at_least: float | None = None  # inclusive lower bound
+    more_than: float | None = None  # exclusive lower bound (windows, durations)
+    at_most: float | None = None  # inclusive upper bound
+    analysis_only: bool = False  # changes segmentation: re-scoring cannot apply it
+
+
+def advice(name: str = "advice") -> Setting:
+    """An advice text shown to the agent with a finding."""
+    detail = name.removeprefix("advice_").replace("_", " ")
+    label = "Advice" + (f" ({detail})" if name != "advice" else "")
+    return Setting(name, label, kind="text")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One row a rule writes to a report's metrics table.
+
+    ``label`` is stored with each call's metric rows and identifies the row together
+    with the rule id: it is never renamed. ``low``/``high`` name the profile settings
+    that bound the value (times ``scale``, in ``unit``); a ``high_value`` is a fixed
+    upper bound (a count that should be zero).
+    """
+
+    key: str  # stable name of the metric within its rule
+    label: str
+    unit: str
+    reads: str  # the report field (or what is counted) the value comes from
+    low: str | None = None
+    high: str | None = None
+    high_value: float | None = None
+    scale: float = 1.0
+    trend: str | None = None  # the dashboard's trend/team column title, when followed
+    digits: int = 1  # decimals on trend charts and team columns
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table of the ranges profile: its settings and which pairs must be ordered."""
+
+    id: str
+    title: str
+    settings: tuple[Setting, ...]
+    ordered: tuple[tuple[str, str], ...] = ()  # (lowest, highest) setting names
+
+
+@dataclass(frozen=True)
+class RuleSpec(Section):
+    label: str = ""  # the rule's name on the dashboard
+    unit: str = ""  # the unit of its headline metric
+    guide: tuple[str, ...] = ()  # the seed guides it restates (shared/guidelines.md)
+    metrics: tuple[MetricSpec, ...] = field(default_factory=tuple)
+
+    def metric(self, key: str) -> MetricSpec:
+        return next(m for m in self.metrics if m.key == key)
+
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec(
+        id="pickup_delay",
+        title="Pickup",
+        label="Pickup",
+        unit="rings",
+        guide=("000", "002 phase 1"),
+        settings=(
+            Setting(
+                "min_rings", "Answer no earlier than ring", "ring", "int", at_least=0, at_most=20
+            ),
+            Setting(
+                "max_rings", "Answer no later than ring", "ring", "int", at_least=0, at_most=20
+            ),
+            advice("advice_early"),
+            advice("advice_late"),
+        ),
+        ordered=(("min_rings", "max_rings"),),
+        metrics=(
+            MetricSpec(
+                "rings",
+                "Pickup",
+                "rings",
+                "pickup.rings",
+                "min_rings",
+                "max_rings",
+                trend="Pickup",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="speech_rate",
+        title="Speech rate",
+        label="Speech rate",
+        unit="wpm",
+        guide=("002",),
+        settings=(
+            Setting("min_wpm", "Slowest speech rate", "wpm", "float", at_least=20, at_most=400),
+            Setting("max_wpm", "Fastest speech rate", "wpm", "float", at_least=20, at_most=400),
+            Setting(
+                "window_s",
+                "Window for local speech rate",
+                "s",
+                "float",
+                at_least=5,
+                at_most=600,
+                analysis_only=True,
+            ),
+            advice("advice_fast"),
+            advice("advice_slow"),
+        ),
+        ordered=(("min_wpm", "max_wpm"),),
+        metrics=(
+            MetricSpec(
+                "wpm",
+                "Speech rate",
+                "wpm",
+                "parties.agent.wpm",
+                "min_wpm",
+                "max_wpm",
+                trend="Speech rate",
+                digits=0,
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="pitch_monotony",
+        title="Pitch variation",
+        label="Pitch variation",
+        unit="st",
+        guide=("002", "000"),
+        settings=(
+            Setting(
+                "min_sd_semitones",
+                "Least pitch variation (SD)",
+                "semitones",
+                "float",
+                at_least=0,
+                at_most=24,
+            ),
+            Setting(
+                "window_s",
+                "Window for local pitch variation",
+                "s",
+                "float",
+                at_least=5,
+                at_most=600,
+                analysis_only=True,
+            ),
+            advice(),
+        ),
+        metrics=(
+            MetricSpec(
+                "sd_semitones",
+                "Pitch variation",
+                "st",
+                "parties.agent.pitch_sd_semitones",
+                "min_sd_semitones",
+                trend="Pitch spread",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="loudness",
+        title="Loudness",
+        label="Loudness",
+        unit="dBov",
+        guide=("002", "001"),
+        settings=(
+            Setting("min_dbov", "Quietest speech level", "dBov", "float", at_least=-90, at_most=0),
+            Setting("max_dbov", "Loudest speech level", "dBov", "float", at_least=-90, at_most=0),
+            Setting(
+                "raised_db_above_median",
+                "Raised voice: above own median by",
+                "dB",
+                "float",
+                None,
+                0,
+                60,
+            ),
+            Setting(
+                "whisper_db_below_median",
+                "Whisper: below own median by",
+                "dB",
+                "float",
+                None,
+                0,
+                60,
+            ),
+            Setting("min_turn_s", "Shortest turn to measure", "s", "float", at_least=0, at_most=60),
+            advice("advice_loud"),
+            advice("advice_quiet"),
+        ),
+        ordered=(("min_dbov", "max_dbov"),),
+        metrics=(
+            MetricSpec(
+                "level_dbov",
+                "Loudness",
+                "dBov",
+                "parties.agent.level_dbov",
+                "min_dbov",
+                "max_dbov",
+                trend="Loudness",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="unexplained_silence",
+        title="Unexplained silence",
+        label="Silence",
+        guide=("002",),
+        settings=(
+            Setting(
+                "max_silence_s",
+                "Longest silence without explanation",
+                "s",
+                "float",
+                more_than=0,
+                at_most=600,
+            ),
+            Setting(
+                "explain_lookback_s",
+                "Announcement counts if this close before",
+                "s",
+                "float",
+                0,
+                None,
+                600,
+                True,
+            ),
+            advice(),
+        ),
+        metrics=(
+            MetricSpec(
+                "count",
+                "Unexplained silences",
+                "",
+                "silences: unexplained ones of at least max_silence_s",
+                high_value=0,
+                trend="Unexplained silences",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="interruption",
+        title="Interruptions",
+        label="Interruptions",
+        guide=("002", "001"),
+        settings=(
+            Setting(
+                "min_overlap_s",
+                "Overlap that counts as an interruption",
+                "s",
+                "float",
+                at_least=0,
+                at_most=30,
+            ),
+            Setting(
+                "max_count",
+                "Interruptions allowed per call",
+                "count",
+                "int",
+                at_least=0,
+                at_most=1000,
+            ),
+            advice(),
+        ),
+        metrics=(
+            MetricSpec(
+                "count",
+                "Interruptions by agent",
+                "",
+                "interruptions: by the agent, at least min_overlap_s long",
+                high="max_count",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="talk_ratio",
+        title="Talk ratio",
+        label="Talk ratio",
+        unit="%",
+        guide=("002", "001"),
+        settings=(
+            Setting(
+                "min_agent_share",
+                "Agent talk share at least",
+                "0–1",
+                "float",
+                at_least=0,
+                at_most=1,
+            ),
+            Setting(
+                "max_agent_share", "Agent talk share at most", "0–1", "float", at_least=0, at_most=1
+            ),
+            Setting(
+                "max_monologue_s",
+                "Longest agent monologue",
+                "s",
+                "float",
+                more_than=0,
+                at_most=3600,
+            ),
+            advice("advice_high"),
+            advice("advice_low"),
+            advice("advice_monologue"),
+        ),
+        ordered=(("min_agent_share", "max_agent_share"),),
+        metrics=(
+            MetricSpec(
+                "agent_share",
+                "Agent talk share",
+                "%",
+                "parties.agent.talk_share",
+                "min_agent_share",
+                "max_agent_share",
+                scale=100,
+                trend="Agent talk share",
+                digits=0,
+            ),
+            MetricSpec(
+                "longest_monologue",
+                "Longest agent monologue",
+                "s",
+                "parties.agent.longest_monologue_s",
+                high="max_monologue_s",
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="opening",
+        title="Opening",
+        label="Opening",
+        guide=("000", "002"),
+        settings=(
+            Setting(
+                "within_s",
+                "Greeting and introduction within",
+                "s",
+                "float",
+                more_than=0,
+                at_most=600,
+            ),
+            advice(),
+        ),
+        metrics=(MetricSpec("complete", "Opening", "", "the agent's words in the opening"),),
+    ),
+    RuleSpec(
+        id="negative_language",
+        title="Negative language",
+        label="Negative language",
+        guide=("002", "000"),
+        settings=(advice(),),
+        metrics=(
+            MetricSpec(
+                "count",
+                "Negative phrases",
+                "",
+                "the agent's words: negative phrases",
+                high_value=0,
+            ),
+        ),
+    ),
+    RuleSpec(
+        id="closing",
+        title="Closing",
+        label="Closing",
+        guide=("000", "002 phase 4"),
+        settings=(
+            Setting(
+                "within_last_s", "Closing within the last", "s", "float", more_than=0, at_most=600
+            ),
+            advice(),
+        ),
+        metrics=(MetricSpec("complete", "Closing", "", "the agent's words in the closing"),),
+    ),
+)
+
+# Profile tables that are not rules: settings every rule's measurements depend on.
+SETTINGS_SECTIONS: tuple[Section, ...] = (
+    Section(
+        id="activity",
+        title="Voice activity (new analyses only)",
+        settings=(
+            Setting(
+                "min_speech_s",
+                "Shortest speech burst",
+                "s",
+                "float",
+                more_than=0,
+                at_most=5,
+                analysis_only=True,
+            ),
+            Setting(
+                "min_gap_s",
+                "Shortest pause between bursts",
+                "s",
+                "float",
+                at_least=0,
+                at_most=5,
+                analysis_only=True,
+            ),
+            Setting(
+                "turn_merge_gap_s",
+                "Pause that starts a new turn",
+                "s",
+                "float",
+                at_least=0,
+                at_most=10,
+                analysis_only=True,
+            ),
+        ),
+    ),
+)
+
+RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)
+SECTIONS: tuple[Section, ...] = (*RULES, *SETTINGS_SECTIONS)
+_BY_ID = {rule.id: rule for rule in RULES}
+_SECTION_BY_ID = {section.id: section for section in SECTIONS}
+
+
+def rule_spec(rule_id: str) -> RuleSpec:
+    """The rule's row; KeyError for an unknown id."""
+    return _BY_ID[rule_id]
+
+
+def section_spec(section_id: str) -> Section | None:
+    return _SECTION_BY_ID.get(section_id)
+
+
+def rule_label(rule_id: str) -> str:
+    """The rule's name for people (a readable fallback for a rule this table lacks)."""
+    spec = _BY_ID.get(rule_id)
+    return spec.label if spec else rule_id.replace("_", " ").capitalize()
+
+
+def setting_spec(section_id: str, name: str) -> Setting | None:
+    section = _SECTION_BY_ID.get(section_id)
+    return next((s for s in section.settings if s.name == name), None) if section else None
+
+
+def trend_metrics() -> tuple[tuple[RuleSpec, MetricSpec], ...]:
+    """The metrics coaches follow over time, in the table's order."""
+    return tuple((rule, m) for rule in RULES for m in rule.metrics if m.trend)
