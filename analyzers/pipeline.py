@@ -97,7 +97,7 @@ def _pickup(
     metadata: CallMetadata | None,
 ) -> Pickup:
     from analyzers.ringback import detect_ringback, pickup_from_metadata
-    from analyzers.tones import plan_for
+    from analyzers.ringback_plans import plan_for
 
     best = None
     for x in channels:
@@ -133,7 +133,7 @@ def _pickup(
 def _likely_countries(options: AnalysisOptions, pickup: Pickup) -> list[str]:
     """Where the call is likely from: the team's hint, else every country whose
     ringback sounds like the one heard (425 Hz 1 s on / 4 s off: Norway or Greece)."""
-    from analyzers.tones import plan_countries, plan_for
+    from analyzers.ringback_plans import plan_countries, plan_for
 
     if options.country:
         return [options.country]
@@ -310,7 +310,7 @@ def analyze(
 
     parties = Parties()
     if stereo:
-        from analyzers.rate import count_words, windowed_wpm, words_per_minute
+        from analyzers.speech_rate import count_words, windowed_wpm, words_per_minute
 
         share = turn_mod.talk_share(act[agent_ch], act[customer_ch])
         for party, ch in party_channels.items():

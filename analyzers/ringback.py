@@ -1,6 +1,6 @@
 """Ringback detection: which plan rang, how many rings, when the call was answered.
 
-The caller hears the ringback (analyzers.tones.RINGBACK_PLANS) until the callee
+The caller hears the ringback (analyzers.ringback_plans.RINGBACK_PLANS) until the callee
 answers. The detector works in three passes over the start of the recording:
 
 1. Frames (32 ms Hann, 10 ms hop, at 8 kHz): energy in the ringback band
@@ -42,7 +42,7 @@ from analyzers.errors import (
     EmptyAudioError,
     UnsupportedAudioError,
 )
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
+from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
 
 ANALYSIS_RATE = 8000
 MIN_SAMPLE_RATE = 4000

@@ -11,7 +11,7 @@ import pytest
 
 from analyzers.activity import Segment, detect_activity, frame_energy_db
 from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudioError
-from analyzers.tones import RINGBACK_PLANS, synthesize_ringback
+from analyzers.ringback_plans import RINGBACK_PLANS, synthesize_ringback
 from tests.analyzers.call_cache import built_call, truth_speech
 
 SR = 8000

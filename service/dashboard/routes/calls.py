@@ -10,7 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from analyzers.profile import RULE_IDS
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
+from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio, upload_call
 from service.dashboard import exports
