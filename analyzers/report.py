@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from analyzers.spans import Span
+
 SCHEMA_VERSION = 1
 
 Party = Literal["agent", "customer"]
@@ -61,7 +63,7 @@ class Pickup(_Model):
     answered_at_s: float | None = None
     ringback_country: str | None = None
     source: PickupSource = "none"
-    ring_times: list[tuple[float, float]] = Field(
+    ring_times: list[Span] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
     note: str | None = Field(
@@ -130,12 +132,12 @@ class Signals(_Model):
 
     hop_s: float
     level_dbov: dict[str, list[float | None]] = Field(
-        default_factory=dict, description="per party (or 'mono'): loudness envelope"
+        default_factory=dict, description="per party ('unknown' on mono): loudness envelope"
     )
     pitch_hz: dict[str, list[float | None]] = Field(
         default_factory=dict, description="per party: F0 contour, null where unvoiced"
     )
-    speech: dict[str, list[tuple[float, float]]] = Field(
+    speech: dict[str, list[Span]] = Field(
         default_factory=dict, description="per party: voice-active stretches"
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from analyzers.report import Word
+from analyzers.spans import Span
 
 # Below this much speech a rate is noise (a "yes" and a name): report nothing.
 # Measurement validity, not a recommended range.
@@ -24,7 +25,6 @@ MIN_SPEECH_S = 5.0
 _JOINERS = ("-", "‐", "‑", "–", "'", "’")
 _DIGIT_SEPARATORS = (",", ".")
 
-Span = tuple[float, float]
 WindowRate = tuple[float, float, float | None]
 
 
@@ -42,20 +42,20 @@ def _continues_previous(text: str, marks_word_starts: bool) -> bool:
     return body[:1] in _DIGIT_SEPARATORS and body[1:2].isdigit()
 
 
-def spoken_words(words: Sequence[Word]) -> list[tuple[float, float]]:
+def spoken_words(words: Sequence[Word]) -> list[Span]:
     """(start_s, end_s) of each spoken word, Whisper's split tokens joined back."""
     # Whisper output marks each word start with a leading space; hand-built or other
     # engines' words may not, and then only joiner characters glue tokens together.
     starts_marked = sum(1 for w in words if w.word[:1].isspace())
     marks_word_starts = bool(words) and 2 * starts_marked >= len(words)
-    spans: list[tuple[float, float]] = []
+    spans: list[Span] = []
     for word in words:
         if not _has_word_character(word.word):
             continue
         if spans and _continues_previous(word.word, marks_word_starts):
-            spans[-1] = (spans[-1][0], max(spans[-1][1], word.end_s))
+            spans[-1] = Span(spans[-1].start_s, max(spans[-1].end_s, word.end_s))
         else:
-            spans.append((word.start_s, word.end_s))
+            spans.append(Span(word.start_s, word.end_s))
     return spans
 
 
