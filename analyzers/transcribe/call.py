@@ -13,8 +13,8 @@ from analyzers.options import AnalysisOptions
 from analyzers.report import Word
 from analyzers.transcribe.channel import DEFAULT_CHANNEL, ChannelSettings, transcribe_channels
 from analyzers.transcribe.chunks import Stretch, normalize_stretches
-from analyzers.transcribe.engine import get_engine
 from analyzers.transcribe.language import EngineLoader, choose_language
+from analyzers.transcribe.loaded import get_engine
 from analyzers.transcribe.models import default_model_for
 
 
