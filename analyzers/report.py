@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from analyzers.spans import Span
 
@@ -140,6 +140,14 @@ class Signals(_Model):
     speech: dict[str, list[Span]] = Field(
         default_factory=dict, description="per party: voice-active stretches"
     )
+
+    @field_validator("level_dbov", "pitch_hz", "speech", mode="before")
+    @classmethod
+    def _unknown_party(cls, curves: object) -> object:
+        # Reports stored before 2026-12 named a mono recording's one party "mono".
+        if isinstance(curves, dict) and "mono" in curves:
+            return {("unknown" if k == "mono" else k): v for k, v in curves.items()}
+        return curves
 
 
 class CallContext(_Model):
