@@ -7,6 +7,7 @@ as ``a, b = span``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -19,3 +20,16 @@ class Span(NamedTuple):
     @property
     def duration_s(self) -> float:
         return self.end_s - self.start_s
+
+
+def merge_spans(spans: Iterable[tuple[float, float]]) -> list[Span]:
+    """The spans sorted, overlapping or touching ones merged, empty ones dropped."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1].end_s:
+            merged[-1] = Span(merged[-1].start_s, max(merged[-1].end_s, end))
+        else:
+            merged.append(Span(start, end))
+    return merged

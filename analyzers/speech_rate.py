@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from analyzers.report import Word
-from analyzers.spans import Span
+from analyzers.spans import Span, merge_spans
 
 # Below this much speech a rate is noise (a "yes" and a name): report nothing.
 # Measurement validity, not a recommended range.
@@ -64,25 +64,12 @@ def count_words(words: Sequence[Word]) -> int:
     return len(spoken_words(words))
 
 
-def _merged(speech: Sequence[Span]) -> list[Span]:
-    """Voice-activity spans sorted, with overlapping ones merged (empty ones dropped)."""
-    merged: list[Span] = []
-    for start, end in sorted(speech):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def speaking_time_s(
     speech: Sequence[Span], start_s: float = 0.0, end_s: float | None = None
 ) -> float:
     """Seconds of speech in the spans, optionally only within [start_s, end_s)."""
     total = 0.0
-    for a, b in _merged(speech):
+    for a, b in merge_spans(speech):
         lo, hi = max(a, start_s), b if end_s is None else min(b, end_s)
         total += max(0.0, hi - lo)
     return total
@@ -120,7 +107,7 @@ def windowed_wpm(
     if window_s <= 0:
         raise ValueError(f"window_s must be positive, got {window_s}")
     spans = spoken_words(words)
-    merged = _merged(speech)
+    merged = merge_spans(speech)
     end_of_call = max([b for _, b in merged] + [b for _, b in spans], default=0.0)
     windows: list[WindowRate] = []
     k = 0

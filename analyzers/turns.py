@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzers.report import Party
-from analyzers.spans import Span
+from analyzers.spans import Span, merge_spans
 
 DEFAULT_TURN_MERGE_GAP_S = 1.0
 # A speaker's pauses shorter than this do not end a monologue (unless the other party starts).
@@ -46,20 +46,6 @@ class InterruptionSpan:
         return self.end_s - self.start_s
 
 
-def _union(segs: Sequence[Span]) -> list[Span]:
-    """Overlapping or touching segments merged; empty ones dropped."""
-    out: list[Span] = []
-    for s in sorted(segs, key=lambda s: (s.start_s, s.end_s)):
-        if s.end_s <= s.start_s:
-            continue
-        if out and s.start_s <= out[-1].end_s:
-            if s.end_s > out[-1].end_s:
-                out[-1] = Span(out[-1].start_s, s.end_s)
-        else:
-            out.append(s)
-    return out
-
-
 def _starts_within(segs: Sequence[Span], start_s: float, end_s: float) -> bool:
     """Does any segment start in the open interval (start_s, end_s)?"""
     return any(start_s < s.start_s < end_s for s in segs)
@@ -67,7 +53,7 @@ def _starts_within(segs: Sequence[Span], start_s: float, end_s: float) -> bool:
 
 def talk_time(segs: Sequence[Span]) -> float:
     """Total speaking time in seconds (overlaps counted once)."""
-    return sum(s.duration_s for s in _union(segs))
+    return sum(s.duration_s for s in merge_spans(segs))
 
 
 def talk_share(agent: Sequence[Span], customer: Sequence[Span]) -> float | None:
@@ -81,7 +67,7 @@ def _party_turns(
     party: Party, mine: Sequence[Span], other: Sequence[Span], merge_gap_s: float
 ) -> list[TurnSpan]:
     turns: list[TurnSpan] = []
-    for s in _union(mine):
+    for s in merge_spans(mine):
         if turns:
             last = turns[-1]
             gap = s.start_s - last.end_s
@@ -127,7 +113,7 @@ def find_silences(
     """
     if min_silence_s < 0:
         raise ValueError("min_silence_s must be >= 0")
-    speech = _union([*agent, *customer])
+    speech = merge_spans([*agent, *customer])
     if not speech:
         return []
     stop_s = min(end_s, speech[-1].end_s)
@@ -196,7 +182,7 @@ def find_interruptions(
     """
     if min_overlap_s < 0 or max_pause_s < 0:
         raise ValueError("min_overlap_s and max_pause_s must be >= 0")
-    agent_u, customer_u = _union(agent), _union(customer)
+    agent_u, customer_u = merge_spans(agent), merge_spans(customer)
     found = _interruptions_by("agent", agent_u, customer_u, min_overlap_s, max_pause_s)
     found += _interruptions_by("customer", customer_u, agent_u, min_overlap_s, max_pause_s)
     return sorted(found, key=lambda i: (i.start_s, i.by))
@@ -216,7 +202,7 @@ def longest_monologue(
     """
     if max_gap_s < 0:
         raise ValueError("max_gap_s must be >= 0")
-    mine, theirs = _union(segs), _union(other)
+    mine, theirs = merge_spans(segs), merge_spans(other)
     best = Span(0.0, 0.0)
     run: Span | None = None
     prev_start = 0.0

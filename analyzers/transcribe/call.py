@@ -92,8 +92,6 @@ def transcribe_call(
 
 
 def as_stretch(segment: Any) -> Stretch:
-    """(start_s, end_s) from an spans.Span or a pair."""
-    if hasattr(segment, "start_s"):
-        return float(segment.start_s), float(segment.end_s)
+    """A span from an ``analyzers.spans.Span`` or any (start_s, end_s) pair."""
     start, end = segment
-    return float(start), float(end)
+    return Stretch(float(start), float(end))
