@@ -14,6 +14,7 @@ from analyzers.stages.activity import Activity
 from analyzers.stages.decode import DecodedCall
 from analyzers.stages.parties import UNKNOWN, PartyChannels
 from analyzers.stages.pickup import likely_countries
+from analyzers.transcribe import transcribe_call
 
 # A word belongs to a turn when its midpoint is within this of the turn's bounds
 # (Whisper's word times are loose).
@@ -38,9 +39,6 @@ def transcribe(
 ) -> Transcript:
     if options.engine == "none" or not activity.any_speech():
         return Transcript(language=None if options.language == "auto" else options.language)
-    # Imported here: the engines pull in CTranslate2/torch, which engine "none" never needs.
-    from analyzers.transcribe import transcribe_call
-
     result = transcribe_call(
         call.samples,
         call.sample_rate,
