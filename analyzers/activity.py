@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudioError
+from analyzers.spans import Span
 
 HOP_S = 0.01
 WIN_S = 0.025
@@ -78,18 +79,6 @@ _ECHO_SEGMENT_BELOW_DB = 15.0
 _ECHO_SEGMENT_CORRELATION = 0.7
 _ECHO_SEGMENT_EXCESS_DB = 10.0  # at most this far above the leak's predicted level
 _ECHO_SEGMENT_COVERED = 0.8
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A voice-active stretch, seconds from the start of the recording."""
-
-    start_s: float
-    end_s: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
 
 
 @dataclass(frozen=True)
@@ -210,7 +199,7 @@ def _tone_frames(f: _ChannelFeatures, floor_db: np.ndarray) -> np.ndarray:
     return tonal
 
 
-def _excluded_frames(exclude: Sequence[tuple[float, float]] | None, n_frames: int) -> np.ndarray:
+def _excluded_frames(exclude: Sequence[Span] | None, n_frames: int) -> np.ndarray:
     mask = np.zeros(n_frames, dtype=bool)
     for start_s, end_s in exclude or ():
         if not (np.isfinite(start_s) and np.isfinite(end_s)) or end_s < start_s:
@@ -429,8 +418,8 @@ def detect_activity(
     *,
     min_speech_s: float = 0.25,
     min_gap_s: float = 0.3,
-    exclude: list[tuple[float, float]] | None = None,
-) -> list[list[Segment]]:
+    exclude: list[Span] | None = None,
+) -> list[list[Span]]:
     """Voice-active stretches of each channel of ``samples`` (shape (channels, n)).
 
     ``exclude`` lists (start_s, end_s) stretches that are never speech on any
@@ -462,7 +451,7 @@ def detect_activity(
     min_gap = max(1, round(min_gap_s / HOP_S))
     min_frames = round(min_speech_s / HOP_S)
     duration_s = x.shape[1] / sample_rate
-    result: list[list[Segment]] = []
+    result: list[list[Span]] = []
     for i, (f, u, th) in enumerate(zip(features, usable, thresholds, strict=True)):
         leaks = []
         for j, other in enumerate(features):
@@ -473,7 +462,7 @@ def detect_activity(
         runs = _own_speech_runs(f.band_db, u, th, leaks, blip)
         result.append(
             [
-                Segment(round(a * HOP_S, 3), round(min(b * HOP_S, duration_s), 3))
+                Span(round(a * HOP_S, 3), round(min(b * HOP_S, duration_s), 3))
                 for a, b in _merge_runs(runs, min_gap)
                 if b - a >= min_frames
             ]

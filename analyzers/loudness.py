@@ -20,8 +20,8 @@ from typing import Literal
 import numpy as np
 
 from analyzers.errors import CorruptAudioError, UnsupportedAudioError
+from analyzers.spans import Span
 
-Span = tuple[float, float]
 LevelFlag = Literal["raised", "whisper", "too_loud", "too_quiet"] | None
 
 ENVELOPE_TIME_CONSTANT_S = 0.03

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudioError
-
-Span = tuple[float, float]
+from analyzers.spans import Span
 
 # Pitch lives far below 4 kHz: analysing at 8 kHz keeps the FFTs small for any input rate.
 ANALYSIS_RATE = 8000

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from analyzers.spans import Span
 
 SCHEMA_VERSION = 1
 
@@ -61,7 +63,7 @@ class Pickup(_Model):
     answered_at_s: float | None = None
     ringback_country: str | None = None
     source: PickupSource = "none"
-    ring_times: list[tuple[float, float]] = Field(
+    ring_times: list[Span] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
     note: str | None = Field(
@@ -135,14 +137,22 @@ class Signals(_Model):
 
     hop_s: float
     level_dbov: dict[str, list[float | None]] = Field(
-        default_factory=dict, description="per party (or 'mono'): loudness envelope"
+        default_factory=dict, description="per party ('unknown' on mono): loudness envelope"
     )
     pitch_hz: dict[str, list[float | None]] = Field(
         default_factory=dict, description="per party: F0 contour, null where unvoiced"
     )
-    speech: dict[str, list[tuple[float, float]]] = Field(
+    speech: dict[str, list[Span]] = Field(
         default_factory=dict, description="per party: voice-active stretches"
     )
+
+    @field_validator("level_dbov", "pitch_hz", "speech", mode="before")
+    @classmethod
+    def _unknown_party(cls, curves: object) -> object:
+        # Reports stored before 2026-12 named a mono recording's one party "mono".
+        if isinstance(curves, dict) and "mono" in curves:
+            return {("unknown" if k == "mono" else k): v for k, v in curves.items()}
+        return curves
 
 
 class CallContext(_Model):

@@ -1,6 +1,6 @@
 """Ringback detection: which plan rang, how many rings, when the call was answered.
 
-The caller hears the ringback (analyzers.tones.RINGBACK_PLANS) until the callee
+The caller hears the ringback (analyzers.ringback_plans.RINGBACK_PLANS) until the callee
 answers. The detector works in three passes over the start of the recording:
 
 1. Frames (32 ms Hann, 10 ms hop, at 8 kHz): energy in the ringback band
@@ -35,14 +35,14 @@ from datetime import datetime
 
 import numpy as np
 
-from analyzers.activity import Segment
 from analyzers.errors import (
     BadMetadataError,
     CorruptAudioError,
     EmptyAudioError,
     UnsupportedAudioError,
 )
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
+from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
+from analyzers.spans import Span
 
 ANALYSIS_RATE = 8000
 MIN_SAMPLE_RATE = 4000
@@ -91,7 +91,7 @@ class RingbackResult:
     rings: int | None
     answered_at_s: float | None
     country: str | None
-    ring_times: list[tuple[float, float]] = field(default_factory=list)
+    ring_times: list[Span] = field(default_factory=list)
     confidence: float = 0.0
 
 
@@ -109,7 +109,7 @@ class _Frames:
 @dataclass(frozen=True)
 class _Match:
     plan: RingbackPlan
-    ring_times: list[tuple[float, float]]
+    ring_times: list[Span]
     full_rings: int
     answered_at_s: float | None
     answer_heard: bool  # voice (or the cut of a ring) marks the answer
@@ -279,22 +279,22 @@ def _runs(mask: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _runs_s(mask: np.ndarray, max_gap: int, min_s: float) -> list[tuple[float, float]]:
+def _runs_s(mask: np.ndarray, max_gap: int, min_s: float) -> list[Span]:
     return [
-        (_frame_time(a), _frame_time(b))
+        Span(_frame_time(a), _frame_time(b))
         for a, b in _runs(mask, max_gap)
         if (b - a) * HOP_S >= min_s
     ]
 
 
-def _refined_bursts(frames: _Frames) -> list[Segment]:
+def _refined_bursts(frames: _Frames) -> list[Span]:
     """Tone runs with edges where the band level is 3 dB below the burst's own level."""
-    bursts: list[Segment] = []
+    bursts: list[Span] = []
     for a, b in _runs(frames.tone, _TONE_GAP_FRAMES):
         level = frames.band_db[a:b]
         strong = np.flatnonzero(level >= np.median(level) - _EDGE_DROP_DB)
         first, last = a + int(strong[0]), a + int(strong[-1])
-        bursts.append(Segment(_frame_time(first), _frame_time(last) + HOP_S))
+        bursts.append(Span(_frame_time(first), _frame_time(last) + HOP_S))
     return bursts
 
 
@@ -304,7 +304,7 @@ def _refined_bursts(frames: _Frames) -> list[Segment]:
 class SegmentSpectra:
     """Long-window power spectra of the bursts, computed on first use."""
 
-    def __init__(self, signal: np.ndarray, bursts: list[Segment]) -> None:
+    def __init__(self, signal: np.ndarray, bursts: list[Span]) -> None:
         self._signal = signal
         self._bursts = bursts
         self._cache: dict[int, tuple[np.ndarray, float]] = {}
@@ -378,7 +378,7 @@ def _distinct_plans() -> list[RingbackPlan]:
     return list(seen.values())
 
 
-def _is_full_ring(plan: RingbackPlan, bursts: list[Segment], i: int) -> bool:
+def _is_full_ring(plan: RingbackPlan, bursts: list[Span], i: int) -> bool:
     ons, offs = plan.cadence_s[0::2], plan.cadence_s[1::2]
     if i + len(ons) > len(bursts):
         return False
@@ -392,7 +392,7 @@ def _is_full_ring(plan: RingbackPlan, bursts: list[Segment], i: int) -> bool:
     return True
 
 
-def _longest_chain(plan: RingbackPlan, bursts: list[Segment], full: list[bool]) -> list[int]:
+def _longest_chain(plan: RingbackPlan, bursts: list[Span], full: list[bool]) -> list[int]:
     """First-burst indices of the longest run of consecutive full rings (latest on ties)."""
     k = len(plan.cadence_s) // 2
     chain_from: dict[int, list[int]] = {}
@@ -412,9 +412,9 @@ def _longest_chain(plan: RingbackPlan, bursts: list[Segment], full: list[bool]) 
 
 def _match_plan(
     plan: RingbackPlan,
-    bursts: list[Segment],
+    bursts: list[Span],
     spectra: SegmentSpectra,
-    voice_runs: list[tuple[float, float]],
+    voice_runs: list[Span],
     signal_end_s: float,
     truncated: bool,
 ) -> _Match | None:
@@ -428,7 +428,7 @@ def _match_plan(
         chain = _longest_chain(plan, bursts, full)
     if not chain:
         return None
-    rings = [(bursts[i].start_s, bursts[i + k - 1].end_s) for i in chain]
+    rings = [Span(bursts[i].start_s, bursts[i + k - 1].end_s) for i in chain]
 
     leading = _leading_partial(plan, bursts, spectra, chain[0])
     if leading is not None:
@@ -458,8 +458,8 @@ def _match_plan(
 
 
 def _leading_partial(
-    plan: RingbackPlan, bursts: list[Segment], spectra: SegmentSpectra, first: int
-) -> tuple[float, float] | None:
+    plan: RingbackPlan, bursts: list[Span], spectra: SegmentSpectra, first: int
+) -> Span | None:
     """A ring the recording started in the middle of: counts if >= 0.3 s of it is heard."""
     if first == 0 or bursts[0].start_s > _RECORDING_EDGE_S:
         return None
@@ -472,17 +472,17 @@ def _leading_partial(
         and _close(ring_start - bursts[first - 1].end_s, plan.cadence_s[-1])
         and spectra.matches(plan, before)
     ):
-        return (bursts[0].start_s, bursts[first - 1].end_s)
+        return Span(bursts[0].start_s, bursts[first - 1].end_s)
     return None
 
 
 def _trailing_partial(
     plan: RingbackPlan,
-    bursts: list[Segment],
+    bursts: list[Span],
     spectra: SegmentSpectra,
     nxt: int,
     last_ring_start: float,
-) -> tuple[float, float] | None:
+) -> Span | None:
     """The ring after the last full one, cut short by the answer (>= 0.3 s of tone)."""
     if nxt >= len(bursts) or not _close(bursts[nxt].start_s - last_ring_start, plan.period_s):
         return None
@@ -495,12 +495,10 @@ def _trailing_partial(
     heard = sum(bursts[i].duration_s for i in members)
     if heard < _MIN_PARTIAL_RING_S or not spectra.matches(plan, members):
         return None
-    return (bursts[nxt].start_s, bursts[members[-1]].end_s)
+    return Span(bursts[nxt].start_s, bursts[members[-1]].end_s)
 
 
-def _first_voice(
-    voice_runs: list[tuple[float, float]], after_s: float, before_s: float
-) -> float | None:
+def _first_voice(voice_runs: list[Span], after_s: float, before_s: float) -> float | None:
     return next((a for a, _ in voice_runs if after_s <= a <= before_s), None)
 
 
@@ -538,6 +536,6 @@ def _choose(matches: list[_Match], country_hint: str | None) -> RingbackResult:
         rings=len(chosen.ring_times),
         answered_at_s=None if chosen.answered_at_s is None else round(chosen.answered_at_s, 3),
         country=country,
-        ring_times=[(round(a, 3), round(b, 3)) for a, b in chosen.ring_times],
+        ring_times=[Span(round(a, 3), round(b, 3)) for a, b in chosen.ring_times],
         confidence=round(confidence, 3),
     )

@@ -1,6 +1,6 @@
 """Turn-taking from voice activity: turns, silences, interruptions, talk share.
 
-Pure functions on the per-party ``Segment`` lists that
+Pure functions on the per-party ``Span`` lists that
 ``analyzers.activity.detect_activity`` returns (each list time-ordered and
 non-overlapping within a party). No audio here: everything is interval logic.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzers.activity import Segment
 from analyzers.report import Party
+from analyzers.spans import Span, merge_spans
 
 DEFAULT_TURN_MERGE_GAP_S = 1.0
 # A speaker's pauses shorter than this do not end a monologue (unless the other party starts).
@@ -46,31 +46,17 @@ class InterruptionSpan:
         return self.end_s - self.start_s
 
 
-def _union(segs: Sequence[Segment]) -> list[Segment]:
-    """Overlapping or touching segments merged; empty ones dropped."""
-    out: list[Segment] = []
-    for s in sorted(segs, key=lambda s: (s.start_s, s.end_s)):
-        if s.end_s <= s.start_s:
-            continue
-        if out and s.start_s <= out[-1].end_s:
-            if s.end_s > out[-1].end_s:
-                out[-1] = Segment(out[-1].start_s, s.end_s)
-        else:
-            out.append(s)
-    return out
-
-
-def _starts_within(segs: Sequence[Segment], start_s: float, end_s: float) -> bool:
+def _starts_within(segs: Sequence[Span], start_s: float, end_s: float) -> bool:
     """Does any segment start in the open interval (start_s, end_s)?"""
     return any(start_s < s.start_s < end_s for s in segs)
 
 
-def talk_time(segs: Sequence[Segment]) -> float:
+def talk_time(segs: Sequence[Span]) -> float:
     """Total speaking time in seconds (overlaps counted once)."""
-    return sum(s.duration_s for s in _union(segs))
+    return sum(s.duration_s for s in merge_spans(segs))
 
 
-def talk_share(agent: Sequence[Segment], customer: Sequence[Segment]) -> float | None:
+def talk_share(agent: Sequence[Span], customer: Sequence[Span]) -> float | None:
     """The agent's share of all speaking time, 0..1; None when nobody spoke."""
     mine, theirs = talk_time(agent), talk_time(customer)
     total = mine + theirs
@@ -78,10 +64,10 @@ def talk_share(agent: Sequence[Segment], customer: Sequence[Segment]) -> float |
 
 
 def _party_turns(
-    party: Party, mine: Sequence[Segment], other: Sequence[Segment], merge_gap_s: float
+    party: Party, mine: Sequence[Span], other: Sequence[Span], merge_gap_s: float
 ) -> list[TurnSpan]:
     turns: list[TurnSpan] = []
-    for s in _union(mine):
+    for s in merge_spans(mine):
         if turns:
             last = turns[-1]
             gap = s.start_s - last.end_s
@@ -93,8 +79,8 @@ def _party_turns(
 
 
 def turns_from_activity(
-    agent: Sequence[Segment],
-    customer: Sequence[Segment],
+    agent: Sequence[Span],
+    customer: Sequence[Span],
     merge_gap_s: float = DEFAULT_TURN_MERGE_GAP_S,
 ) -> list[TurnSpan]:
     """Both parties' turns, time-ordered.
@@ -113,12 +99,12 @@ def turns_from_activity(
 
 
 def find_silences(
-    agent: Sequence[Segment],
-    customer: Sequence[Segment],
+    agent: Sequence[Span],
+    customer: Sequence[Span],
     start_s: float,
     end_s: float,
     min_silence_s: float,
-) -> list[Segment]:
+) -> list[Span]:
     """Stretches of at least ``min_silence_s`` where neither party speaks.
 
     Only the call proper counts: from ``start_s`` (the answer) to the end of
@@ -127,27 +113,27 @@ def find_silences(
     """
     if min_silence_s < 0:
         raise ValueError("min_silence_s must be >= 0")
-    speech = _union([*agent, *customer])
+    speech = merge_spans([*agent, *customer])
     if not speech:
         return []
     stop_s = min(end_s, speech[-1].end_s)
-    silences: list[Segment] = []
+    silences: list[Span] = []
     cursor = start_s
     for s in speech:
         if s.end_s <= cursor:
             continue
         gap_end = min(s.start_s, stop_s)
         if gap_end - cursor >= min_silence_s and gap_end > cursor:
-            silences.append(Segment(cursor, gap_end))
+            silences.append(Span(cursor, gap_end))
         cursor = max(cursor, s.end_s)
         if cursor >= stop_s:
             break
     return silences
 
 
-def _chains(segs: Sequence[Segment], max_pause_s: float) -> list[list[Segment]]:
+def _chains(segs: Sequence[Span], max_pause_s: float) -> list[list[Span]]:
     """Segments grouped into runs whose inner pauses are shorter than ``max_pause_s``."""
-    chains: list[list[Segment]] = []
+    chains: list[list[Span]] = []
     for s in segs:
         if chains and s.start_s - chains[-1][-1].end_s < max_pause_s:
             chains[-1].append(s)
@@ -158,8 +144,8 @@ def _chains(segs: Sequence[Segment], max_pause_s: float) -> list[list[Segment]]:
 
 def _interruptions_by(
     by: Party,
-    mine: Sequence[Segment],
-    other: Sequence[Segment],
+    mine: Sequence[Span],
+    other: Sequence[Span],
     min_overlap_s: float,
     max_pause_s: float,
 ) -> list[InterruptionSpan]:
@@ -181,8 +167,8 @@ def _interruptions_by(
 
 
 def find_interruptions(
-    agent: Sequence[Segment],
-    customer: Sequence[Segment],
+    agent: Sequence[Span],
+    customer: Sequence[Span],
     min_overlap_s: float,
     max_pause_s: float = DEFAULT_INTERRUPTION_MAX_PAUSE_S,
 ) -> list[InterruptionSpan]:
@@ -196,18 +182,18 @@ def find_interruptions(
     """
     if min_overlap_s < 0 or max_pause_s < 0:
         raise ValueError("min_overlap_s and max_pause_s must be >= 0")
-    agent_u, customer_u = _union(agent), _union(customer)
+    agent_u, customer_u = merge_spans(agent), merge_spans(customer)
     found = _interruptions_by("agent", agent_u, customer_u, min_overlap_s, max_pause_s)
     found += _interruptions_by("customer", customer_u, agent_u, min_overlap_s, max_pause_s)
     return sorted(found, key=lambda i: (i.start_s, i.by))
 
 
 def longest_monologue(
-    segs: Sequence[Segment],
-    other: Sequence[Segment],
+    segs: Sequence[Span],
+    other: Sequence[Span],
     max_gap_s: float = DEFAULT_MONOLOGUE_MAX_GAP_S,
-) -> tuple[float, float]:
-    """(start_s, end_s) of the longest stretch one party talks without the other taking a turn.
+) -> Span:
+    """The longest stretch one party talks without the other taking a turn.
 
     The party's consecutive segments chain across pauses shorter than
     ``max_gap_s`` unless the other party starts speaking in between (a
@@ -216,9 +202,9 @@ def longest_monologue(
     """
     if max_gap_s < 0:
         raise ValueError("max_gap_s must be >= 0")
-    mine, theirs = _union(segs), _union(other)
-    best: tuple[float, float] = (0.0, 0.0)
-    run: Segment | None = None
+    mine, theirs = merge_spans(segs), merge_spans(other)
+    best = Span(0.0, 0.0)
+    run: Span | None = None
     prev_start = 0.0
     for s in mine:
         joins = (
@@ -226,8 +212,8 @@ def longest_monologue(
             and s.start_s - run.end_s < max_gap_s
             and not _starts_within(theirs, prev_start, s.start_s)
         )
-        run = Segment(run.start_s, s.end_s) if joins and run is not None else s
+        run = Span(run.start_s, s.end_s) if joins and run is not None else s
         prev_start = s.start_s
-        if run.duration_s > best[1] - best[0]:
-            best = (run.start_s, run.end_s)
+        if run.duration_s > best.duration_s:
+            best = Span(run.start_s, run.end_s)
     return best

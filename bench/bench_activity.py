@@ -23,10 +23,11 @@ from collections.abc import Callable
 import numpy as np
 
 from analyzers import turns
-from analyzers.activity import Segment, detect_activity
+from analyzers.activity import detect_activity
+from analyzers.spans import Span
 from sample_audio.callgen import SAMPLE_CALLS, CallTruth, benchmark_call, build_call
 
-Detector = Callable[[np.ndarray, int], list[list[Segment]]]
+Detector = Callable[[np.ndarray, int], list[list[Span]]]
 
 
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -40,7 +41,7 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
     return min(cpu), min(wall)
 
 
-def silero(samples: np.ndarray, sample_rate: int) -> list[list[Segment]]:
+def silero(samples: np.ndarray, sample_rate: int) -> list[list[Span]]:
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     import soxr
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -50,7 +51,7 @@ def silero(samples: np.ndarray, sample_rate: int) -> list[list[Segment]]:
     for channel in samples:
         y = soxr.resample(channel, sample_rate, 16000).astype(np.float32)
         stamps = get_speech_timestamps(y, options)
-        out.append([Segment(s["start"] / 16000, s["end"] / 16000) for s in stamps])
+        out.append([Span(s["start"] / 16000, s["end"] / 16000) for s in stamps])
     return out
 
 

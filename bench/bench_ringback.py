@@ -18,7 +18,7 @@ import numpy as np
 
 from analyzers.audio import resample
 from analyzers.ringback import detect_ringback
-from analyzers.tones import RINGBACK_PLANS, synthesize_ringback
+from analyzers.ringback_plans import RINGBACK_PLANS, synthesize_ringback
 
 
 def silent_after_ringback(minutes: float, sample_rate: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.tones import plan_for, synthesize_ringback
+from analyzers.ringback_plans import plan_for, synthesize_ringback
 from sample_audio.espeak import (
     MAX_SPEED,
     MIN_SPEED,

@@ -2,7 +2,7 @@
 
 dBov here is RMS relative to 1.0 (digital full scale): a full-scale square wave
 is 0 dBov and a full-scale sine -3 dBov, the convention
-``analyzers.tones.synthesize_ringback`` uses for its ``level_dbov``.
+``analyzers.ringback_plans.synthesize_ringback`` uses for its ``level_dbov``.
 The generator sets each utterance to its target with this measure.
 """
 

@@ -13,7 +13,7 @@ Every clip's speech is located by energy (``speech_bounds``): an utterance's
 ``source_start_s``/``source_end_s`` record those bounds inside the source file.
 The clip is placed with a short margin of its own recording around the speech,
 so weak onsets and releases stay natural. Everything else follows callgen: the
-same ``CallSpec`` fields, P.56 speech levels, ringback from ``analyzers.tones``,
+same ``CallSpec`` fields, P.56 speech levels, ringback from ``analyzers.ringback_plans``,
 line noise, crosstalk (``callgen.mix_line``), and silences, interruptions and
 party figures computed by the same functions.
 
@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from analyzers.tones import plan_for, synthesize_ringback
+from analyzers.ringback_plans import plan_for, synthesize_ringback
 from sample_audio.callgen import (
     MIN_SILENCE_S,
     TAIL_S,

@@ -21,10 +21,10 @@ STYLE_GAIN_DB: dict[str, float] = {"normal": 0.0, "shout": 10.0, "whisper": -14.
 
 
 def count_words(text: str) -> int:
-    """Words as the analysis counts a transcript's words (analyzers.rate): "you're" = 1,
+    """Words as the analysis counts a transcript's words (analyzers.speech_rate): "you're" = 1,
     "14th" = 1, "e-post" = 1; punctuation alone is no word."""
-    from analyzers.rate import count_words as count_transcript_words
     from analyzers.report import Word
+    from analyzers.speech_rate import count_words as count_transcript_words
 
     return count_transcript_words(
         [Word(word=f" {token}", start_s=0.0, end_s=0.0) for token in text.split()]

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from analyzers.options import CallMetadata
-from service.calls.intake import analysis_options, check_recording, new_call
+from service.calls.intake import analysis_options, check_recording
+from service.calls.records import new_call
 from service.config import Settings
 from service.db.models import Call
 from service.db.session import Database

@@ -24,7 +24,8 @@ ensure_offline_env()
 
 from analyzers.transcribe.call import CallTranscript, transcribe_call  # noqa: E402
 from analyzers.transcribe.channel import transcribe_channel  # noqa: E402
-from analyzers.transcribe.engine import TranscriptionEngine, get_engine  # noqa: E402
+from analyzers.transcribe.engine import TranscriptionEngine  # noqa: E402
+from analyzers.transcribe.loaded import get_engine  # noqa: E402
 from analyzers.transcribe.models import default_model_for, resolve_model  # noqa: E402
 
 __all__ = [

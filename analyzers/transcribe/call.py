@@ -13,8 +13,8 @@ from analyzers.options import AnalysisOptions
 from analyzers.report import Word
 from analyzers.transcribe.channel import DEFAULT_CHANNEL, ChannelSettings, transcribe_channels
 from analyzers.transcribe.chunks import Stretch, normalize_stretches
-from analyzers.transcribe.engine import get_engine
 from analyzers.transcribe.language import EngineLoader, choose_language
+from analyzers.transcribe.loaded import get_engine
 from analyzers.transcribe.models import default_model_for
 
 
@@ -42,7 +42,7 @@ def transcribe_call(
     """Words per channel index, plus the language they were transcribed in.
 
     ``samples`` is (channels, n); ``speech_per_channel[c]`` lists channel c's
-    voice-active stretches as ``activity.Segment`` (start_s, end_s attributes)
+    voice-active stretches as ``spans.Span`` (start_s, end_s attributes)
     or (start_s, end_s) tuples. Language "auto" is detected on the first ~30 s
     of the agent's speech with the multilingual model. ``vocabulary`` (names of
     the agent, the customer, the company) is given to Whisper as its prompt, so
@@ -92,8 +92,6 @@ def transcribe_call(
 
 
 def as_stretch(segment: Any) -> Stretch:
-    """(start_s, end_s) from an activity.Segment or a pair."""
-    if hasattr(segment, "start_s"):
-        return float(segment.start_s), float(segment.end_s)
+    """A span from an ``analyzers.spans.Span`` or any (start_s, end_s) pair."""
     start, end = segment
-    return float(start), float(end)
+    return Stretch(float(start), float(end))

@@ -14,7 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-Stretch = tuple[float, float]
+from analyzers.spans import Span, merge_spans
+
+# The one span type, under the name the transcribe package has used for it.
+Stretch = Span
 Quietest = Callable[[float, float], float]
 """quietest(a, b) -> the call time in [a, b] where a cut hurts least."""
 
@@ -88,18 +91,7 @@ class Chunk:
 
 def normalize_stretches(speech: Sequence[Stretch], duration_s: float) -> list[Stretch]:
     """Clip to the recording, drop empty stretches, sort and merge overlaps."""
-    clipped = sorted(
-        (max(0.0, float(s)), min(float(duration_s), float(e)))
-        for s, e in speech
-        if min(float(duration_s), float(e)) > max(0.0, float(s))
-    )
-    merged: list[Stretch] = []
-    for s, e in clipped:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans((max(0.0, float(s)), min(float(duration_s), float(e))) for s, e in speech)
 
 
 def plan_chunks(

@@ -1,4 +1,4 @@
-"""What a Whisper engine does for us, and one loaded engine per process.
+"""What a Whisper engine does for us (``loaded.get_engine`` keeps one per process).
 
 An engine transcribes a 16 kHz mono float32 array and returns segments with
 word times relative to that array. Two implementations: ``faster_engine``
@@ -8,7 +8,6 @@ word times relative to that array. Two implementations: ``faster_engine``
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -170,38 +169,3 @@ def default_cpu_threads() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(4, cores))
-
-
-_ENGINES: dict[tuple[str, str, str], TranscriptionEngine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def get_engine(
-    engine: str = FASTER_WHISPER, model: str | None = None, *, compute_type: str = "int8"
-) -> TranscriptionEngine:
-    """The loaded engine for (engine, model, compute_type), loading it on first use.
-
-    ``model`` is a spec for :func:`analyzers.transcribe.models.resolve_model`
-    (None = bundled English). Raises ModelUnavailableError when it cannot load.
-    """
-    from analyzers.transcribe.models import ENGLISH_MODEL
-
-    key = (engine, model or ENGLISH_MODEL, compute_type)
-    with _ENGINES_LOCK:
-        loaded = _ENGINES.get(key)
-        if loaded is None:
-            loaded = _load_engine(*key)
-            _ENGINES[key] = loaded
-        return loaded
-
-
-def _load_engine(engine: str, model: str, compute_type: str) -> TranscriptionEngine:
-    if engine == FASTER_WHISPER:
-        from analyzers.transcribe.faster_engine import FasterWhisperEngine
-
-        return FasterWhisperEngine.load(model, compute_type=compute_type)
-    if engine == OPENAI_WHISPER:
-        from analyzers.transcribe.openai_engine import OpenAIWhisperEngine
-
-        return OpenAIWhisperEngine.load(model)
-    raise ModelUnavailableError(f"unknown transcription engine {engine!r}")

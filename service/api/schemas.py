@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
 from analyzers.options import CallMetadata, Language
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
+from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS
 from service.db.models import Call
 
 CallStatus = Literal["queued", "processing", "done", "failed"]

@@ -14,17 +14,15 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from analyzers.errors import AnalysisError
-from analyzers.options import AnalysisOptions, CallMetadata, Language
+from analyzers.options import AnalysisOptions, Language
 from service import metrics
 from service.api.multipart import MultipartError, ReceivedForm, receive_form
 from service.api.schemas import (
@@ -34,9 +32,8 @@ from service.api.schemas import (
     RecordingFields,
     WebhookAccepted,
 )
+from service.calls.records import new_call
 from service.config import Settings
-from service.db.models import QUEUED, Call
-from service.db.types import utcnow
 from service.fetch.guard import UnsafeURLError, check_url
 from service.storage import BlobTooLargeError, StoredBlob
 from service.webhooks.intake import WebhookCall, register
@@ -96,60 +93,6 @@ def check_recording(path: Path, settings: Settings) -> tuple[float | None, str]:
         info, max_duration_s=settings.max_duration_s, max_channels=settings.max_channels
     )
     return info.duration_s, content_type_for(info.container)
-
-
-def _recorded_at(metadata: CallMetadata | None) -> datetime:
-    if metadata is not None:
-        for moment in (metadata.recording_started_at, metadata.ringing_at, metadata.answered_at):
-            if moment is not None:
-                return moment
-    return utcnow()
-
-
-def new_call(
-    session: Session,
-    *,
-    team_id: int,
-    source: str,
-    options: AnalysisOptions,
-    metadata: CallMetadata | None = None,
-    agent_id: str | None = None,
-    external_id: str | None = None,
-    call_id: uuid.UUID | None = None,
-    audio: StoredBlob | None = None,
-    content_type: str | None = None,
-    duration_s: float | None = None,
-    source_url: str | None = None,
-    source_account: str | None = None,
-) -> Call:
-    """Add a queued call (the job) to the session; the caller commits, then enqueues."""
-    if audio is None and source_url is None:
-        raise ValueError("a call needs audio or a recording URL")
-    now = utcnow()
-    call = Call(
-        id=call_id or uuid.uuid4(),
-        team_id=team_id,
-        agent_id=agent_id,
-        external_id=external_id,
-        source=source,
-        source_url=source_url,
-        source_account=source_account,
-        status=QUEUED,
-        attempts=0,
-        available_at=now,
-        created_at=now,
-        recorded_at=_recorded_at(metadata),
-        audio_key=audio.key if audio else None,
-        audio_bytes=audio.size if audio else None,
-        audio_sha256=audio.sha256 if audio else None,
-        audio_content_type=content_type,
-        duration_s=duration_s,
-        options=options.model_dump(mode="json"),
-        call_metadata=metadata.model_dump(mode="json", exclude_none=True) if metadata else {},
-    )
-    session.add(call)
-    session.flush()
-    return call
 
 
 class IntakeError(Exception):

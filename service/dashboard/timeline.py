@@ -135,8 +135,8 @@ def _spans(x: Scale, stretches: list[tuple[float, float]], label: str = "") -> l
 
 
 def _per_party(curves: dict[str, Any], party: str) -> Any:
-    """A party's curve; a mono recording's curves stand in for the agent's."""
-    return curves.get(party) or (curves.get("mono") if party == "agent" else None)
+    """A party's curve; a mono recording's (its one "unknown" party) stand in for the agent's."""
+    return curves.get(party) or (curves.get("unknown") if party == "agent" else None)
 
 
 def _finding_title(finding: Finding) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analyzers.options import AnalysisOptions, CallMetadata
+from service.calls.records import new_call
 from service.db.models import WebhookReceipt
 from service.db.session import Database
 from service.storage import StoredBlob
@@ -34,8 +35,6 @@ class WebhookCall:
 
 def register(db: Database, request: WebhookCall) -> tuple[uuid.UUID | None, bool]:
     """(call id, created): ``created`` is False when this receipt key was seen before."""
-    from service.calls.intake import new_call
-
     try:
         with db.session() as session:
             team = get_or_create_team(session, request.team)

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from analyzers.activity import Segment
+from analyzers.spans import Span
 from sample_audio.callgen import SAMPLE_CALLS, CallTruth, build_call
 from sample_audio.spec import Party
 
@@ -31,12 +31,12 @@ def built_call(name: str, **overrides: object) -> tuple[np.ndarray, int, CallTru
     return _built(name, tuple(sorted(overrides.items())))
 
 
-def truth_speech(truth: CallTruth, party: Party) -> list[Segment]:
+def truth_speech(truth: CallTruth, party: Party) -> list[Span]:
     """The party's placed utterances, overlapping ones merged."""
-    spans: list[Segment] = []
+    spans: list[Span] = []
     for u in sorted((u for u in truth.utterances if u.party == party), key=lambda u: u.start_s):
         if spans and u.start_s <= spans[-1].end_s:
-            spans[-1] = Segment(spans[-1].start_s, max(spans[-1].end_s, u.end_s))
+            spans[-1] = Span(spans[-1].start_s, max(spans[-1].end_s, u.end_s))
         else:
-            spans.append(Segment(u.start_s, u.end_s))
+            spans.append(Span(u.start_s, u.end_s))
     return spans

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzers.activity import Segment, detect_activity, frame_energy_db
+from analyzers.activity import detect_activity, frame_energy_db
 from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudioError
-from analyzers.tones import RINGBACK_PLANS, synthesize_ringback
+from analyzers.ringback_plans import RINGBACK_PLANS, synthesize_ringback
+from analyzers.spans import Span
 from tests.analyzers.call_cache import built_call, truth_speech
 
 SR = 8000
@@ -42,11 +43,11 @@ def _place(n: int, start_s: float, signal: np.ndarray) -> np.ndarray:
     return out
 
 
-def _overlaps(seg: Segment, spans: list[Segment], slack_s: float = 0.0) -> bool:
+def _overlaps(seg: Span, spans: list[Span], slack_s: float = 0.0) -> bool:
     return any(seg.start_s < s.end_s + slack_s and seg.end_s > s.start_s - slack_s for s in spans)
 
 
-def _boundary_errors(detected: list[Segment], truth: list[Segment]) -> list[tuple[float, float]]:
+def _boundary_errors(detected: list[Span], truth: list[Span]) -> list[tuple[float, float]]:
     """(start error, end error) of each truth span against the detected speech covering it."""
     errors = []
     for span in truth:

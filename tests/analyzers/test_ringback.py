@@ -25,7 +25,7 @@ from analyzers.errors import (
     UnsupportedAudioError,
 )
 from analyzers.ringback import RingbackResult, detect_ringback, pickup_from_metadata
-from analyzers.tones import RINGBACK_PLANS, plan_for, synthesize_ringback
+from analyzers.ringback_plans import RINGBACK_PLANS, plan_for, synthesize_ringback
 
 SR = 8000
 PLAN_CODES = list(RINGBACK_PLANS)

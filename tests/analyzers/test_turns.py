@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.activity import Segment, detect_activity
+from analyzers.activity import detect_activity
 from analyzers.profile import default_profile
+from analyzers.spans import Span
 from analyzers.turns import (
     InterruptionSpan,
     TurnSpan,
@@ -28,8 +29,8 @@ from tests.analyzers.call_cache import built_call
 MIN_OVERLAP_S = default_profile().interruption.min_overlap_s
 
 
-def segs(*pairs: tuple[float, float]) -> list[Segment]:
-    return [Segment(a, b) for a, b in pairs]
+def segs(*pairs: tuple[float, float]) -> list[Span]:
+    return [Span(a, b) for a, b in pairs]
 
 
 # --- definitions on hand-made segments ------------------------------------------
@@ -66,13 +67,13 @@ def test_silences_only_between_answer_and_last_speech() -> None:
     agent_speech = segs((13.0, 15.0), (22.0, 24.0))
     customer_speech = segs((2.0, 4.0), (15.5, 17.0), (24.5, 25.0))  # 2-4: before the answer
     found = find_silences(agent_speech, customer_speech, 12.0, 40.0, min_silence_s=3.0)
-    assert found == [Segment(17.0, 22.0)]
+    assert found == [Span(17.0, 22.0)]
     found = find_silences(agent_speech, customer_speech, 12.0, 40.0, min_silence_s=1.0)
-    assert found == [Segment(12.0, 13.0), Segment(17.0, 22.0)]
+    assert found == [Span(12.0, 13.0), Span(17.0, 22.0)]
     # The call's end cuts the search short.
     assert find_silences(agent_speech, customer_speech, 12.0, 20.0, 1.0) == [
-        Segment(12.0, 13.0),
-        Segment(17.0, 20.0),
+        Span(12.0, 13.0),
+        Span(17.0, 20.0),
     ]
     assert find_silences([], [], 0.0, 60.0, 1.0) == []
 
@@ -129,7 +130,7 @@ ECHOEY = {"noise_dbov": -70.0, "crosstalk_db": -20.0}  # quiet line, strong leak
 SILENCE_TOLERANCE_S = 0.4
 
 
-def _activity(name: str, **overrides: object) -> tuple[list[Segment], list[Segment], CallTruth]:
+def _activity(name: str, **overrides: object) -> tuple[list[Span], list[Span], CallTruth]:
     audio, sr, truth = built_call(name, **overrides)
     found = detect_activity(audio, sr)
     return found[truth.agent_channel], found[truth.customer_channel], truth

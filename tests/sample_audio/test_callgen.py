@@ -12,7 +12,7 @@ import pydantic
 import pytest
 import soundfile as sf
 
-from analyzers.tones import plan_for
+from analyzers.ringback_plans import plan_for
 from sample_audio.callgen import (
     SAMPLE_CALLS,
     CallSpec,

@@ -365,7 +365,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 def add_call(db: Database, team: str = "acme", **fields: Any) -> uuid.UUID:
     """A queued call row with a (fake) stored blob: for tests of the job machinery."""
-    from service.calls.intake import analysis_options, new_call
+    from service.calls.intake import analysis_options
+    from service.calls.records import new_call
     from service.storage import StoredBlob
     from service.teams import get_or_create_team
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
+from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS
 from analyzers.rule_table import RULE_IDS
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
 from service.calls.intake import accept_upload

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzers.activity import Segment
 from analyzers.errors import ModelUnavailableError
 from analyzers.options import AnalysisOptions
+from analyzers.spans import Span
 from analyzers.transcribe import transcribe_call
 from analyzers.transcribe.call import as_stretch
 from analyzers.transcribe.language import speech_sample
@@ -17,7 +17,7 @@ SR = 8000
 
 def test_engine_none_transcribes_nothing() -> None:
     samples = np.zeros((2, SR * 4), np.float32)
-    speech = [[Segment(0.5, 1.5)], []]
+    speech = [[Span(0.5, 1.5)], []]
     result = transcribe_call(samples, SR, speech, AnalysisOptions(engine="none", language="sv"))
     assert result.words == {0: [], 1: []}
     assert result.language == "sv" and result.engine == "none" and result.model is None
@@ -31,7 +31,7 @@ def test_one_speech_list_per_channel() -> None:
 
 
 def test_stretches_from_activity_segments_or_pairs() -> None:
-    assert as_stretch(Segment(1.0, 2.5)) == (1.0, 2.5)
+    assert as_stretch(Span(1.0, 2.5)) == (1.0, 2.5)
     assert as_stretch((3, 4)) == (3.0, 4.0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.tones import plan_countries, plan_for
+from analyzers.ringback_plans import plan_countries, plan_for
 from analyzers.transcribe.engine import LanguageGuess
 from analyzers.transcribe.language import COUNTRY_LANGUAGES, country_prior, pick_supported
 

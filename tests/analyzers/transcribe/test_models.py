@@ -10,7 +10,7 @@ import pytest
 
 from analyzers.errors import ModelUnavailableError
 from analyzers.transcribe import models
-from analyzers.transcribe.engine import get_engine
+from analyzers.transcribe.loaded import get_engine
 from analyzers.transcribe.models import (
     assemble_multilingual_base,
     default_model_for,

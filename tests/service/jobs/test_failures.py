@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from analyzers.options import CallMetadata
-from service.calls.intake import analysis_options, new_call
+from service.calls.intake import analysis_options
+from service.calls.records import new_call
 from service.db.models import Call
 from service.db.session import Database
 from service.jobs.failures import is_transient, permanent_code

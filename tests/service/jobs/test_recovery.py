@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.calls.intake import analysis_options, check_recording, new_call
+from service.calls.intake import analysis_options, check_recording
+from service.calls.records import new_call
 from service.db.migrate import upgrade_to_head
 from service.db.models import Call
 from service.db.session import Database

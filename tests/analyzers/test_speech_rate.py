@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.rate import (
+from analyzers.report import Word
+from analyzers.speech_rate import (
     MIN_SPEECH_S,
     count_words,
     speaking_time_s,
     windowed_wpm,
     words_per_minute,
 )
-from analyzers.report import Word
 
 
 def whisper_words(n: int, start_s: float, step_s: float, *, lead_s: float = 0.3) -> list[Word]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzers.spans import Span
+
 
 @dataclass(frozen=True)
 class RingbackPlan:
@@ -75,7 +77,7 @@ def plan_for(country: str) -> RingbackPlan:
 
 def synthesize_ringback(
     plan: RingbackPlan, rings: int, sample_rate: int, level_dbov: float = -20.0
-) -> tuple[np.ndarray, list[tuple[float, float]]]:
+) -> tuple[np.ndarray, list[Span]]:
     """Ringback for ``rings`` full ring cycles.
 
     Returns the float32 signal and the (start_s, end_s) of each ring's tone
@@ -85,7 +87,7 @@ def synthesize_ringback(
     n_total = round(plan.period_s * rings * sample_rate)
     out = np.zeros(n_total, dtype=np.float32)
     amp = 10 ** (level_dbov / 20) * np.sqrt(2) / len(plan.freqs_hz)
-    ring_times: list[tuple[float, float]] = []
+    ring_times: list[Span] = []
     t = 0.0
     for _ in range(rings):
         ring_start = t
@@ -98,5 +100,5 @@ def synthesize_ringback(
                 out[a:b] = (amp * burst).astype(np.float32)
                 ring_end = t + dur
             t += dur
-        ring_times.append((ring_start, ring_end))
+        ring_times.append(Span(ring_start, ring_end))
     return out, ring_times

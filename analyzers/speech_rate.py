@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from analyzers.report import Word
+from analyzers.spans import Span, merge_spans
 
 # Below this much speech a rate is noise (a "yes" and a name): report nothing.
 # Measurement validity, not a recommended range.
@@ -24,7 +25,6 @@ MIN_SPEECH_S = 5.0
 _JOINERS = ("-", "‐", "‑", "–", "'", "’")
 _DIGIT_SEPARATORS = (",", ".")
 
-Span = tuple[float, float]
 WindowRate = tuple[float, float, float | None]
 
 
@@ -42,20 +42,20 @@ def _continues_previous(text: str, marks_word_starts: bool) -> bool:
     return body[:1] in _DIGIT_SEPARATORS and body[1:2].isdigit()
 
 
-def spoken_words(words: Sequence[Word]) -> list[tuple[float, float]]:
+def spoken_words(words: Sequence[Word]) -> list[Span]:
     """(start_s, end_s) of each spoken word, Whisper's split tokens joined back."""
     # Whisper output marks each word start with a leading space; hand-built or other
     # engines' words may not, and then only joiner characters glue tokens together.
     starts_marked = sum(1 for w in words if w.word[:1].isspace())
     marks_word_starts = bool(words) and 2 * starts_marked >= len(words)
-    spans: list[tuple[float, float]] = []
+    spans: list[Span] = []
     for word in words:
         if not _has_word_character(word.word):
             continue
         if spans and _continues_previous(word.word, marks_word_starts):
-            spans[-1] = (spans[-1][0], max(spans[-1][1], word.end_s))
+            spans[-1] = Span(spans[-1].start_s, max(spans[-1].end_s, word.end_s))
         else:
-            spans.append((word.start_s, word.end_s))
+            spans.append(Span(word.start_s, word.end_s))
     return spans
 
 
@@ -64,25 +64,12 @@ def count_words(words: Sequence[Word]) -> int:
     return len(spoken_words(words))
 
 
-def _merged(speech: Sequence[Span]) -> list[Span]:
-    """Voice-activity spans sorted, with overlapping ones merged (empty ones dropped)."""
-    merged: list[Span] = []
-    for start, end in sorted(speech):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def speaking_time_s(
     speech: Sequence[Span], start_s: float = 0.0, end_s: float | None = None
 ) -> float:
     """Seconds of speech in the spans, optionally only within [start_s, end_s)."""
     total = 0.0
-    for a, b in _merged(speech):
+    for a, b in merge_spans(speech):
         lo, hi = max(a, start_s), b if end_s is None else min(b, end_s)
         total += max(0.0, hi - lo)
     return total
@@ -120,7 +107,7 @@ def windowed_wpm(
     if window_s <= 0:
         raise ValueError(f"window_s must be positive, got {window_s}")
     spans = spoken_words(words)
-    merged = _merged(speech)
+    merged = merge_spans(speech)
     end_of_call = max([b for _, b in merged] + [b for _, b in spans], default=0.0)
     windows: list[WindowRate] = []
     k = 0

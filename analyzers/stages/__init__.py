@@ -1,0 +1,17 @@
+"""The analysis stages, in the order ``analyzers.pipeline.analyze`` runs them.
+
+Each module is one stage: a typed function from earlier stages' typed results
+to its own typed result, no I/O beyond decode's reading of the recording.
+
+    decode        recording -> DecodedCall (samples at the analysis rate)
+    pickup        ringback (a non-speech tone) or call metadata -> Pickup
+    activity      voice-active spans per channel, ringback excluded -> Activity
+    parties       channels -> agent/customer, or one "unknown" party -> PartyChannels
+    conversation  turns, interruptions, silences between the call's bounds -> Conversation
+    pitch         F0 track per party -> PitchTracks
+    loudness      speech level per party and per turn -> Loudness
+    transcription Whisper words per party -> Transcript
+    measures      the per-party metrics of every family -> Parties
+    signals       downsampled curves for the dashboard timeline -> Signals
+    report        everything above -> Report (then analyzers.rules adds findings)
+"""

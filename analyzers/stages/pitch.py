@@ -1,0 +1,18 @@
+"""Pitch stage: the F0 track of each party over its own speech."""
+
+from __future__ import annotations
+
+from analyzers.pitch import PitchTrack, f0_track
+from analyzers.report import Speaker
+from analyzers.stages.activity import Activity
+from analyzers.stages.decode import DecodedCall
+from analyzers.stages.parties import PartyChannels
+
+PitchTracks = dict[Speaker, PitchTrack]
+
+
+def track_pitch(call: DecodedCall, activity: Activity, parties: PartyChannels) -> PitchTracks:
+    return {
+        party: f0_track(call.samples[ch], call.sample_rate, active=activity.speech[ch])
+        for party, ch in parties.channels.items()
+    }

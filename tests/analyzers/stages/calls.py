@@ -1,0 +1,44 @@
+"""The committed sample calls run through the early stages once per session."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from analyzers.audio import CallAudio
+from analyzers.options import AnalysisOptions
+from analyzers.profile import default_profile
+from analyzers.report import Pickup
+from analyzers.stages.activity import Activity, find_activity
+from analyzers.stages.decode import DecodedCall, decode
+from analyzers.stages.parties import PartyChannels, assign_parties
+from analyzers.stages.pickup import find_pickup
+from sample_audio.spec import CallTruth
+
+SAMPLES = Path(__file__).resolve().parents[3] / "sample_audio"
+PROFILE = default_profile()
+
+
+def truth(name: str) -> CallTruth:
+    return CallTruth.model_validate(json.loads((SAMPLES / f"{name}.truth.json").read_text()))
+
+
+@functools.cache
+def decoded(name: str, mono: bool = False) -> DecodedCall:
+    call = decode(SAMPLES / f"{name}.wav", AnalysisOptions())
+    if not mono:
+        return call
+    mixed = CallAudio(samples=call.samples.mean(axis=0), sample_rate=call.sample_rate)
+    return decode(mixed, AnalysisOptions())
+
+
+@functools.cache
+def early_stages(
+    name: str, mono: bool = False
+) -> tuple[DecodedCall, Pickup, Activity, PartyChannels]:
+    """decode -> pickup -> activity -> parties of a committed sample call."""
+    call = decoded(name, mono)
+    options = AnalysisOptions(agent_channel=truth(name).agent_channel)
+    pickup = find_pickup(call, options, None)
+    return call, pickup, find_activity(call, pickup, PROFILE), assign_parties(call, options)

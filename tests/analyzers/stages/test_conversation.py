@@ -1,0 +1,55 @@
+"""Conversation stage: turns, interruptions and silences against the calls' truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.spans import Span
+from analyzers.stages.conversation import call_bounds, measure_conversation
+from analyzers.stages.parties import UNKNOWN
+from tests.analyzers.stages.calls import PROFILE, early_stages, truth
+
+
+def test_call_bounds_start_at_the_answer_else_the_first_speech() -> None:
+    speech = [Span(5.0, 7.0), Span(2.0, 3.0), Span(8.0, 9.5)]
+    assert call_bounds(speech, 1.0) == Span(1.0, 9.5)
+    assert call_bounds(speech, None) == Span(2.0, 9.5)
+    assert call_bounds([], None) == Span(0.0, 0.0)
+
+
+def test_dead_air_is_the_one_long_silence() -> None:
+    _, pickup, activity, parties = early_stages("dead_air")
+    conversation = measure_conversation(activity, parties, pickup, PROFILE)
+    (expected,) = truth("dead_air").silences
+    long_ones = [s for s in conversation.silences if s.duration_s >= 5.0]
+    assert len(long_ones) == 1
+    assert long_ones[0].start_s == pytest.approx(expected.start_s, abs=0.3)
+    assert long_ones[0].end_s == pytest.approx(expected.end_s, abs=0.3)
+
+
+def test_interruptions_are_found_by_the_right_party() -> None:
+    _, pickup, activity, parties = early_stages("interrupting")
+    conversation = measure_conversation(activity, parties, pickup, PROFILE)
+    expected = truth("interrupting").interruptions
+    assert len(conversation.interruptions) == len(expected)
+    for found, placed in zip(conversation.interruptions, expected, strict=True):
+        assert found.by == placed.by
+        assert found.start_s == pytest.approx(placed.start_s, abs=0.3)
+
+
+def test_every_turn_is_its_partys_speech() -> None:
+    _, pickup, activity, parties = early_stages("good_call")
+    conversation = measure_conversation(activity, parties, pickup, PROFILE)
+    utterances = truth("good_call").utterances
+    assert conversation.turns[0].party == "agent"
+    assert conversation.bounds.start_s == pickup.answered_at_s
+    for turn in conversation.turns:
+        placed = [u for u in utterances if u.start_s < turn.end_s and turn.start_s < u.end_s]
+        assert placed and {u.party for u in placed} >= {turn.party}, turn
+
+
+def test_mono_turns_are_the_unknown_partys_and_nobody_interrupts() -> None:
+    _, pickup, activity, parties = early_stages("interrupting", mono=True)
+    conversation = measure_conversation(activity, parties, pickup, PROFILE)
+    assert conversation.turns and {t.party for t in conversation.turns} == {UNKNOWN}
+    assert conversation.interruptions == []
