@@ -7,7 +7,6 @@ size cap, timeout, retries), so the platform gets its answer at once.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -35,9 +34,8 @@ from service.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     SignatureError,
-    check_mac,
+    SignedBody,
     check_timestamp,
-    signer,
 )
 from service.storage import BlobTooLargeError
 from service.webhooks import twilio, vonage
@@ -197,7 +195,7 @@ async def generic_recording(request: Request, state: StateDep) -> WebhookAccepte
     except SignatureError as exc:
         raise HTTPException(403, str(exc)) from None
     signature = request.headers.get(SIGNATURE_HEADER)
-    mac = signer(account.secret.get_secret_value(), ts)
+    mac = SignedBody(account.secret.get_secret_value(), ts)
     content_type = request.headers.get("content-type", "")
     call_id = uuid.uuid4()
     blob = None
@@ -221,12 +219,12 @@ async def generic_recording(request: Request, state: StateDep) -> WebhookAccepte
         raw_fields = {}
     try:
         try:
-            check_mac(mac, signature)
+            mac.verify(signature)
         except SignatureError as exc:
             raise HTTPException(403, str(exc)) from None
-        replay_key = hashlib.sha256(f"{ts}:{signature}".encode()).hexdigest()
+        replay_key = mac.replay_key(request.headers[SENDER_HEADER])
         if not await run_in_threadpool(record_once, state.db, "generic-signature", replay_key):
-            raise HTTPException(409, "replayed request: this signature was already used")
+            raise HTTPException(409, "replayed request: this signed request was already accepted")
         try:
             fields = (
                 GenericWebhookIn.model_validate(raw_fields)
