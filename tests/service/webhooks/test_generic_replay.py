@@ -23,6 +23,7 @@ from service.signing import (
     parse_signatures,
     sign,
 )
+from tests.service.api.test_webhooks import _post_generic as post_generic
 from tests.service.conftest import Api, Backend, LocalServer, running_api, wav_bytes
 
 pytestmark = pytest.mark.services
@@ -42,15 +43,11 @@ def generic_api(backend: Backend) -> Iterator[Api]:
 
 
 def _post(api: Api, body: bytes, timestamp: str, signature: str, sender: str = SENDER) -> Any:
-    return api.client.post(
-        "/v1/webhooks/generic",
-        content=body,
-        headers={
-            "Content-Type": "application/json",
-            "X-Callcoach-Sender": sender,
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature,
-        },
+    """Signed at ``timestamp`` by ``sender``, with ``signature`` as the header's text."""
+    secret = ACCOUNTS[sender]["secret"]
+    headers = {SIGNATURE_HEADER: signature}
+    return post_generic(
+        api, body, secret=secret, sender=sender, timestamp=int(timestamp), headers=headers
     )
 
 
