@@ -112,3 +112,16 @@ def test_sweep_can_leave_recent_leftovers(tmp_path: Path) -> None:
     left._file.close()  # type: ignore[union-attr]  # as a crash would: unlocked, not unlinked
     assert storage.sweep_incoming(older_than_s=3600) == 0
     assert storage.sweep_incoming() == 1
+
+
+def test_service_startup_sweeps_a_killed_uploads_leftover(tmp_path: Path) -> None:
+    from tests.service.conftest import base_settings, running_api
+
+    settings = base_settings(tmp_path / "data")
+    incoming = settings.effective_storage_dir / ".incoming"
+    killed = _start_writer(settings.effective_storage_dir, KEY)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    assert len(list(incoming.glob("*.part"))) == 1
+    with running_api(settings):
+        assert list(incoming.glob("*.part")) == []
