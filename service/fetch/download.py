@@ -76,7 +76,7 @@ def download(
 ) -> Downloaded:
     """Fetch ``url`` into a fresh writer per attempt; retries transient failures.
 
-    ``credentials`` are headers (Authorization) sent only to the URL's own host.
+    ``credentials`` are headers (Authorization) sent only to the URL's exact origin.
     """
     last: TransientDownloadError | None = None
     for attempt in range(1, policy.attempts + 1):
