@@ -7,6 +7,7 @@ bytes are fsynced, renamed into place and the directory entry fsynced.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -88,7 +89,7 @@ class _LocalBlobWriter:
         self._max_bytes = max_bytes
         self._hash = hashlib.sha256()
         self._size = 0
-        self._file: BinaryIO | None = open(temp, "xb")  # noqa: SIM115 - closed in finish/abort
+        self._file: BinaryIO | None = _open_locked(temp)
 
     @property
     def size(self) -> int:
@@ -143,8 +144,12 @@ class LocalDiskStorage:
     def writer(self, key: str, max_bytes: int | None = None) -> _LocalBlobWriter:
         final = self._path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        temp = self._incoming / f"{key}.{uuid.uuid4().hex}.part"
-        return _LocalBlobWriter(final, temp, max_bytes)
+        while True:
+            temp = self._incoming / f"{key}.{uuid.uuid4().hex}.part"
+            try:
+                return _LocalBlobWriter(final, temp, max_bytes)
+            except _SweptWhileOpeningError:
+                continue  # a sweep took it between create and lock: a new name
 
     def put(self, key: str, stream: BinaryIO, max_bytes: int | None = None) -> StoredBlob:
         writer = self.writer(key, max_bytes)
@@ -190,21 +195,51 @@ class LocalDiskStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def sweep_incoming(self, older_than_s: float = 24 * 3600) -> int:
+    def sweep_incoming(self, older_than_s: float = 0.0) -> int:
         """Remove temp files of uploads a crash interrupted; returns how many.
 
-        Only old ones: another process sharing the directory may be receiving one now.
+        A writer holds an exclusive lock on its temp file until it finishes or aborts,
+        and the kernel drops the lock when the process dies (also on ``kill -9``): an
+        unlocked temp file last written over ``older_than_s`` ago is a leftover. Other
+        processes sharing the directory keep theirs, since they hold the lock.
         """
         cutoff = time.time() - older_than_s
         removed = 0
         for part in self._incoming.glob("*.part"):
             try:
-                if part.stat().st_mtime < cutoff:
+                with open(part, "rb") as probe:
+                    if os.fstat(probe.fileno()).st_mtime > cutoff:
+                        continue
+                    try:
+                        fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # being written
                     part.unlink()
                     removed += 1
             except FileNotFoundError:
                 continue
         return removed
+
+
+class _SweptWhileOpeningError(Exception):
+    pass
+
+
+def _open_locked(temp: Path) -> BinaryIO:
+    """Create ``temp`` and lock it for this writer (see ``sweep_incoming``)."""
+    file = open(temp, "xb")  # noqa: SIM115 - closed in finish/abort
+    try:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        # a sweep may have unlinked it between the create and the lock
+        if os.stat(temp).st_ino != os.fstat(file.fileno()).st_ino:
+            raise FileNotFoundError
+    except FileNotFoundError:
+        file.close()
+        raise _SweptWhileOpeningError from None
+    except BaseException:
+        file.close()
+        raise
+    return file
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -23,8 +24,47 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+class DatabaseDamagedError(RuntimeError):
+    """The configured database file exists but cannot be this service's database."""
+
+
+def check_existing_sqlite_file(engine: Engine) -> None:
+    """Refuse a SQLite file that exists but is empty, corrupt or not ours.
+
+    Migrating it would silently start a fresh install (calls gone, keys refused) on top
+    of what an operator may still recover; a missing file is a fresh install and fine.
+    """
+    path = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    file = Path(path)
+    if not file.exists():
+        return
+    advice = "restore it from a backup, or move it away to start a fresh install"
+    if file.stat().st_size == 0:
+        raise DatabaseDamagedError(f"database file {file} exists but is empty: {advice}")
+    try:
+        with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as connection:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseDamagedError(f"database file {file} is damaged ({exc}): {advice}") from None
+    if problems != ["ok"]:
+        found = "; ".join(problems)
+        raise DatabaseDamagedError(f"database file {file} is damaged ({found}): {advice}")
+    if "alembic_version" not in tables:
+        raise DatabaseDamagedError(
+            f"database file {file} holds no callcoach schema (no alembic_version): {advice}"
+        )
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """``alembic upgrade head`` on ``engine`` (serialised across processes on PostgreSQL)."""
+    """``alembic upgrade head`` on ``engine`` (serialised across processes on PostgreSQL).
+
+    An existing SQLite file is checked first (:func:`check_existing_sqlite_file`).
+    """
+    check_existing_sqlite_file(engine)
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_MIGRATION_LOCK_ID})

@@ -11,6 +11,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# Read by /readyz: damage to these makes every request fail, so the service is not ready.
+TABLES_EVERY_REQUEST_READS = ("api_keys", "calls")
+
 # Writers on SQLite wait this long for the lock instead of failing at once.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -61,8 +64,11 @@ class Database:
                 raise
 
     def ping(self) -> None:
+        """Reach the database and read the tables every request needs (keys, calls)."""
         with self.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            for table in TABLES_EVERY_REQUEST_READS:
+                # every column: the table's own pages, not just a covering index
+                connection.execute(text(f"SELECT * FROM {table} LIMIT 1"))
 
     @property
     def dialect(self) -> str:

@@ -1,18 +1,26 @@
-"""Download a recording into storage: allow-listed hosts only, size cap, timeout, retries.
+"""Download a recording into storage: allow-listed hosts only, size cap, deadline, retries.
 
 Redirects are followed by hand (at most a few), each hop checked by the guard;
-credentials are sent only to the host the recording URL named.
+credentials are sent only to the exact origin (scheme, host, port) the recording URL
+named. ``timeout_s`` is a total deadline per attempt: httpx's timeouts are per socket
+operation, so a sender trickling a byte at a time would never trip them; a watchdog
+shuts the attempt's sockets down when the deadline passes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
+from service.backoff import retry_delay_s
 from service.fetch.guard import UnsafeURLError, check_url, pinned_request
 from service.storage import BlobTooLargeError, BlobWriter, StoredBlob
 
@@ -50,6 +58,7 @@ class DownloadPolicy:
     timeout_s: float
     attempts: int = 3
     backoff_s: float = 0.5
+    backoff_max_s: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,7 @@ def download(
 ) -> Downloaded:
     """Fetch ``url`` into a fresh writer per attempt; retries transient failures.
 
-    ``credentials`` are headers (Authorization) sent only to the URL's own host.
+    ``credentials`` are headers (Authorization) sent only to the URL's exact origin.
     """
     last: TransientDownloadError | None = None
     for attempt in range(1, policy.attempts + 1):
@@ -77,9 +86,66 @@ def download(
             last = exc
             log.warning("download attempt %d/%d failed: %s", attempt, policy.attempts, exc)
             if attempt < policy.attempts:
-                time.sleep(policy.backoff_s * 2 ** (attempt - 1))
+                time.sleep(retry_delay_s(attempt, policy.backoff_s, policy.backoff_max_s))
     assert last is not None
     raise last
+
+
+class _AttemptDeadline:
+    """Shuts down every socket of one attempt when its deadline passes.
+
+    Sockets are learnt from httpcore's ``trace`` extension as connections open; a
+    shutdown wakes a read blocked on a trickling sender at once (closing would not).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _AttemptDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def error(self, exc: Exception) -> TransientDownloadError:
+        if self.expired:
+            return TransientDownloadError(f"download took longer than {self.seconds:g} s")
+        return TransientDownloadError(f"{type(exc).__name__}: {exc}")
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        # the plain socket call, also for TLS sockets (no TLS close from this thread)
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int]:
+    default_port = 443 if url.scheme == "https" else 80
+    return url.scheme, (url.host or "").lower(), url.port or default_port
 
 
 def _download_once(
@@ -88,11 +154,13 @@ def _download_once(
     policy: DownloadPolicy,
     credentials: Mapping[str, str],
 ) -> Downloaded:
-    deadline = time.monotonic() + policy.timeout_s
     timeout = httpx.Timeout(policy.timeout_s, connect=min(10.0, policy.timeout_s))
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with (
+        _AttemptDeadline(policy.timeout_s) as deadline,
+        httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+    ):
         current = url
-        origin_host: str | None = None
+        origin: tuple[str, str, int] | None = None
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 checked = check_url(
@@ -100,19 +168,19 @@ def _download_once(
                 )
             except UnsafeURLError as exc:
                 raise DownloadNotAllowedError(str(exc)) from None
-            origin_host = origin_host or checked.host
-            same_origin = checked.host == origin_host
+            origin = origin or _origin(checked.url)
+            same_origin = _origin(checked.url) == origin
             target, pin_headers, extensions = pinned_request(checked)
             request = client.build_request(
                 "GET",
                 target,
                 headers={**(credentials if same_origin else {}), **pin_headers},
-                extensions=extensions,
+                extensions={**extensions, "trace": deadline.trace},
             )
             try:
                 response = client.send(request, stream=True)
             except httpx.TransportError as exc:
-                raise TransientDownloadError(f"{type(exc).__name__}: {exc}") from None
+                raise deadline.error(exc) from None
             try:
                 if response.is_redirect:
                     location = response.headers.get("location")
@@ -140,25 +208,25 @@ def _stream_to_storage(
     response: httpx.Response,
     open_writer: Callable[[], BlobWriter],
     max_bytes: int,
-    deadline: float,
+    deadline: _AttemptDeadline,
 ) -> StoredBlob:
     writer = open_writer()
     try:
         for chunk in response.iter_bytes(256 * 1024):
             writer.write(chunk)
-            if time.monotonic() > deadline:
-                raise TransientDownloadError("download took longer than the timeout")
+        if deadline.expired:  # a body delimited by close ends "cleanly" at the shutdown
+            raise deadline.error(TimeoutError())
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and writer.size != int(declared):
             raise TransientDownloadError(
                 f"connection closed after {writer.size} of {declared} bytes"
             )
         return writer.finish()
-    except BlobTooLargeError:
+    except BlobTooLargeError:  # the writer has already cleaned up
         raise DownloadTooLargeError(f"recording exceeds the limit of {max_bytes} bytes") from None
     except httpx.TransportError as exc:
         writer.abort()
-        raise TransientDownloadError(f"{type(exc).__name__}: {exc}") from None
+        raise deadline.error(exc) from None
     except BaseException:
         writer.abort()
         raise

@@ -43,10 +43,47 @@ def host_matches(host: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+_NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")  # RFC 3056
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # RFC 4291, deprecated
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 (SIIT)
+
+
+def _rfc6052_ipv4(value: int, prefix_len: int) -> ipaddress.IPv4Address:
+    """The IPv4 address embedded after a ``prefix_len`` NAT64 prefix (bits 64-71 skipped)."""
+    bits = f"{value:0128b}"
+    tail = (bits[prefix_len:64] + bits[72:])[:32] if prefix_len < 96 else bits[96:]
+    return ipaddress.IPv4Address(int(tail, 2))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, translated, compatible, NAT64, 6to4).
+
+    Traffic to such an address reaches the IPv4 host on a network that translates or
+    tunnels it, so the IPv4 address decides whether it is public. NAT64 local-use
+    prefixes may be any length up to /96: every layout is decoded.
+    """
+    value = int(ip)
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip in _IPV4_TRANSLATED or ip in _IPV4_COMPATIBLE or ip in _NAT64_WELL_KNOWN:
+        return [ipaddress.IPv4Address(value & 0xFFFFFFFF)]
+    if ip in _NAT64_LOCAL_USE:
+        return [_rfc6052_ipv4(value, length) for length in (48, 56, 64, 96)]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    return []
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10: deprecated, but still routed inside some networks
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded:
+            return all(v4.is_global and not v4.is_multicast for v4 in embedded)
     return ip.is_global and not ip.is_multicast
 
 

@@ -436,9 +436,9 @@ class LocalServer:
         return [r for r in self.requests if r.path.split("?")[0] == path]
 
 
-@pytest.fixture
-def http_server() -> Iterator[LocalServer]:
-    server_state = LocalServer(port=0)
+@contextmanager
+def serve_locally(server_state: LocalServer) -> Iterator[int]:
+    """Serve ``server_state``'s routes on 127.0.0.1 (a free port, also set on it)."""
 
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
@@ -470,6 +470,13 @@ def http_server() -> Iterator[LocalServer]:
     server_state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server_state
+    yield server_state.port
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalServer]:
+    server_state = LocalServer(port=0)
+    with serve_locally(server_state):
+        yield server_state

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,19 +57,71 @@ def test_unfinished_blob_is_invisible_until_finish(tmp_path: Path) -> None:
     assert storage.exists(KEY)
 
 
-def test_sweep_removes_only_old_partial_uploads(tmp_path: Path) -> None:
-    import os
-    import time
+_CRASHING_WRITER = """
+import os, sys
+from pathlib import Path
+from service.storage import LocalDiskStorage
+writer = LocalDiskStorage(Path(sys.argv[1])).writer(sys.argv[2])
+writer.write(b"half an upload")
+writer.sync()
+print("writing", flush=True)
+sys.stdin.read()  # until killed
+"""
 
+
+def _start_writer(root: Path, key: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CRASHING_WRITER, str(root), key],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "writing"
+    return process
+
+
+def test_sweep_removes_what_a_killed_upload_left_and_keeps_live_ones(tmp_path: Path) -> None:
+    """kill -9 mid-upload leaves a .part file; the next startup's sweep removes it at
+    once, while uploads other processes (and this one) are writing stay."""
     storage = LocalDiskStorage(tmp_path)
-    old = storage.writer(KEY)
-    old.write(b"crashed upload")
-    new = storage.writer("f" * 32)
-    new.write(b"in progress")
-    [old_part] = [p for p in (tmp_path / ".incoming").iterdir() if p.name.startswith(KEY)]
-    two_days_ago = time.time() - 2 * 86400
-    os.utime(old_part, (two_days_ago, two_days_ago))
+    killed = _start_writer(tmp_path, KEY)
+    alive = _start_writer(tmp_path, "e" * 32)
+    try:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(10)
+        here = storage.writer("f" * 32)
+        here.write(b"in progress")
+        parts = sorted(p.name[:1] for p in (tmp_path / ".incoming").glob("*.part"))
+        assert parts == ["a", "e", "f"]
+        assert storage.sweep_incoming() == 1
+        parts = sorted(p.name[:1] for p in (tmp_path / ".incoming").glob("*.part"))
+        assert parts == ["e", "f"]
+        here.finish()
+        assert storage.exists("f" * 32)
+    finally:
+        alive.kill()
+        alive.wait(10)
+    assert storage.sweep_incoming() == 1  # the second writer's leftover, now it is dead
+
+
+def test_sweep_can_leave_recent_leftovers(tmp_path: Path) -> None:
+    storage = LocalDiskStorage(tmp_path)
+    left = storage.writer(KEY)
+    left.write(b"x")
+    left._file.close()  # type: ignore[union-attr]  # as a crash would: unlocked, not unlinked
+    assert storage.sweep_incoming(older_than_s=3600) == 0
     assert storage.sweep_incoming() == 1
-    assert len(list((tmp_path / ".incoming").iterdir())) == 1
-    new.finish()
-    assert storage.exists("f" * 32)
+
+
+def test_service_startup_sweeps_a_killed_uploads_leftover(tmp_path: Path) -> None:
+    from tests.service.conftest import base_settings, running_api
+
+    settings = base_settings(tmp_path / "data")
+    incoming = settings.effective_storage_dir / ".incoming"
+    killed = _start_writer(settings.effective_storage_dir, KEY)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    assert len(list(incoming.glob("*.part"))) == 1
+    with running_api(settings):
+        assert list(incoming.glob("*.part")) == []

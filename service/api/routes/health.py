@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service.api.deps import StateDep
+from service.api.errors import database_problem
 from service.api.schemas import HealthOut, ReadyOut
 from service.api.state import ServiceState
 from service.metrics import REGISTRY
@@ -25,7 +26,7 @@ def _readiness(state: ServiceState) -> dict[str, str]:
         state.db.ping()
         checks["database"] = "ok"
     except Exception as exc:
-        checks["database"] = f"error: {type(exc).__name__}"
+        checks["database"] = f"error: {database_problem(exc)}"
     try:
         state.queue.ping()
         checks["queue"] = "ok"

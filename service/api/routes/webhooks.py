@@ -7,7 +7,6 @@ size cap, timeout, retries), so the platform gets its answer at once.
 
 from __future__ import annotations
 
-import hashlib
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -33,9 +32,8 @@ from service.signing import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     SignatureError,
-    check_mac,
+    SignedBody,
     check_timestamp,
-    signer,
 )
 from service.webhooks import twilio, vonage
 from service.webhooks.intake import WebhookCall, record_once
@@ -164,17 +162,19 @@ async def generic_recording(request: Request, state: StateDep) -> WebhookAccepte
     except SignatureError as exc:
         raise api_error(403, str(exc), "bad_signature") from None
     signature = request.headers.get(SIGNATURE_HEADER)
-    mac = signer(account.secret.get_secret_value(), ts)
+    mac = SignedBody(account.secret.get_secret_value(), ts)
 
     async def verify() -> str:
         """After the whole body: the signature, then that it was not used before."""
         try:
-            check_mac(mac, signature)
+            mac.verify(signature)
         except SignatureError as exc:
             raise api_error(403, str(exc), "bad_signature") from None
-        replay_key = hashlib.sha256(f"{ts}:{signature}".encode()).hexdigest()
+        replay_key = mac.replay_key(sender)
         if not await run_in_threadpool(record_once, state.db, "generic-signature", replay_key):
-            raise api_error(409, "replayed request: this signature was already used", "replayed")
+            raise api_error(
+                409, "replayed request: this signed request was already accepted", "replayed"
+            )
         return replay_key
 
     return await accept_generic_webhook(

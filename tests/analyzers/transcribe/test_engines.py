@@ -21,9 +21,14 @@ from tests.analyzers.transcribe.calls import short_english_call, wer
 pytestmark = [pytest.mark.slow, pytest.mark.espeak]
 
 MAX_WER_BETWEEN_ENGINES = 0.05
-MAX_START_DIFFERENCE_S = 0.2
-# A sentence's last word ends where each implementation's word-length heuristics put it.
-MAX_END_DIFFERENCE_S = 0.5
+# Both engines run float32 on the same (dequantised) weights, so they compute the same
+# thing up to float summation order: measured 0.000 s on every word of the call (Intel
+# Xeon, AVX-512/AMX). Whisper times words in 20 ms frames; two frames of slack cover a
+# near-tie in the alignment falling the other way under another CPU's float kernels.
+# int8 is not comparable across engines or CPUs: its activation quantisation moves
+# whole frames (measured 0.20 s here, 0.22 s on an AMD EPYC, on one word).
+MAX_START_DIFFERENCE_S = 0.04
+MAX_END_DIFFERENCE_S = 0.04
 
 
 def test_engines_are_cached_per_process(tiny_engine: TranscriptionEngine) -> None:
@@ -33,15 +38,18 @@ def test_engines_are_cached_per_process(tiny_engine: TranscriptionEngine) -> Non
     assert not tiny_engine.multilingual
 
 
-def test_openai_whisper_gives_the_same_words(tiny_engine: TranscriptionEngine) -> None:
+def test_openai_whisper_gives_the_same_words() -> None:
+    """faster-whisper and openai-whisper agree on words and times where both are exact:
+    float32 on the same weights (the int8 product engine differs by CPU; see above)."""
     pytest.importorskip(
         "whisper", reason="openai-whisper not installed (pip install 'callcoach[openai]')"
     )
     reference = get_engine(OPENAI_WHISPER, "tiny.en")  # converts the bundled model once
     assert reference.name == OPENAI_WHISPER and not reference.multilingual
+    float32_engine = get_engine(FASTER_WHISPER, "tiny.en", compute_type="float32")
     samples, sr, truth = short_english_call()
     agent = [(u.start_s, u.end_s) for u in truth.utterances if u.channel == 0]
-    fast = transcribe_channel(samples[0], sr, agent, tiny_engine, "en")
+    fast = transcribe_channel(samples[0], sr, agent, float32_engine, "en")
     slow = transcribe_channel(samples[0], sr, agent, reference, "en")
     fast_text = " ".join(w.word for w in fast)
     slow_text = " ".join(w.word for w in slow)

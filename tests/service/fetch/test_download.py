@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from service.backoff import retry_delay_s
 from service.fetch.download import (
     DownloadError,
     DownloadNotAllowedError,
@@ -17,7 +20,7 @@ from service.fetch.download import (
     download,
 )
 from service.storage import LocalDiskStorage
-from tests.service.conftest import LocalServer, Recorded, wav_bytes
+from tests.service.conftest import LocalServer, Recorded, serve_locally, wav_bytes
 
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -134,3 +137,142 @@ def test_timeout_is_transient(http_server: LocalServer, storage: LocalDiskStorag
             _policy(timeout_s=0.5, attempts=1),
         )
     assert time.monotonic() - started < 1.4
+
+
+# ------------------------------------------------ a total deadline per attempt (issue 12.4)
+
+
+class TrickleServer:
+    """A raw TCP server on 127.0.0.1 that sends ``head`` and then ``body`` one byte per
+    ``interval_s``; ``trickle_head`` trickles the status line and headers too."""
+
+    def __init__(self, head: bytes, body: bytes, interval_s: float, trickle_head: bool) -> None:
+        self.head, self.body, self.interval_s, self.trickle_head = (
+            head,
+            body,
+            interval_s,
+            trickle_head,
+        )
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                if not self.trickle_head:
+                    conn.sendall(self.head)
+                for byte in (self.head if self.trickle_head else b"") + self.body:
+                    if self._stop.wait(self.interval_s):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return  # the client gave up: what the deadline is for
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self._listener.close()
+
+
+@pytest.mark.parametrize(
+    ("trickle_head", "length_header"),
+    [(False, True), (False, False), (True, True)],
+    ids=["body-with-length", "body-until-close", "headers"],
+)
+def test_trickling_sender_is_cut_at_the_deadline_per_attempt(
+    storage: LocalDiskStorage, trickle_head: bool, length_header: bool
+) -> None:
+    """One byte every 0.2 s never trips a per-read timeout of 1 s; the deadline must."""
+    body = b"R" * 400  # 80 s at this rate
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\n"
+    head += f"Content-Length: {len(body)}\r\n".encode() if length_header else b""
+    server = TrickleServer(head + b"Connection: close\r\n\r\n", body, 0.2, trickle_head)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TransientDownloadError, match="longer than 1 s"):
+            download(
+                f"http://127.0.0.1:{server.port}/rec.wav",
+                lambda: storage.writer(KEY),
+                _policy(timeout_s=1.0, attempts=2, backoff_s=0.05),
+            )
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert server.connections == 2
+    assert elapsed < 2 * 1.0 + 0.05 + 1.0  # two deadlines, one backoff, slack for a busy box
+    assert not storage.exists(KEY)
+    assert list((storage.root / ".incoming").iterdir()) == []
+
+
+def test_retry_waits_follow_the_shared_backoff(
+    http_server: LocalServer, storage: LocalDiskStorage
+) -> None:
+    """Waits between attempts are service.backoff's: base, 2 base, ... capped at the max."""
+    http_server.routes["/down.wav"] = lambda _r: (503, {}, b"")
+    started = time.monotonic()
+    with pytest.raises(TransientDownloadError):
+        download(
+            http_server.url("/down.wav"),
+            lambda: storage.writer(KEY),
+            _policy(attempts=4, backoff_s=0.2, backoff_max_s=0.3),
+        )
+    waited = time.monotonic() - started
+    assert len(http_server.hits("/down.wav")) == 4
+    expected = sum(retry_delay_s(n, 0.2, 0.3) for n in (1, 2, 3))  # 0.2 + 0.3 + 0.3
+    assert expected <= waited < expected + 1.0
+
+
+# ------------------------------------------- credentials only to the exact origin (12.5)
+
+
+def test_credentials_are_not_sent_to_another_port_of_the_same_host(
+    http_server: LocalServer, storage: LocalDiskStorage
+) -> None:
+    audio = wav_bytes(0.3)
+    other = LocalServer(port=0)
+    with serve_locally(other) as other_port:
+        other.serve_bytes("/final.wav", audio)
+        http_server.routes["/first.wav"] = lambda _r: (
+            302,
+            {"Location": f"http://127.0.0.1:{other_port}/final.wav"},
+            b"",
+        )
+        got = download(
+            http_server.url("/first.wav"),
+            lambda: storage.writer(KEY),
+            _policy(),
+            credentials={"Authorization": "Basic abc"},
+        )
+    assert got.blob.size == len(audio)
+    assert http_server.hits("/first.wav")[0].headers["Authorization"] == "Basic abc"
+    assert "Authorization" not in other.hits("/final.wav")[0].headers
+
+
+def test_credentials_follow_a_redirect_within_the_same_origin(
+    http_server: LocalServer, storage: LocalDiskStorage
+) -> None:
+    audio = wav_bytes(0.3)
+    http_server.serve_bytes("/final.wav", audio)
+    http_server.routes["/first.wav"] = lambda _r: (302, {"Location": "/final.wav"}, b"")
+    download(
+        http_server.url("/first.wav"),
+        lambda: storage.writer(KEY),
+        _policy(),
+        credentials={"Authorization": "Basic abc"},
+    )
+    assert http_server.hits("/final.wav")[0].headers["Authorization"] == "Basic abc"

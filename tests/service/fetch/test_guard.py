@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
-from service.fetch.guard import UnsafeURLError, check_url, host_matches, pinned_request
+from service.fetch.guard import (
+    UnsafeURLError,
+    check_url,
+    embedded_ipv4,
+    host_matches,
+    pinned_request,
+)
 
 
 def test_host_patterns() -> None:
@@ -58,3 +66,44 @@ def test_allowed_name_resolving_to_private_address_is_refused() -> None:
     # private-network host: a DNS answer must not turn an allowed name into an SSRF.
     with pytest.raises(UnsafeURLError, match="non-public address"):
         check_url("https://localhost/x.wav", allowed_hosts=["localhost"], private_hosts=[])
+
+
+@pytest.mark.parametrize(
+    ("address", "carries"),
+    [
+        ("64:ff9b::7f00:1", "127.0.0.1 through NAT64 (RFC 6052 well-known prefix)"),
+        ("64:ff9b::a9fe:a9fe", "169.254.169.254 (cloud metadata) through NAT64"),
+        ("64:ff9b:1::7f00:1", "127.0.0.1 through a NAT64 local-use prefix, /96 layout"),
+        ("64:ff9b:1:7f00:0:100::", "127.0.0.1 through a NAT64 local-use prefix, /48 layout"),
+        ("2002:7f00:1::", "127.0.0.1 in a 6to4 prefix"),
+        ("2002:a01:203::1", "10.1.2.3 in a 6to4 prefix"),
+        ("::7f00:1", "127.0.0.1 IPv4-compatible"),
+        ("::ffff:0:7f00:1", "127.0.0.1 IPv4-translated (SIIT)"),
+        ("::ffff:7f00:1", "127.0.0.1 IPv4-mapped"),
+        ("fec0::1", "a site-local address"),
+    ],
+)
+def test_ipv6_forms_of_private_addresses_are_refused(address: str, carries: str) -> None:
+    with pytest.raises(UnsafeURLError, match="non-public address"):
+        check_url(f"https://[{address}]/x.wav", allowed_hosts=None, private_hosts=[])
+
+
+@pytest.mark.parametrize(
+    ("address", "ipv4"),
+    [
+        ("64:ff9b::7f00:1", "127.0.0.1"),
+        ("64:ff9b::a9fe:a9fe", "169.254.169.254"),
+        ("64:ff9b:1:7f00:0:100::", "127.0.0.1"),
+        ("2002:7f00:1::", "127.0.0.1"),
+        ("::7f00:1", "127.0.0.1"),
+        ("::ffff:0:7f00:1", "127.0.0.1"),
+    ],
+)
+def test_embedded_ipv4_is_decoded(address: str, ipv4: str) -> None:
+    assert ipaddress.IPv4Address(ipv4) in embedded_ipv4(ipaddress.IPv6Address(address))
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111"])
+def test_ipv6_forms_of_public_addresses_pass(address: str) -> None:
+    checked = check_url(f"https://[{address}]/x.wav", allowed_hosts=None, private_hosts=[])
+    assert checked.address == address
