@@ -14,6 +14,10 @@ from analyzers.phrases import (
 )
 from analyzers.profile import Profile
 from analyzers.report import Report, Silence, Word
+from analyzers.transcript_trust import (
+    withhold_unreliable_phrase_rules,
+    withhold_unsure_explanations,
+)
 
 if TYPE_CHECKING:
     from analyzers.rules import _Scorer
@@ -61,7 +65,8 @@ def explain_silences(report: Report, profile: Profile) -> list[Silence]:
             profile.unexplained_silence.explain_lookback_s,
         )
         out.append(s.model_copy(update={"explained": text is not None, "explanation": text}))
-    return out
+    lookback_s = profile.unexplained_silence.explain_lookback_s
+    return withhold_unsure_explanations(out, words, lookback_s, profile)
 
 
 def _list(labels: tuple[str, ...]) -> str:
@@ -184,4 +189,7 @@ def score_phrase_rules(s: _Scorer) -> None:
         "",
         closing_expected,
         None if closing.passed else "warning",
+    )
+    withhold_unreliable_phrase_rules(
+        s, words, opening_end_s=opening.window_end_s, closing_start_s=closing.window_start_s
     )

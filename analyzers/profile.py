@@ -87,6 +87,14 @@ class ClosingRange(_Section):
     advice: str
 
 
+class TranscriptTrustSettings(_Section):
+    """When the words a phrase rule reads are too unsure to judge (transcript_trust)."""
+
+    low_word_probability: float
+    min_mean_probability: float
+    max_low_share: float
+
+
 class ActivitySettings(_Section):
     min_speech_s: float
     min_gap_s: float
@@ -106,6 +114,7 @@ class Profile(_Section):
     negative_language: NegativeLanguageRange
     closing: ClosingRange
     activity: ActivitySettings
+    transcript_trust: TranscriptTrustSettings
 
     @model_validator(mode="after")
     def _ranges_are_ordered(self) -> Profile:

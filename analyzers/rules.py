@@ -286,9 +286,8 @@ def _score_silences(s: _Scorer) -> None:
         severity: Severity = "critical" if x.duration_s >= 2 * rng.max_silence_s else "warning"
         if x.explained is None:
             severity = "info"
-            message = (
-                f"{x.duration_s:.1f} s of silence (no transcript to check for an announcement)."
-            )
+            why = x.explanation or "no transcript to check for an announcement"
+            message = f"{x.duration_s:.1f} s of silence ({why})."
         else:
             message = f"{x.duration_s:.1f} s of silence without telling the customer why."
         s.find(

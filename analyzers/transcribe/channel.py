@@ -8,6 +8,7 @@ outside every stretch is dropped, and the rest are clamped into their stretch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from analyzers.transcribe.guards import (
     is_failed_segment,
     normalize_word,
 )
+from analyzers.transcribe.spoken import energy_db, is_spoken_run
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,13 @@ def prepare_audio(x: np.ndarray, sample_rate: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ChannelPlan:
-    """One channel's chunks, their 16 kHz samples, and the stretches words must fall in."""
+    """One channel's chunks, their 16 kHz samples, the stretches words must fall in,
+    and the channel's 10 ms frame levels (to check that repeated words were spoken)."""
 
     stretches: list[Stretch]
     chunks: list[Chunk]
     audio: list[np.ndarray]
+    levels_db: np.ndarray
 
 
 def plan_channel(
@@ -88,10 +92,11 @@ def plan_channel(
     duration_s = len(x) / sample_rate
     stretches = normalize_stretches(speech, duration_s)
     if not stretches:
-        return ChannelPlan([], [], [])
+        return ChannelPlan([], [], [], np.zeros(0))
     audio = prepare_audio(x, sample_rate)
     chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(audio))
-    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks])
+    levels = energy_db(x, sample_rate)
+    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks], levels)
 
 
 def transcribe_channels(
@@ -138,7 +143,8 @@ def transcribe_channels(
                         words.append(word)
         at += len(plan.chunks)
         words.sort(key=lambda w: (w.start_s, w.end_s))
-        words_per_channel.append(drop_repetitions(words, settings.guards))
+        spoken = functools.partial(is_spoken_run, levels_db=plan.levels_db)
+        words_per_channel.append(drop_repetitions(words, settings.guards, spoken))
     return words_per_channel
 
 

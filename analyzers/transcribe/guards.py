@@ -16,7 +16,7 @@ Words in silence are handled by the caller, which knows the speech stretches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -123,11 +123,17 @@ def drop_hallucinated_sentences(
     return kept
 
 
-def drop_repetitions(words: Sequence[W], settings: GuardSettings = DEFAULT_GUARDS) -> list[W]:
+def drop_repetitions(
+    words: Sequence[W],
+    settings: GuardSettings = DEFAULT_GUARDS,
+    is_spoken: Callable[[Sequence[W]], bool] | None = None,
+) -> list[W]:
     """Cut runs of a repeated n-gram down to the allowed number of copies.
 
     At each position the longest repeated run (in words) wins, so a looped
-    phrase is recognised as a phrase, not as its repeated first word.
+    phrase is recognised as a phrase, not as its repeated first word. A run
+    ``is_spoken`` accepts (the audio has a voiced burst for each of its words,
+    as when a card number is read out digit by digit) is kept whole.
     """
     tokens = [normalize_word(w.word) for w in words]
     kept: list[W] = []
@@ -146,7 +152,11 @@ def drop_repetitions(words: Sequence[W], settings: GuardSettings = DEFAULT_GUARD
                 copies += 1
             if copies > allowed and copies * n > best_copies * best_n:
                 best_n, best_copies = n, copies
-        if best_n:
+        run = words[i : i + best_copies * best_n]
+        if best_n and is_spoken is not None and is_spoken(run):
+            kept.extend(run)
+            i += len(run)
+        elif best_n:
             allowed = settings.max_word_repeats if best_n == 1 else settings.max_phrase_repeats
             kept.extend(words[i : i + allowed * best_n])
             i += best_copies * best_n
