@@ -9,7 +9,7 @@ outside every stretch is dropped, and the rest are clamped into their stretch.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,16 +25,22 @@ from analyzers.transcribe.chunks import (
     normalize_stretches,
     plan_chunks,
 )
-from analyzers.transcribe.engine import SAMPLE_RATE, EngineWord, TranscriptionEngine
+from analyzers.transcribe.engine import (
+    SAMPLE_RATE,
+    EngineSegment,
+    EngineWord,
+    TranscriptionEngine,
+)
 from analyzers.transcribe.guards import (
     DEFAULT_GUARDS,
     GuardSettings,
     drop_hallucinated_sentences,
     drop_repetitions,
     is_failed_segment,
+    is_looped_segment,
     normalize_word,
 )
-from analyzers.transcribe.spoken import energy_db, is_spoken_run
+from analyzers.transcribe.spoken import energy_db, is_spoken_run, voiced_bursts
 
 
 @dataclass(frozen=True)
@@ -131,20 +137,10 @@ def transcribe_channels(
         words: list[Word] = []
         for chunk, result in zip(plan.chunks, results[at : at + len(plan.chunks)], strict=True):
             for segment in result.segments:
-                if is_failed_segment(segment, settings.guards):
-                    continue
-                for engine_word in drop_hallucinated_sentences(
-                    segment.words, settings.guards.phrases
-                ):
-                    word = _place_word(
-                        engine_word, chunk, plan.stretches, settings.word_tolerance_s
-                    )
-                    if word is not None:
-                        words.append(word)
+                words.extend(_segment_words(segment, chunk, plan, settings))
         at += len(plan.chunks)
         words.sort(key=lambda w: (w.start_s, w.end_s))
-        spoken = functools.partial(is_spoken_run, levels_db=plan.levels_db)
-        words_per_channel.append(drop_repetitions(words, settings.guards, spoken))
+        words_per_channel.append(drop_repetitions(words, settings.guards, _voiced_words(plan)))
     return words_per_channel
 
 
@@ -169,6 +165,33 @@ def transcribe_channel(
         initial_prompt=initial_prompt,
         settings=settings,
     )[0]
+
+
+def _segment_words(
+    segment: EngineSegment, chunk: Chunk, plan: ChannelPlan, settings: ChannelSettings
+) -> list[Word]:
+    """The segment's words on the call timeline; none when the guards reject it.
+
+    A segment Whisper's loop signal flags keeps the copies the audio has a voiced
+    burst for (a number read out digit by digit), when those are speech.
+    """
+    if is_failed_segment(segment, settings.guards, loop_check=False):
+        return []
+    placed = [
+        _place_word(engine_word, chunk, plan.stretches, settings.word_tolerance_s)
+        for engine_word in drop_hallucinated_sentences(segment.words, settings.guards.phrases)
+    ]
+    words = [w for w in placed if w is not None]
+    if is_looped_segment(segment, settings.guards):
+        # Keep as many copies as the audio has bursts for, and only if those are speech.
+        words = drop_repetitions(words, settings.guards, _voiced_words(plan))
+        if not is_spoken_run(words, plan.levels_db):
+            return []
+    return words
+
+
+def _voiced_words(plan: ChannelPlan) -> Callable[[Sequence[Word]], int]:
+    return functools.partial(voiced_bursts, levels_db=plan.levels_db)
 
 
 def chunk_audio(audio_16k: np.ndarray, chunk: Chunk) -> np.ndarray:
