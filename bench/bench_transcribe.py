@@ -228,11 +228,11 @@ def main() -> int:
         engines = ["faster-whisper"] + ([] if args.no_openai or args.real else ["openai-whisper"])
         for engine in engines:
             jobs.append({"kind": "engine", "engine": engine, "model": model, "mode": "pipeline"})
-        if engine_rows_only := args.real:
+        if args.real:
             jobs.append(
                 {"kind": "engine", "engine": "faster-whisper", "model": model, "mode": "vad"}
             )
-        if not engine_rows_only:
+        else:
             for kind, mode in (("engine", "direct"), ("engine", "vad"), ("analysis", "whole")):
                 jobs.append(
                     {"kind": kind, "engine": "faster-whisper", "model": model, "mode": mode}
