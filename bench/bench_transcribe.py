@@ -100,19 +100,8 @@ def _worker(job: dict[str, Any]) -> dict[str, Any]:
 
 def _own_vad_words(engine: Any, audio_16k: np.ndarray) -> list[str]:
     """faster-whisper's own pipeline: its Silero VAD, same model, beam and decoding."""
-    d = engine.decoding
     segments, _ = engine._model.transcribe(
-        audio_16k,
-        language="en",
-        beam_size=5,
-        best_of=5,
-        temperature=list(d.temperatures),
-        compression_ratio_threshold=d.compression_ratio_threshold,
-        log_prob_threshold=d.log_prob_threshold,
-        no_speech_threshold=d.no_speech_threshold,
-        condition_on_previous_text=d.condition_on_previous_text,
-        word_timestamps=True,
-        vad_filter=True,
+        audio_16k, language="en", vad_filter=True, **engine.decoding_options(5)
     )
     return [w.word for s in segments for w in (s.words or [])]
 
@@ -297,22 +286,15 @@ def _check_floors(
                 f"  faster- vs openai-whisper {model}: {wall:.1f}x wall, {cpu:.1f}x CPU; "
                 f"floor {FLOOR_ENGINE_SPEEDUP:.0f}x -> {verdict(min(wall, cpu) >= 3.0)}"
             )
-        own_vad = find(kind="engine", model=model, mode="vad")
-        if fast and own_vad:
-            pipe_wer = _wer(references, fast["words"])[0]
-            vad_wer = _wer(references, own_vad["words"])[0]
-            print(
-                f"  pipeline vs faster-whisper vad_filter WER {model}: {pipe_wer:.3f} vs "
-                f"{vad_wer:.3f} -> {verdict(pipe_wer <= vad_wer)}"
-            )
-        direct = find(kind="engine", model=model, mode="direct")
-        if fast and direct:
-            pipe_wer = _wer(references, fast["words"])[0]
-            direct_wer = _wer(references, direct["words"])[0]
-            print(
-                f"  pipeline vs direct WER {model}: {pipe_wer:.3f} vs {direct_wer:.3f} -> "
-                f"{verdict(pipe_wer <= direct_wer)}"
-            )
+        for mode, label in (("vad", "faster-whisper vad_filter"), ("direct", "direct")):
+            other = find(kind="engine", model=model, mode=mode)
+            if fast and other:
+                pipe_wer = _wer(references, fast["words"])[0]
+                other_wer = _wer(references, other["words"])[0]
+                print(
+                    f"  pipeline vs {label} WER {model}: {pipe_wer:.3f} vs {other_wer:.3f} -> "
+                    f"{verdict(pipe_wer <= other_wer)}"
+                )
 
 
 if __name__ == "__main__":
