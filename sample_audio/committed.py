@@ -11,7 +11,7 @@ those. The corpora have no agent introducing herself by name and company and no
 opens with "Hello." and closes with "Thank you. Goodbye!"), and Asterisk's voice reads
 her prompts at 145-200 words a minute depending on which she reads: a call whose
 agent speaks at over 160 (the profile's maximum) also has a ``speech_rate`` finding.
-Seeds are chosen so that the agent's rate is clear of 160.
+Seeds are chosen so that the agent's rate is clear of 160 (147-202 wpm; interrupting 155).
 
     .venv/bin/python -m sample_audio.committed --out sample_audio/
 """
