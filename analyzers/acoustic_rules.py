@@ -231,9 +231,8 @@ def score_silences(report: Report, profile: Profile, card: Scorecard) -> None:
         severity: Severity = "critical" if x.duration_s >= 2 * rng.max_silence_s else "warning"
         if x.explained is None:
             severity = "info"
-            message = (
-                f"{x.duration_s:.1f} s of silence (no transcript to check for an announcement)."
-            )
+            why = x.explanation or "no transcript to check for an announcement"
+            message = f"{x.duration_s:.1f} s of silence ({why})."
         else:
             message = f"{x.duration_s:.1f} s of silence without telling the customer why."
         card.add_finding(

@@ -1,5 +1,6 @@
 """Scorers of the rules over the agent's words: opening, negative language, closing,
-and which silences the agent announced. Matching lives in analyzers.phrase_matching."""
+and which silences the agent announced. Matching lives in analyzers.phrase_matching;
+words the recogniser is unsure of are not judged (analyzers.transcript_trust)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from analyzers.phrase_matching import (
 from analyzers.profile import Profile
 from analyzers.report import Finding, Report, Severity, Silence, Word
 from analyzers.scorecard import Scorecard
+from analyzers.transcript_trust import (
+    UNRELIABLE_REASON,
+    unreliable_between,
+    withhold_unsure_explanations,
+)
 
 _MISSING_LABEL = {
     "greeting": "a greeting",
@@ -57,7 +63,8 @@ def explain_silences(report: Report, profile: Profile) -> list[Silence]:
             profile.unexplained_silence.explain_lookback_s,
         )
         out.append(s.model_copy(update={"explained": text is not None, "explanation": text}))
-    return out
+    lookback_s = profile.unexplained_silence.explain_lookback_s
+    return withhold_unsure_explanations(out, words, lookback_s, profile)
 
 
 def _list(labels: tuple[str, ...]) -> str:
@@ -87,6 +94,9 @@ def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
         company_names=ctx.company_names or None,
         agent_name=ctx.agent_name,
     )
+    if unreliable_between(words, None, opening.window_end_s, profile):
+        card.add_unmeasured(profile, "opening", UNRELIABLE_REASON, expected=expected)
+        return
     for match in opening.forbidden:
         card.add_finding(
             Finding(
@@ -124,7 +134,14 @@ def score_negative_language(report: Report, profile: Profile, card: Scorecard) -
     if reason is not None:
         card.add_unmeasured(profile, "negative_language", reason, expected="none")
         return
-    negatives = check_negative_language(words, report.language or "en")
+    if unreliable_between(words, None, None, profile):
+        card.add_unmeasured(profile, "negative_language", UNRELIABLE_REASON, expected="none")
+        return
+    negatives = [
+        match
+        for match in check_negative_language(words, report.language or "en")
+        if not unreliable_between(words, match.start_s, match.end_s, profile)
+    ]
     for match in negatives:
         kind = match.category.replace("_", "-") or "negative"
         card.add_finding(
@@ -157,6 +174,9 @@ def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
         within_last_s=profile.closing.within_last_s,
         customer_name=ctx.customer_name,
     )
+    if unreliable_between(words, closing.window_start_s, None, profile):
+        card.add_unmeasured(profile, "closing", UNRELIABLE_REASON, expected=expected)
+        return
     if closing.missing:
         card.add_finding(
             Finding(

@@ -81,7 +81,7 @@ def _section_model(section: Section) -> type[BaseModel]:
 SECTION_MODELS: dict[str, type[BaseModel]] = {s.id: _section_model(s) for s in SECTIONS}
 
 # The profile's schema, built from the rules table: one table per rule (and the
-# activity settings), each value typed and bounded; no defaults of its own.
+# settings tables such as activity), each value typed and bounded; no defaults of its own.
 Profile = create_model(
     "Profile",
     __config__=_FROZEN,

@@ -435,6 +435,38 @@ SETTINGS_SECTIONS: tuple[Section, ...] = (
             ),
         ),
     ),
+    # The floor below which the phrase rules and the silence explanations do not
+    # judge the agent's words (analyzers.transcript_trust); re-scoring applies it.
+    Section(
+        id="transcript_trust",
+        title="Transcript trust",
+        settings=(
+            Setting(
+                "low_word_probability",
+                "A word is unsure below probability",
+                "0–1",
+                "float",
+                at_least=0,
+                at_most=1,
+            ),
+            Setting(
+                "min_mean_probability",
+                "Lowest mean word probability to judge",
+                "0–1",
+                "float",
+                at_least=0,
+                at_most=1,
+            ),
+            Setting(
+                "max_low_share",
+                "Highest share of unsure words to judge",
+                "0–1",
+                "float",
+                at_least=0,
+                at_most=1,
+            ),
+        ),
+    ),
 )
 
 RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in RULES)

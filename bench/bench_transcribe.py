@@ -10,7 +10,8 @@ load time shown apart from the transcription time):
   converted checkpoint) with the same model and decoding (beam 5, temperature
   0 with Whisper's fallback), on the voice-active stretches from
   analyzers.activity -> "pipeline", and the same model on each whole channel
-  in one go (no VAD chunking, no guards) -> "direct".
+  in one go (no VAD chunking, no guards) -> "direct", and faster-whisper's own
+  pipeline on each whole channel (``vad_filter=True``, its Silero VAD) -> "vad".
 - analysis rows: analyzers.pipeline.analyze on the same call as a WAV (decode,
   activity, pitch, loudness, transcription, rules): the whole analysis.
 - --real: instead, the pipeline rows for each model on six calls of real
@@ -24,7 +25,7 @@ figure that does not depend on how busy the (shared) machine is.
 
 Floors checked at the end: whole analysis >= 25x real time with tiny.en and
 >= 10x with base, faster-whisper >= 3x faster than openai-whisper, pipeline
-WER no worse than the direct run.
+WER no worse than the direct run nor than faster-whisper's own vad_filter run.
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ def _worker(job: dict[str, Any]) -> dict[str, Any]:
             continue
         for ch in range(samples.shape[0]):
             audio = prepare_audio(samples[ch], sr)
+            if job["mode"] == "vad":
+                words[f"{name}/{ch}"] = _own_vad_words(engine, audio)
+                continue
             result = engine.transcribe(audio, language="en", beam_size=5)
             words[f"{name}/{ch}"] = [w.word for w in result.words]
     return {
@@ -92,6 +96,14 @@ def _worker(job: dict[str, Any]) -> dict[str, Any]:
         "words": words,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _own_vad_words(engine: Any, audio_16k: np.ndarray) -> list[str]:
+    """faster-whisper's own pipeline: its Silero VAD, same model, beam and decoding."""
+    segments, _ = engine._model.transcribe(
+        audio_16k, language="en", vad_filter=True, **engine.decoding_options(5)
+    )
+    return [w.word for s in segments for w in (s.words or [])]
 
 
 def _analysis_worker(job: dict[str, Any], calls: list[tuple[str, np.ndarray, int]]) -> dict:
@@ -205,8 +217,12 @@ def main() -> int:
         engines = ["faster-whisper"] + ([] if args.no_openai or args.real else ["openai-whisper"])
         for engine in engines:
             jobs.append({"kind": "engine", "engine": engine, "model": model, "mode": "pipeline"})
-        if not args.real:
-            for kind, mode in (("engine", "direct"), ("analysis", "whole")):
+        if args.real:
+            jobs.append(
+                {"kind": "engine", "engine": "faster-whisper", "model": model, "mode": "vad"}
+            )
+        else:
+            for kind, mode in (("engine", "direct"), ("engine", "vad"), ("analysis", "whole")):
                 jobs.append(
                     {"kind": kind, "engine": "faster-whisper", "model": model, "mode": mode}
                 )
@@ -234,8 +250,7 @@ def main() -> int:
             f"{res['peak_rss_mb']:>7.0f} {wer:>6.3f} {ins:>4} {dele:>4} {sub:>4}",
             flush=True,
         )
-    if not args.real:
-        _check_floors(results, references, duration)
+    _check_floors(results, references, duration)
     return 0
 
 
@@ -271,14 +286,15 @@ def _check_floors(
                 f"  faster- vs openai-whisper {model}: {wall:.1f}x wall, {cpu:.1f}x CPU; "
                 f"floor {FLOOR_ENGINE_SPEEDUP:.0f}x -> {verdict(min(wall, cpu) >= 3.0)}"
             )
-        direct = find(kind="engine", model=model, mode="direct")
-        if fast and direct:
-            pipe_wer = _wer(references, fast["words"])[0]
-            direct_wer = _wer(references, direct["words"])[0]
-            print(
-                f"  pipeline vs direct WER {model}: {pipe_wer:.3f} vs {direct_wer:.3f} -> "
-                f"{verdict(pipe_wer <= direct_wer)}"
-            )
+        for mode, label in (("vad", "faster-whisper vad_filter"), ("direct", "direct")):
+            other = find(kind="engine", model=model, mode=mode)
+            if fast and other:
+                pipe_wer = _wer(references, fast["words"])[0]
+                other_wer = _wer(references, other["words"])[0]
+                print(
+                    f"  pipeline vs {label} WER {model}: {pipe_wer:.3f} vs {other_wer:.3f} -> "
+                    f"{verdict(pipe_wer <= other_wer)}"
+                )
 
 
 if __name__ == "__main__":

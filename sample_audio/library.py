@@ -400,14 +400,9 @@ SAMPLE_CALLS: dict[str, CallSpec] = {
     )
 }
 
-COMMITTED: tuple[str, ...] = (
-    "good_call",
-    "early_pickup",
-    "late_pickup",
-    "shouting",
-    "dead_air",
-    "interrupting",
-)
+# The committed sample calls (sample_audio/*.wav) are built from real recorded voices by
+# sample_audio.committed; no espeak-ng call is committed.
+COMMITTED: tuple[str, ...] = ()
 
 # Middle of a long call: exchanges cycled until the call is long enough.
 _BENCH_EXCHANGES: list[tuple[str, str]] = [

@@ -8,7 +8,8 @@ outside every stretch is dropped, and the rest are clamped into their stretch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,15 +25,22 @@ from analyzers.transcribe.chunks import (
     normalize_stretches,
     plan_chunks,
 )
-from analyzers.transcribe.engine import SAMPLE_RATE, EngineWord, TranscriptionEngine
+from analyzers.transcribe.engine import (
+    SAMPLE_RATE,
+    EngineSegment,
+    EngineWord,
+    TranscriptionEngine,
+)
 from analyzers.transcribe.guards import (
     DEFAULT_GUARDS,
     GuardSettings,
     drop_hallucinated_sentences,
     drop_repetitions,
     is_failed_segment,
+    is_looped_segment,
     normalize_word,
 )
+from analyzers.transcribe.spoken import energy_db, is_spoken_run, voiced_bursts
 
 
 @dataclass(frozen=True)
@@ -64,11 +72,13 @@ def prepare_audio(x: np.ndarray, sample_rate: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ChannelPlan:
-    """One channel's chunks, their 16 kHz samples, and the stretches words must fall in."""
+    """One channel's chunks, their 16 kHz samples, the stretches words must fall in,
+    and the channel's 10 ms frame levels (to check that repeated words were spoken)."""
 
     stretches: list[Stretch]
     chunks: list[Chunk]
     audio: list[np.ndarray]
+    levels_db: np.ndarray
 
 
 def plan_channel(
@@ -88,10 +98,11 @@ def plan_channel(
     duration_s = len(x) / sample_rate
     stretches = normalize_stretches(speech, duration_s)
     if not stretches:
-        return ChannelPlan([], [], [])
+        return ChannelPlan([], [], [], np.zeros(0))
     audio = prepare_audio(x, sample_rate)
     chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(audio))
-    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks])
+    levels = energy_db(x, sample_rate)
+    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks], levels)
 
 
 def transcribe_channels(
@@ -126,19 +137,10 @@ def transcribe_channels(
         words: list[Word] = []
         for chunk, result in zip(plan.chunks, results[at : at + len(plan.chunks)], strict=True):
             for segment in result.segments:
-                if is_failed_segment(segment, settings.guards):
-                    continue
-                for engine_word in drop_hallucinated_sentences(
-                    segment.words, settings.guards.phrases
-                ):
-                    word = _place_word(
-                        engine_word, chunk, plan.stretches, settings.word_tolerance_s
-                    )
-                    if word is not None:
-                        words.append(word)
+                words.extend(_segment_words(segment, chunk, plan, settings))
         at += len(plan.chunks)
         words.sort(key=lambda w: (w.start_s, w.end_s))
-        words_per_channel.append(drop_repetitions(words, settings.guards))
+        words_per_channel.append(drop_repetitions(words, settings.guards, _voiced_words(plan)))
     return words_per_channel
 
 
@@ -163,6 +165,33 @@ def transcribe_channel(
         initial_prompt=initial_prompt,
         settings=settings,
     )[0]
+
+
+def _segment_words(
+    segment: EngineSegment, chunk: Chunk, plan: ChannelPlan, settings: ChannelSettings
+) -> list[Word]:
+    """The segment's words on the call timeline; none when the guards reject it.
+
+    A segment Whisper's loop signal flags keeps the copies the audio has a voiced
+    burst for (a number read out digit by digit), when those are speech.
+    """
+    if is_failed_segment(segment, settings.guards, loop_check=False):
+        return []
+    placed = [
+        _place_word(engine_word, chunk, plan.stretches, settings.word_tolerance_s)
+        for engine_word in drop_hallucinated_sentences(segment.words, settings.guards.phrases)
+    ]
+    words = [w for w in placed if w is not None]
+    if is_looped_segment(segment, settings.guards):
+        # Keep as many copies as the audio has bursts for, and only if those are speech.
+        words = drop_repetitions(words, settings.guards, _voiced_words(plan))
+        if not is_spoken_run(words, plan.levels_db):
+            return []
+    return words
+
+
+def _voiced_words(plan: ChannelPlan) -> Callable[[Sequence[Word]], int]:
+    return functools.partial(voiced_bursts, levels_db=plan.levels_db)
 
 
 def chunk_audio(audio_16k: np.ndarray, chunk: Chunk) -> np.ndarray:

@@ -77,6 +77,22 @@ class FasterWhisperEngine:
             ) from exc
         return cls(model, source.name, decoding=decoding)
 
+    def decoding_options(self, beam_size: int) -> dict[str, object]:
+        """The faster-whisper ``transcribe`` options of this engine's decoding."""
+        d = self.decoding
+        return {
+            "task": "transcribe",
+            "beam_size": beam_size,
+            "best_of": 5,
+            "temperature": list(d.temperatures),
+            "compression_ratio_threshold": d.compression_ratio_threshold,
+            "log_prob_threshold": d.log_prob_threshold,
+            "no_speech_threshold": d.no_speech_threshold,
+            "condition_on_previous_text": d.condition_on_previous_text,
+            "word_timestamps": True,
+            "without_timestamps": not d.timestamps,
+        }
+
     def transcribe(
         self,
         audio_16k: np.ndarray,
@@ -86,22 +102,12 @@ class FasterWhisperEngine:
         initial_prompt: str | None = None,
     ) -> EngineResult:
         whisper_language = language_for_model(self.model_name, self.multilingual, language)
-        d = self.decoding
         segments, info = self._model.transcribe(
             np.ascontiguousarray(audio_16k, dtype=np.float32),
             language=whisper_language,
-            task="transcribe",
-            beam_size=beam_size,
-            best_of=5,
-            temperature=list(d.temperatures),
-            compression_ratio_threshold=d.compression_ratio_threshold,
-            log_prob_threshold=d.log_prob_threshold,
-            no_speech_threshold=d.no_speech_threshold,
-            condition_on_previous_text=d.condition_on_previous_text,
             initial_prompt=initial_prompt,
-            word_timestamps=True,
-            without_timestamps=not d.timestamps,
             vad_filter=False,  # we pass voice-active chunks already
+            **self.decoding_options(beam_size),
         )
         return EngineResult(
             segments=tuple(_segment(s) for s in segments),

@@ -16,7 +16,7 @@ Words in silence are handled by the caller, which knows the speech stretches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -83,9 +83,19 @@ def normalize_word(word: str) -> str:
     return _NON_WORD.sub("", word.lower())
 
 
-def is_failed_segment(segment: EngineSegment, settings: GuardSettings = DEFAULT_GUARDS) -> bool:
-    """Whisper's own signals that this segment is a loop or is not speech."""
-    if segment.compression_ratio > settings.compression_ratio_threshold:
+def is_looped_segment(segment: EngineSegment, settings: GuardSettings = DEFAULT_GUARDS) -> bool:
+    """Whisper's loop signal: the text compresses too well. A number read out digit
+    by digit ("one. one. one. one.") compresses as well, so the caller checks a
+    looped segment against the audio (see channel.py) before dropping it."""
+    return segment.compression_ratio > settings.compression_ratio_threshold
+
+
+def is_failed_segment(
+    segment: EngineSegment, settings: GuardSettings = DEFAULT_GUARDS, *, loop_check: bool = True
+) -> bool:
+    """Whisper's own signals that this segment is a loop (unless ``loop_check`` is
+    off) or is not speech."""
+    if loop_check and is_looped_segment(segment, settings):
         return True
     if segment.no_speech_prob <= settings.no_speech_threshold:
         return False
@@ -123,11 +133,18 @@ def drop_hallucinated_sentences(
     return kept
 
 
-def drop_repetitions(words: Sequence[W], settings: GuardSettings = DEFAULT_GUARDS) -> list[W]:
+def drop_repetitions(
+    words: Sequence[W],
+    settings: GuardSettings = DEFAULT_GUARDS,
+    voiced_words: Callable[[Sequence[W]], int] | None = None,
+) -> list[W]:
     """Cut runs of a repeated n-gram down to the allowed number of copies.
 
     At each position the longest repeated run (in words) wins, so a looped
     phrase is recognised as a phrase, not as its repeated first word.
+    ``voiced_words(run)`` says how many words of a run the audio has a voiced
+    burst for: that many copies are kept (a card number read out digit by digit
+    keeps its digits; a loop's copies past the speech go).
     """
     tokens = [normalize_word(w.word) for w in words]
     kept: list[W] = []
@@ -148,8 +165,11 @@ def drop_repetitions(words: Sequence[W], settings: GuardSettings = DEFAULT_GUARD
                 best_n, best_copies = n, copies
         if best_n:
             allowed = settings.max_word_repeats if best_n == 1 else settings.max_phrase_repeats
-            kept.extend(words[i : i + allowed * best_n])
-            i += best_copies * best_n
+            run = words[i : i + best_copies * best_n]
+            if voiced_words is not None:
+                allowed = max(allowed, min(voiced_words(run), len(run)) // best_n)
+            kept.extend(run[: allowed * best_n])
+            i += len(run)
         else:
             kept.append(words[i])
             i += 1

@@ -16,11 +16,15 @@ from analyzers.audio import CallAudio
 from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.pipeline import analyze
 from analyzers.report import Report
+from analyzers.transcript_trust import UNRELIABLE_REASON
+from sample_audio import library
 from sample_audio.callgen import SAMPLE_CALLS, build_call, espeak_available
 from sample_audio.spec import CallTruth
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
-COMMITTED = sorted(p.name.removesuffix(".truth.json") for p in SAMPLES.glob("*.truth.json"))
+# The espeak-ng calls committed to sample_audio/ (none now: the committed samples are
+# real voices, tested in tests/sample_audio/test_committed.py); the rest are built fresh.
+COMMITTED = sorted(library.COMMITTED)
 ACOUSTIC_RULES = {
     "pickup_delay",
     "speech_rate",
@@ -164,7 +168,9 @@ def test_mono_recording_reports_party_rules_as_unmeasured() -> None:
     for rule in ("pitch_monotony", "loudness", "interruption", "talk_ratio"):
         assert "mono" in reasons[rule]
     assert report.pickup.rings == 2
-    assert [round(s.start_s) for s in report.silences if s.duration_s >= 5] == [28]
+    truth = json.loads((SAMPLES / "dead_air.truth.json").read_text())
+    want = [round(s["start_s"]) for s in truth["silences"] if s["end_s"] - s["start_s"] >= 5]
+    assert [round(s.start_s) for s in report.silences if s.duration_s >= 5] == want
 
 
 def test_silence_only_call_is_a_report_not_a_crash() -> None:
@@ -193,11 +199,17 @@ def test_silence_only_call_is_a_report_not_a_crash() -> None:
 )
 def test_transcribed_call_breaks_exactly_its_rules(name: str) -> None:
     report, truth = _load(name, engine="faster-whisper")
+    # A long silence after unsure words is found but undecided (severity info, transcript
+    # unreliable here): whether it breaks the rule is then not known.
+    undecided = any(UNRELIABLE_REASON in f.message for f in report.findings)
+    expected = BREAKS[name] - ({"unexplained_silence"} if undecided else set())
     fired = {f.rule for f in report.findings if f.severity != "info"} & ACOUSTIC_RULES
-    assert fired == BREAKS[name], [(f.rule, f.message) for f in report.findings]
-    # The phrase rules ran on the transcript (their pass/fail per language is tested on
-    # transcripts in test_phrases.py: espeak-ng's voice at 8 kHz garbles names).
-    assert not {"opening", "negative_language", "closing"} & {u.rule for u in report.unmeasured}
+    assert fired == expected, [(f.rule, f.message) for f in report.findings]
+    # The phrase rules ran on the transcript, or are unmeasured because espeak-ng's voice
+    # at 8 kHz is transcribed with unsure words (transcript_trust); never another reason.
+    phrase_rules = {"opening", "negative_language", "closing"}
+    reasons = {u.reason for u in report.unmeasured if u.rule in phrase_rules}
+    assert reasons <= {UNRELIABLE_REASON}
     agent = report.parties.agent
     assert agent is not None and agent.wpm is not None
     want = truth.parties["agent"]
@@ -209,9 +221,14 @@ def test_transcribed_call_breaks_exactly_its_rules(name: str) -> None:
 
 @pytest.mark.slow
 def test_announced_hold_is_explained_by_the_agents_words() -> None:
+    # The committed samples are real recorded voices: the words are sure, so decided.
+    for name, announced in (("good_call", True), ("dead_air", False)):
+        truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+        report = analyze(SAMPLES / f"{name}.wav", AnalysisOptions(country=truth["country"]))
+        silence = next(s for s in report.silences if s.duration_s >= 5)
+        assert silence.explained is announced
+        assert (silence.explanation is not None) is announced
+    # espeak-ng's call: explained from its words, or undecided when they are unsure.
     report, _ = _load("good_call", engine="faster-whisper")
     hold = next(s for s in report.silences if s.duration_s >= 5)
-    assert hold.explained is True and hold.explanation
-    dead, _ = _load("dead_air", engine="faster-whisper")
-    gap = next(s for s in dead.silences if s.duration_s >= 5)
-    assert gap.explained is False and gap.explanation is None
+    assert hold.explained is True or hold.explanation == UNRELIABLE_REASON

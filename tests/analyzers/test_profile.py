@@ -48,6 +48,7 @@ def test_override_file_changes_only_its_keys(tmp_path: Path) -> None:
         ({"unexplained_silence": {"max_silence_s": -1}}, "must be a number above 0"),
         ({"talk_ratio": {"min_agent_share": 0.9}}, "Talk ratio: the lowest must not be above"),
         ({"interruption": {"max_count": -1}}, "Interruptions allowed per call: must be"),
+        ({"transcript_trust": {"max_low_share": 1.5}}, "Transcript trust – Highest share"),
     ],
 )
 def test_bad_overrides_are_rejected_clearly(overrides: dict, needle: str) -> None:

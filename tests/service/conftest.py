@@ -8,6 +8,7 @@ with the reason when those are not reachable, unless CALLCOACH_REQUIRE_SERVICES=
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import subprocess
@@ -402,6 +403,12 @@ def wav_bytes(
 
 def sample_bytes(name: str = "early_pickup") -> bytes:
     return (SAMPLES / f"{name}.wav").read_bytes()
+
+
+def sample_duration_s(name: str) -> float:
+    """A committed sample's length, from its truth file."""
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return float(truth["duration_s"])
 
 
 # ---------------------------------------------------------------- local HTTP server

@@ -9,7 +9,6 @@ benchmark call of ``bench/bench_analysis.py`` are analysed with ``engine="none"`
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from analyzers.audio import CallAudio, load_audio
 from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.pipeline import analyze
 from analyzers.report import Report
+from sample_audio.committed import read_truth
 from sample_audio.spec import CallTruth
 
 GOLDEN_DIR = Path(__file__).resolve().parent
@@ -48,7 +48,7 @@ def all_cases() -> list[Case]:
 
 
 def _truth(name: str) -> CallTruth:
-    return CallTruth.model_validate(json.loads((SAMPLES / f"{name}.truth.json").read_text()))
+    return read_truth(name, SAMPLES)
 
 
 def _metadata(truth: CallTruth) -> CallMetadata:

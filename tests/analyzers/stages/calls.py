@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 from analyzers.audio import CallAudio
@@ -14,6 +13,7 @@ from analyzers.stages.activity import Activity, find_activity
 from analyzers.stages.decode import DecodedCall, decode
 from analyzers.stages.parties import PartyChannels, assign_parties
 from analyzers.stages.pickup import find_pickup
+from sample_audio.committed import read_truth
 from sample_audio.spec import CallTruth
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_audio"
@@ -21,7 +21,7 @@ PROFILE = default_profile()
 
 
 def truth(name: str) -> CallTruth:
-    return CallTruth.model_validate(json.loads((SAMPLES / f"{name}.truth.json").read_text()))
+    return read_truth(name, SAMPLES)
 
 
 @functools.cache

@@ -364,7 +364,9 @@ def test_ranges_viewable_by_read_keys_editable_by_admins_and_rescoring(
 
     before = report_of(live_app, uploaded.call_id)
     wpm = before.parties.agent.wpm if before.parties.agent else None
-    assert wpm is not None and _speech_rate_finding(before) is None
+    # The sample's agent (a real recorded voice) may already be a little fast: a warning.
+    before_finding = _speech_rate_finding(before)
+    assert wpm is not None and (before_finding is None or before_finding.severity != "critical")
 
     admin = sign_in(browser, live_app, "admin")
     page = admin.page
@@ -380,7 +382,7 @@ def test_ranges_viewable_by_read_keys_editable_by_admins_and_rescoring(
     page.get_by_role("button", name="Save ranges").click()
     page.wait_for_url("**/ranges?notice=saved")
     # Saving alone changes no existing report.
-    assert _speech_rate_finding(report_of(live_app, uploaded.call_id)) is None
+    assert _speech_rate_finding(report_of(live_app, uploaded.call_id)) == before_finding
     page.get_by_role("button", name="Re-score existing reports").click()
     page.wait_for_url("**/ranges?notice=rescored-*")
     assert "Re-scored 2 reports" in page.locator("#ranges-notice").inner_text()

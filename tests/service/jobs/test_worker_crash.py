@@ -27,6 +27,7 @@ from tests.service.conftest import (
     base_settings,
     running_api,
     sample_bytes,
+    sample_duration_s,
     settings_env,
 )
 
@@ -81,7 +82,7 @@ def test_celery_worker_killed_mid_job(celery_backend: Backend, http_server: Loca
         events = [json.loads(d.body) for d in deliveries]
         assert [e["event"] for e in events if e["call"]["id"] == str(call_id)] == ["call.done"]
         report = api.client.get(f"/v1/calls/{call_id}/report", headers=admin).json()
-        assert report["duration_s"] == pytest.approx(80.86, abs=0.05)
+        assert report["duration_s"] == pytest.approx(sample_duration_s("good_call"), abs=0.05)
     db.dispose()
 
 
@@ -158,7 +159,7 @@ def test_serve_killed_mid_job_resumes_on_restart(tmp_path: Path) -> None:
         row = _wait_row(db, call_id, lambda r: r.status in ("done", "failed"), timeout=180)
         assert (row.status, row.attempts) == ("done", 2), row.error_message
         report = httpx.get(f"{base}/v1/calls/{call_id}/report", headers=headers).json()
-        assert report["duration_s"] == pytest.approx(80.86, abs=0.05)
+        assert report["duration_s"] == pytest.approx(sample_duration_s("good_call"), abs=0.05)
         db.dispose()
     finally:
         serve.terminate()
