@@ -50,11 +50,12 @@ SCAN_LIMIT_S = 90.0
 HOP_S = 0.01
 WIN_S = 0.032  # 256 samples at 8 kHz
 TONE_BAND_HZ = (330.0, 550.0)  # every plan tone plus the 32 ms window's main lobe
-TOTAL_BAND_HZ = (100.0, 3400.0)  # telephone band without mains hum
+TOTAL_BAND_HZ = (250.0, 3400.0)  # telephone band above mains hum's strong harmonics
 
 _SILENCE_DB = -120.0
 _MIN_LEVEL_DB = -60.0  # quieter frames are line noise, whatever the floor
 _FLOOR_PERCENTILE = 10.0
+_FLOOR_WINDOW_S = 6.0  # at least one ring cycle's pause on either side of a frame
 _TONE_ABOVE_FLOOR_DB = 10.0
 _VOICE_ABOVE_FLOOR_DB = 12.0
 _FRAME_PURITY = 0.6  # share of a frame's energy in the ringback band
@@ -62,12 +63,13 @@ _EDGE_DROP_DB = 3.0  # a Hann frame centred on a tone edge holds half its energy
 _TONE_GAP_FRAMES = 3  # dropouts bridged inside a burst
 _MIN_BURST_S = 0.1
 _VOICE_GAP_FRAMES = 10
-_MIN_VOICE_S = 0.1
+_MIN_VOICE_S = 0.2  # longer than a speech codec's tail after a tone stops (GSM ~0.1 s)
 _SUSTAINED_VOICE_S = 0.5
 _BLOCK_S = 10.0  # frames are computed in blocks so scanning can stop at speech
 
 _CADENCE_TOLERANCE = 0.15
 _MIN_TOLERANCE_S = 0.08
+_PERIOD_SLACK_S = 0.15  # a cycle end known from the cadence is this uncertain
 _MIN_PARTIAL_RING_S = 0.3  # a ring cut by the answer counts from this much tone
 _RECORDING_EDGE_S = 0.1  # a burst this close to an end of the scan was cut by it
 
@@ -254,12 +256,20 @@ def _bin_range(freqs: np.ndarray, band_hz: tuple[float, float]) -> slice:
 
 
 def _classify(band: np.ndarray, total: np.ndarray, tiny: float) -> _Frames:
+    from scipy.ndimage import percentile_filter
+
     band_db = 10 * np.log10(np.maximum(band, tiny))
     total_db = 10 * np.log10(np.maximum(total, tiny))
-    floor_db = float(np.percentile(total_db, _FLOOR_PERCENTILE))
+    # The floor is the line noise before each frame, not the whole scan's: recorded
+    # ringback often has louder line noise than the (digitally quiet) answered line.
+    # Early frames see a mirrored window, i.e. the frames after them.
+    window = min(len(total_db), round(_FLOOR_WINDOW_S / HOP_S))
+    floor_db = percentile_filter(
+        total_db, _FLOOR_PERCENTILE, size=window, mode="reflect", origin=(window - 1) // 2
+    )
     pure = band >= _FRAME_PURITY * total
-    tone = pure & (band_db >= max(floor_db + _TONE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
-    voice = ~pure & (total_db >= max(floor_db + _VOICE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
+    tone = pure & (band_db >= np.maximum(floor_db + _TONE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
+    voice = ~pure & (total_db >= np.maximum(floor_db + _VOICE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
     return _Frames(band_db, total_db, tone, voice)
 
 
@@ -442,19 +452,33 @@ def _match_plan(
 
     # The next ring would have started at the cycle end, so the answer came before
     # it: at the first voice if that is earlier, else (at the latest) the cycle end.
-    period = plan.period_s
-    if len(chain) > 1:
-        period = (bursts[chain[-1]].start_s - bursts[chain[0]].start_s) / (len(chain) - 1)
-    cycle_end = rings[-1][0] + period
+    cycle_end, slack = _cycle_end(plan, bursts, chain)
     onset = _first_voice(
         voice_runs, rings[-1][1] - _RECORDING_EDGE_S, cycle_end + _tolerance(plan.period_s)
     )
     if onset is not None:
-        return _Match(plan, rings, len(chain), min(max(onset, rings[-1][1]), cycle_end), True)
+        answer = min(max(onset, rings[-1][1]), cycle_end + slack)
+        return _Match(plan, rings, len(chain), answer, True)
     # Without voice, the answer is known only if the audio shows no ring at the cycle end.
     seen_past_s = _MIN_PARTIAL_RING_S if truncated else -_RECORDING_EDGE_S
     answered = cycle_end if signal_end_s >= cycle_end + seen_past_s else None
     return _Match(plan, rings, len(chain), answered, False)
+
+
+def _cycle_end(plan: RingbackPlan, bursts: list[Segment], chain: list[int]) -> tuple[float, float]:
+    """(end of the last full ring's cycle, how much later the answer may still be).
+
+    Several rings measure the period; a single ring's cadence is scaled like its
+    tone (E.180 lets a network run its whole cadence up to ~10 % slow or fast).
+    """
+    k = len(plan.cadence_s) // 2
+    last_start = bursts[chain[-1]].start_s
+    if len(chain) > 1:
+        period = (last_start - bursts[chain[0]].start_s) / (len(chain) - 1)
+        return last_start + period, _PERIOD_SLACK_S
+    on_s = sum(b.duration_s for b in bursts[chain[0] : chain[0] + k])
+    scale = min(max(on_s / plan.on_s, 1 - _CADENCE_TOLERANCE), 1 + _CADENCE_TOLERANCE)
+    return last_start + plan.period_s * scale, _PERIOD_SLACK_S
 
 
 def _leading_partial(
