@@ -96,7 +96,13 @@ def _pickup(
     options: AnalysisOptions,
     metadata: CallMetadata | None,
 ) -> Pickup:
-    from analyzers.ringback import detect_ringback, pickup_from_metadata
+    from analyzers.ringback import (
+        answer_moment,
+        detect_ringback,
+        pickup_from_metadata,
+        pickup_seconds,
+        ringing_seconds,
+    )
     from analyzers.tones import plan_for
 
     best = None
@@ -105,12 +111,14 @@ def _pickup(
         if result.rings is not None and (best is None or result.confidence > best.confidence):
             best = result
     if best is not None:
+        answered_at_s = answer_moment(channels, sample_rate, best)
         return Pickup(
             rings=best.rings,
-            answered_at_s=best.answered_at_s,
+            answered_at_s=answered_at_s,
             ringback_country=best.country,
             source="audio",
             ring_times=[(round(a, 3), round(b, 3)) for a, b in best.ring_times],
+            seconds=pickup_seconds(best.ring_times, answered_at_s),
         )
     if metadata and metadata.ringing_at and metadata.answered_at:
         plan = plan_for(options.country or "US")
@@ -126,6 +134,7 @@ def _pickup(
             answered_at_s=answered_at_s,
             ringback_country=plan.country,
             source="metadata",
+            seconds=round(ringing_seconds(metadata.ringing_at, metadata.answered_at), 1),
         )
     return Pickup(source="none")
 

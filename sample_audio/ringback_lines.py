@@ -1,6 +1,6 @@
 """Ringback as it arrives from real lines: recorded tones, codecs, hum, DC, noise, cadences.
 
-Shared by tests/analyzers/test_ringback_lines.py and bench/bench_ringback_lines.py.
+Used by tests/analyzers/test_ringback_lines.py and bench/bench_ringback_lines.py.
 Truth is exact: each ring is placed at a known sample, so the rings and the answer
 (the end of the ringback; speech follows) are known.
 """
@@ -94,8 +94,10 @@ def ring_cycle(plan: RingbackPlan, condition: LineCondition, level_dbov: float) 
 
 @functools.cache
 def recorded_us_cycle() -> np.ndarray:
+    """One cycle of the recorded US ringback (apt-get install baresip-core)."""
     x, sr = sf.read(RECORDED_US_RINGBACK, dtype="float32")
-    assert sr == SR
+    if sr != SR:
+        raise ValueError(f"{RECORDED_US_RINGBACK} is {sr} Hz, expected {SR}")
     a, b = (round(s * SR) for s in RECORDED_BURST_S)
     return x[a:b]
 
