@@ -1,0 +1,80 @@
+"""The answer moment (report.pickup.answered_at_s) against calls answered anywhere in a ring cycle.
+
+Calls come from sample_audio.callgen (espeak-ng voices) and sample_audio.realcalls
+(recorded voices) with ``answer_in_cycle_s``: the agent's line opens at a known
+point of the last ring's pause and the greeting follows after a known gap. The
+whole analysis runs (``engine="none"``), so this is what the report says.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers.audio import CallAudio
+from analyzers.options import AnalysisOptions
+from analyzers.pipeline import analyze
+from analyzers.report import Report
+from analyzers.tones import plan_for
+from sample_audio import realcalls
+from sample_audio.callgen import SAMPLE_CALLS, build_call, espeak_available
+from sample_audio.spec import CallSpec, CallTruth
+
+ANSWER_TOLERANCE_S = 0.3
+FRACTIONS = [0.05, 0.5, 0.95]  # where in the last ring's pause the line is answered
+
+
+def answered_call(spec: CallSpec, fraction: float, first_gap_s: float) -> CallSpec:
+    plan = plan_for(spec.country or "SE")
+    tone_s = plan.period_s - plan.cadence_s[-1]
+    first = spec.utterances[0].model_copy(update={"gap_before_s": first_gap_s})
+    return spec.model_copy(
+        update={
+            "answer_in_cycle_s": tone_s + fraction * plan.cadence_s[-1],
+            "utterances": [first, *spec.utterances[1:]],
+        }
+    )
+
+
+def check_pickup(report: Report, truth: CallTruth) -> None:
+    first_word_s = min(u.start_s for u in truth.utterances)
+    pickup = report.pickup
+    assert pickup.source == "audio" and pickup.rings == truth.rings
+    assert pickup.answered_at_s is not None
+    assert abs(pickup.answered_at_s - truth.answered_at_s) <= ANSWER_TOLERANCE_S, (
+        pickup.answered_at_s,
+        truth.answered_at_s,
+    )
+    assert pickup.answered_at_s <= first_word_s  # never after either party's first word
+    assert pickup.seconds == pytest.approx(truth.answered_at_s - truth.ring_times[0][0], abs=0.35)
+    # The greeting is not lost to the ringback: the first turn starts at the first word.
+    assert report.turns and abs(report.turns[0].start_s - first_word_s) <= ANSWER_TOLERANCE_S
+
+
+@pytest.mark.espeak
+@pytest.mark.parametrize("first_gap_s", [0.15, 1.2])
+@pytest.mark.parametrize("fraction", FRACTIONS)
+@pytest.mark.parametrize("code", ["US", "UK", "SE", "NO", "FR", "ES"])
+def test_answer_anywhere_in_the_cycle(code: str, fraction: float, first_gap_s: float) -> None:
+    if not espeak_available():
+        pytest.skip("espeak-ng is not on PATH: apt-get install espeak-ng")
+    base = SAMPLE_CALLS["good_call"]
+    short = base.model_copy(update={"country": code, "utterances": base.utterances[:3]})
+    samples, sr, truth = build_call(answered_call(short, fraction, first_gap_s))
+    report = analyze(
+        CallAudio(samples=samples, sample_rate=sr),
+        AnalysisOptions(agent_channel=truth.agent_channel, engine="none"),
+    )
+    check_pickup(report, truth)
+
+
+@pytest.mark.skipif(not realcalls.available(), reason="speech corpora missing")
+@pytest.mark.parametrize("fraction", [0.05, 0.95])
+@pytest.mark.parametrize("name", list(realcalls.REAL_CALL_RECIPES))
+def test_answer_on_real_voice_calls(name: str, fraction: float) -> None:
+    spec = answered_call(realcalls.real_call_spec(name), fraction, first_gap_s=0.3)
+    samples, sr, truth = realcalls.build_real_call(spec)
+    report = analyze(
+        CallAudio(samples=samples, sample_rate=sr),
+        AnalysisOptions(agent_channel=truth.agent_channel, engine="none"),
+    )
+    check_pickup(report, truth)
