@@ -4,26 +4,33 @@ The caller hears the ringback (analyzers.tones.RINGBACK_PLANS) until the callee
 answers. The detector works in three passes over the start of the recording:
 
 1. Frames (32 ms Hann, 10 ms hop, at 8 kHz): energy in the ringback band
-   (330-550 Hz, all plan tones) against the 100-3400 Hz total. A frame is "tone"
-   when the band holds most of the energy; "voice" when it is loud but not tone.
-   Scanning stops at the first sustained voice (ringback never follows speech)
-   or at 90 s, so a long call costs no more than a short one.
+   (330-550 Hz, all plan tones) against the 250-3400 Hz total (above DC and
+   mains hum's strong harmonics). A frame is "tone" when the band holds most of
+   the energy; "voice" when it is loud but not tone. Loud means above the line
+   noise of the 6 s before the frame (recorded ringback often carries louder line
+   noise than the answered line). Scanning stops at the first sustained voice
+   (ringback never follows speech) or at 90 s, so a long call costs no more than
+   a short one.
 2. Tone frames join into bursts. Each burst gets a long-window spectrum (0.5 Hz
    bins), which tells 425 from 440 Hz and a steady generator tone from a sung or
    hummed vowel: a plan matches only if nearly all the energy sits within a few
    Hz of the plan's frequencies, with no harmonics.
 3. Burst durations, gaps and ring periods are matched against every plan's
-   cadence (tolerance 15 %). The best-explained plan wins; the country hint only
-   picks among plans the audio cannot tell apart (NO/GR share 425 Hz 1.0/4.0,
-   and a single ring cannot tell SE 1.0/5.0 from NO 1.0/4.0).
+   cadence (tolerance 15 %; the tests run cadences 10 % off). The plan with the most
+   rings wins, then the one whose cadence fits best; the country hint only picks
+   among plans the audio cannot tell apart (NO/GR share 425 Hz 1.0/4.0, and a
+   single ring cannot tell SE 1.0/5.0 from NO 1.0/4.0).
 
-The answer time is the first voice after the last ring, but no later than the end
-of that ring's cycle (had nobody answered by then, the next ring would have
-sounded); without voice in this signal (the other party is on the other channel)
-it is the end of the last ring's cycle. A last ring cut short by the answer counts
-when at least 0.3 s of it sounded, and the cut is the answer.
+In this signal the answer is the first voice after the last ring, but no later
+than the end of that ring's cycle (had nobody answered by then, the next ring
+would have sounded); without voice it is the end of the last ring's cycle (the
+period measured over the rings; one ring's cadence scaled like its tone). A last
+ring cut short by the answer counts when at least 0.3 s of it sounded, and the
+cut is the answer. ``answer_moment`` then looks at every channel for an earlier
+sign of the answered line: a level change against the line between the rings
+(speech, the line opening, its noise changing) or a click.
 
-Limits: the ringback must stand about 10 dB above the line noise (100-3400 Hz);
+Limits: the ringback must stand about 10 dB above the line noise (250-3400 Hz);
 only the first 90 s are read, so a ringback still going there has no answer time.
 """
 

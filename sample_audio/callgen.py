@@ -185,6 +185,20 @@ def ringback_until_answer(
     return ringback, ring_times, list(plan.freqs_hz)
 
 
+def answered_in_pause(spec: CallSpec, fraction: float, first_gap_s: float) -> CallSpec:
+    """``spec`` answered ``fraction`` (0..1) into the last ring's pause, the first word
+    ``first_gap_s`` after the answer (same type as ``spec``)."""
+    plan = plan_for(spec.country or "SE")
+    tone_s = plan.period_s - plan.cadence_s[-1]
+    first = spec.utterances[0].model_copy(update={"gap_before_s": first_gap_s})
+    return spec.model_copy(
+        update={
+            "answer_in_cycle_s": tone_s + fraction * plan.cadence_s[-1],
+            "utterances": [first, *spec.utterances[1:]],
+        }
+    )
+
+
 def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
     """Build the call: (float32 array (2, n), sample rate, truth)."""
     sr = spec.sample_rate

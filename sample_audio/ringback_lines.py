@@ -23,6 +23,8 @@ SR = 8000
 RECORDED_US_RINGBACK = Path("/usr/share/baresip/ringback.wav")
 RECORDED_BURST_S = (0.28, 6.31)  # one cycle: burst onset to the next burst's onset
 RECORDED_ON_S = 2.05  # the burst and its fade
+# A recorded voice prompt (Debian asterisk-core-sounds-en-wav) that answers.
+RECORDED_GREETING = Path("/usr/share/asterisk/sounds/en/hello-world.wav")
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,13 @@ def on_the_line(x: np.ndarray, condition: LineCondition, seed: int = 0) -> np.nd
     if condition.codec is not None:
         y = codec_round_trip(y, condition.codec)
     return np.clip(y, -1.0, 1.0).astype(np.float32)
+
+
+@functools.cache
+def recorded_greeting(level_dbov: float = -22.0) -> np.ndarray:
+    """The recorded prompt from its first sound (the answer), at an RMS of ``level_dbov``."""
+    x, sr = sf.read(RECORDED_GREETING, dtype="float32")
+    if sr != SR:
+        raise ValueError(f"{RECORDED_GREETING} is {sr} Hz, expected {SR}")
+    x = x[int(np.flatnonzero(np.abs(x) > 0.01)[0]) :]
+    return (x / np.sqrt(np.mean(x**2)) * 10 ** (level_dbov / 20)).astype(np.float32)

@@ -14,25 +14,12 @@ from analyzers.audio import CallAudio
 from analyzers.options import AnalysisOptions
 from analyzers.pipeline import analyze
 from analyzers.report import Report
-from analyzers.tones import plan_for
 from sample_audio import realcalls
-from sample_audio.callgen import SAMPLE_CALLS, build_call, espeak_available
-from sample_audio.spec import CallSpec, CallTruth
+from sample_audio.callgen import SAMPLE_CALLS, answered_in_pause, build_call, espeak_available
+from sample_audio.spec import CallTruth
 
 ANSWER_TOLERANCE_S = 0.3
 FRACTIONS = [0.05, 0.5, 0.95]  # where in the last ring's pause the line is answered
-
-
-def answered_call(spec: CallSpec, fraction: float, first_gap_s: float) -> CallSpec:
-    plan = plan_for(spec.country or "SE")
-    tone_s = plan.period_s - plan.cadence_s[-1]
-    first = spec.utterances[0].model_copy(update={"gap_before_s": first_gap_s})
-    return spec.model_copy(
-        update={
-            "answer_in_cycle_s": tone_s + fraction * plan.cadence_s[-1],
-            "utterances": [first, *spec.utterances[1:]],
-        }
-    )
 
 
 def check_pickup(report: Report, truth: CallTruth) -> None:
@@ -59,7 +46,7 @@ def test_answer_anywhere_in_the_cycle(code: str, fraction: float, first_gap_s: f
         pytest.skip("espeak-ng is not on PATH: apt-get install espeak-ng")
     base = SAMPLE_CALLS["good_call"]
     short = base.model_copy(update={"country": code, "utterances": base.utterances[:3]})
-    samples, sr, truth = build_call(answered_call(short, fraction, first_gap_s))
+    samples, sr, truth = build_call(answered_in_pause(short, fraction, first_gap_s))
     report = analyze(
         CallAudio(samples=samples, sample_rate=sr),
         AnalysisOptions(agent_channel=truth.agent_channel, engine="none"),
@@ -71,7 +58,7 @@ def test_answer_anywhere_in_the_cycle(code: str, fraction: float, first_gap_s: f
 @pytest.mark.parametrize("fraction", [0.05, 0.95])
 @pytest.mark.parametrize("name", list(realcalls.REAL_CALL_RECIPES))
 def test_answer_on_real_voice_calls(name: str, fraction: float) -> None:
-    spec = answered_call(realcalls.real_call_spec(name), fraction, first_gap_s=0.3)
+    spec = answered_in_pause(realcalls.real_call_spec(name), fraction, first_gap_s=0.3)
     samples, sr, truth = realcalls.build_real_call(spec)
     report = analyze(
         CallAudio(samples=samples, sample_rate=sr),

@@ -11,9 +11,6 @@ the rings are placed by sample and the greeting starts at the answer.
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 import numpy as np
 import pytest
 import soundfile as sf
@@ -22,9 +19,11 @@ from analyzers.ringback import answer_moment, detect_ringback
 from analyzers.tones import plan_countries, plan_for
 from sample_audio.ringback_lines import (
     LINE_CONDITIONS,
+    RECORDED_GREETING,
     RECORDED_US_RINGBACK,
     SR,
     on_the_line,
+    recorded_greeting,
     ringback,
 )
 
@@ -36,28 +35,17 @@ needs_recording = pytest.mark.skipif(
     not RECORDED_US_RINGBACK.exists(),
     reason="recorded ringback missing: apt-get install baresip-core",
 )
-
-
-@functools.cache
-def greeting() -> np.ndarray:
-    """A real recorded voice prompt (asterisk-core-sounds-en-wav), or espeak-ng."""
-    prompt = Path("/usr/share/asterisk/sounds/en/hello-world.wav")
-    if prompt.exists():
-        x, _ = sf.read(prompt, dtype="float32")
-    else:
-        from sample_audio.espeak import synthesize
-
-        x = synthesize("Good morning, how can I help you?", "en-us+m3", 160, 50, 50, SR)
-    start = int(np.flatnonzero(np.abs(x) > 0.01)[0])  # the answer is the first sound
-    x = x[start:]
-    return (x / np.sqrt(np.mean(x**2)) * 10 ** (-22 / 20)).astype(np.float32)
+pytestmark = pytest.mark.skipif(
+    not RECORDED_GREETING.exists(),
+    reason="recorded prompts missing: apt-get install asterisk-core-sounds-en-wav",
+)
 
 
 def call_on_the_line(source: str, rings: int, condition: str) -> tuple[np.ndarray, float]:
     """(ringback, greeting, 2 s of line) through the condition; the answer time."""
     cond = LINE_CONDITIONS[condition]
     tones, _ = ringback(None if source == RECORDED else source, rings, cond)
-    x = np.concatenate([tones, greeting(), np.zeros(2 * SR, np.float32)])
+    x = np.concatenate([tones, recorded_greeting(), np.zeros(2 * SR, np.float32)])
     return on_the_line(x, cond, seed=rings), len(tones) / SR
 
 
@@ -104,7 +92,7 @@ def test_recorded_ringback_three_rings_with_hum_and_dc(codec: str) -> None:
 
     condition = replace(LINE_CONDITIONS["hum_dc_noise_gsm"], codec=codec)
     tones, onsets = ringback(None, 3, condition)
-    x = on_the_line(np.concatenate([tones, greeting()]), condition)
+    x = on_the_line(np.concatenate([tones, recorded_greeting()]), condition)
     result = detect_ringback(x, SR)
     assert result.rings == 3
     assert [a for a, _ in result.ring_times] == pytest.approx(onsets, abs=0.06)
