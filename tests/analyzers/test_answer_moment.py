@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from analyzers.audio import CallAudio
-from analyzers.options import AnalysisOptions
+from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.pipeline import analyze
 from analyzers.report import Report
 from sample_audio import realcalls
@@ -65,3 +65,24 @@ def test_answer_on_real_voice_calls(name: str, fraction: float) -> None:
         AnalysisOptions(agent_channel=truth.agent_channel, engine="none"),
     )
     check_pickup(report, truth)
+
+
+def test_pickup_seconds_from_metadata_when_the_recording_starts_at_the_answer() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import numpy as np
+
+    ringing = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
+    answered = ringing + timedelta(seconds=12.34)
+    line = (1e-3 * np.random.default_rng(0).standard_normal((2, 3 * 8000))).astype(np.float32)
+    report = analyze(
+        CallAudio(samples=line, sample_rate=8000),
+        AnalysisOptions(engine="none", country="US"),
+        metadata=CallMetadata(
+            ringing_at=ringing, answered_at=answered, recording_started_at=answered
+        ),
+    )
+    assert report.pickup.source == "metadata"
+    assert report.pickup.rings == 3  # 12.34 s of 6 s US cycles: the third ring
+    assert report.pickup.answered_at_s == 0.0
+    assert report.pickup.seconds == 12.3
