@@ -50,7 +50,7 @@ def line_table(rings_list: list[int]) -> None:
                 code = None if source == "recorded_US" else source
                 tones, _ = ringback(code, rings, condition)
                 x = np.concatenate([tones, greeting, np.zeros(2 * SR, np.float32)])
-                x = on_the_line(x, condition, seed=rings)
+                x = on_the_line(x, condition, seed=rings, answer_s=len(tones) / SR)
                 result = detect_ringback(x, SR)
                 n += 1
                 exact += result.rings == rings

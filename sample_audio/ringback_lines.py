@@ -39,6 +39,8 @@ class LineCondition:
     level_steps_db: tuple[float, ...] = (0.0,)  # per ring, cycled: level changes
     on_scale: float = 1.0  # cadence within E.180's tolerances
     off_scale: float = 1.0
+    # The answered line is a quiet digital path (DTX): the noise, hum and DC end there.
+    quiet_after_answer: bool = False
 
 
 LINE_CONDITIONS: dict[str, LineCondition] = {
@@ -64,6 +66,10 @@ LINE_CONDITIONS: dict[str, LineCondition] = {
             "g726_32k",
         )
     },
+    "quiet_answered_line": LineCondition(noise_dbov=-45.0, hum_hz=50.0, quiet_after_answer=True),
+    "quiet_answered_line_gsm": LineCondition(
+        noise_dbov=-45.0, hum_hz=60.0, codec="gsm", quiet_after_answer=True
+    ),
     "hum_dc_noise_gsm": LineCondition(noise_dbov=-45.0, hum_hz=50.0, dc=0.03, codec="gsm"),
     "hum_noise_amr": LineCondition(
         noise_dbov=-45.0, hum_hz=60.0, codec="amr_nb_4k75", level_steps_db=(0.0, -8.0)
@@ -123,14 +129,22 @@ def ringback(
     return np.concatenate(pieces).astype(np.float32), onsets
 
 
-def on_the_line(x: np.ndarray, condition: LineCondition, seed: int = 0) -> np.ndarray:
-    """The condition's noise, hum and DC added, then its codec."""
+def on_the_line(
+    x: np.ndarray, condition: LineCondition, seed: int = 0, answer_s: float | None = None
+) -> np.ndarray:
+    """The condition's noise, hum and DC added (up to ``answer_s`` on a line that is quiet
+    after the answer), then its codec."""
     y = x.astype(np.float32).copy()
+    end = len(y)
+    if condition.quiet_after_answer:
+        if answer_s is None:
+            raise ValueError("a line quiet after the answer needs answer_s")
+        end = round(answer_s * SR)
     if condition.noise_dbov is not None:
-        y += pink_noise(len(y), condition.noise_dbov, seed)
+        y[:end] += pink_noise(end, condition.noise_dbov, seed)
     if condition.hum_hz is not None:
-        y += mains_hum(len(y), condition.hum_hz, condition.hum_dbov)
-    y += np.float32(condition.dc)
+        y[:end] += mains_hum(end, condition.hum_hz, condition.hum_dbov)
+    y[:end] += np.float32(condition.dc)
     if condition.codec is not None:
         y = codec_round_trip(y, condition.codec)
     return np.clip(y, -1.0, 1.0).astype(np.float32)

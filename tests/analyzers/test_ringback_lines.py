@@ -46,7 +46,7 @@ def call_on_the_line(source: str, rings: int, condition: str) -> tuple[np.ndarra
     cond = LINE_CONDITIONS[condition]
     tones, _ = ringback(None if source == RECORDED else source, rings, cond)
     x = np.concatenate([tones, recorded_greeting(), np.zeros(2 * SR, np.float32)])
-    return on_the_line(x, cond, seed=rings), len(tones) / SR
+    return on_the_line(x, cond, seed=rings, answer_s=len(tones) / SR), len(tones) / SR
 
 
 def acceptable_countries(source: str, rings: int, condition: str) -> set[str]:
@@ -87,12 +87,15 @@ def test_baresips_recording_as_shipped() -> None:
 @needs_recording
 @pytest.mark.parametrize("codec", ["gsm", "amr_nb_4k75", "opus_12k"])
 def test_recorded_ringback_three_rings_with_hum_and_dc(codec: str) -> None:
-    """The reported case: a recorded US ringback rang 3 times (hum, DC, noise, a codec)."""
+    """The reported case: a recorded US ringback rang 3 times (hum, DC, noise, a codec),
+    and the answered line is quieter than the line between the rings."""
     from dataclasses import replace
 
-    condition = replace(LINE_CONDITIONS["hum_dc_noise_gsm"], codec=codec)
+    condition = replace(LINE_CONDITIONS["hum_dc_noise_gsm"], codec=codec, quiet_after_answer=True)
     tones, onsets = ringback(None, 3, condition)
-    x = on_the_line(np.concatenate([tones, recorded_greeting()]), condition)
+    x = on_the_line(
+        np.concatenate([tones, recorded_greeting()]), condition, answer_s=len(tones) / SR
+    )
     result = detect_ringback(x, SR)
     assert result.rings == 3
     assert [a for a, _ in result.ring_times] == pytest.approx(onsets, abs=0.06)
