@@ -35,6 +35,21 @@ def render_report(report: object, console: object) -> None:
         f"profile {report.ranges_profile}"
         + (f", ringback {pickup.ringback_country}" if pickup.ringback_country else "")
     )
+    if pickup.rings is not None:
+        console.print(  # type: ignore[attr-defined]
+            f"[bold]Pickup[/bold] ring {pickup.rings}"
+            + (
+                f", answered at {pickup.answered_at_s:.1f} s"
+                if pickup.answered_at_s is not None
+                else ""
+            )
+            + (
+                f", {pickup.seconds:.1f} s after the first ring"
+                if pickup.seconds is not None
+                else ""
+            )
+            + f" ({pickup.source})"
+        )
     table = Table(title="Metrics against ranges")
     for col in ("rule", "metric", "value", "expected", "status"):
         table.add_column(col)

@@ -66,6 +66,9 @@ class Pickup(_Model):
     ring_times: list[Span] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
+    seconds: float | None = Field(
+        None, description="from the first ring's onset to the answer, to 0.1 s"
+    )
     note: str | None = Field(
         None, description="why pickup could not be measured, when it could not"
     )
