@@ -34,6 +34,7 @@ from analyzers.report import (
     WindowValue,
     Word,
 )
+from analyzers.report_warnings import with_recording_warnings
 from analyzers.rules import apply_rules
 
 Progress = Callable[[str, float], None]
@@ -180,7 +181,9 @@ def analyze(
         audio = (
             source
             if isinstance(source, CallAudio)
-            else load_audio(source, max_duration_s=options.max_duration_s)
+            else load_audio(
+                source, max_duration_s=options.max_duration_s, max_rate=ANALYSIS_MAX_RATE
+            )
         )
         sr = audio.sample_rate
         samples = audio.samples
@@ -371,7 +374,7 @@ def analyze(
         )
     report = Report(
         duration_s=round(audio.duration_s, 3),
-        sample_rate=audio.sample_rate,
+        sample_rate=audio.source_rate,
         channels=audio.n_channels,
         language=language,
         agent_channel=agent_ch if stereo else None,
@@ -388,6 +391,7 @@ def analyze(
     )
     with watch.stage("rules"):
         report = apply_rules(report, profile)
+        report = with_recording_warnings(report, audio.warnings, has_speech=any(speech))
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)
