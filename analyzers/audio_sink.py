@@ -50,7 +50,7 @@ class DecodeSink:
         )
         if max_duration_s is not None:
             capacity_in = min(capacity_in, int(max_duration_s * in_rate) + in_rate)
-        self._out = np.empty((channels, self._to_out(capacity_in) + 64), dtype=np.float32)
+        self._out = np.empty((channels, self._to_out(capacity_in)), dtype=np.float32)
         self._n = 0
 
     def _to_out(self, frames_in: int) -> int:
@@ -78,11 +78,7 @@ class DecodeSink:
             self._write(
                 self._stream.resample_chunk(np.zeros((0, self.channels), np.float32), last=True)
             )
-        out = self._out[:, : self._n]
-        # A shrink of more than a few percent (a truncated file) is worth one copy.
-        if self._n < 0.97 * self._out.shape[1]:
-            out = np.ascontiguousarray(out)
-        self._out = np.empty((self.channels, 0), np.float32)
+        out, self._out = _compacted(self._out, self._n), np.empty((self.channels, 0), np.float32)
         return out
 
     def _write(self, block: np.ndarray) -> None:
@@ -95,6 +91,26 @@ class DecodeSink:
             self._out = grown
         self._out[:, self._n : self._n + n] = block.T
         self._n += n
+
+
+def _compacted(buffer: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` columns of ``buffer`` as a C-contiguous array, in place when close.
+
+    The rows are moved left inside the buffer a slice at a time (no second full-size
+    array); a buffer much larger than needed (a truncated file) is copied to shrink it.
+    """
+    channels, capacity = buffer.shape
+    if n < 0.9 * capacity:
+        return np.ascontiguousarray(buffer[:, :n])
+    if n == capacity or channels == 1:
+        return buffer[:, :n]
+    flat = buffer.reshape(-1)
+    step = 1 << 20
+    for row in range(1, channels):
+        for lo in range(0, n, step):
+            hi = min(n, lo + step)
+            flat[row * n + lo : row * n + hi] = flat[row * capacity + lo : row * capacity + hi]
+    return flat[: channels * n].reshape(channels, n)
 
 
 def format_duration(seconds: float) -> str:

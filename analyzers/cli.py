@@ -128,7 +128,7 @@ def analyze_command(
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
     except AnalysisError as exc:
-        _fail(f"{call}: {exc}")
+        _fail(f"{call}: {exc} [{exc.code}]")
     except FileNotFoundError:
         _fail(f"no such file: {call}")
     except IsADirectoryError:
