@@ -537,14 +537,19 @@ def _load_with_av(
             max_duration_s=request.max_duration_s,
         )
         try:
-            skipped = _decode_av(container, stream, info, sink)
+            skipped, trailing = _decode_av(container, stream, info, sink)
         except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
             raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
     samples = sink.finish()
-    if skipped or sf_failure.mid_stream:
+    truncated = _truncation_warnings(info, sink, declared_wav_frames(request.head))
+    # Packets that fail at the very end are a cut-off file; failures followed by good
+    # packets (or libsndfile losing sync where FFmpeg did not) are damage inside it.
+    if trailing and truncated:
+        warnings = truncated
+    elif skipped > trailing or sf_failure.mid_stream or trailing:
         warnings = [_damaged_warning(skipped, sf_failure, sink, info)]
     else:
-        warnings = _truncation_warnings(info, sink, declared_wav_frames(request.head))
+        warnings = truncated
     return _checked_audio(samples, info, sink, request, warnings)
 
 
@@ -573,15 +578,19 @@ def _decode_av(
     stream: av.stream.Stream,
     info: AudioInfo,
     sink: DecodeSink,
-) -> int:
-    """Decode into the sink, skipping packets FFmpeg rejects; returns how many it skipped."""
+) -> tuple[int, int]:
+    """Decode into the sink, skipping packets FFmpeg rejects.
+
+    Returns how many packets it skipped, and how many of those came after the last
+    packet that decoded (a cut-off end rather than damage inside).
+    """
     import av
 
     # Converts any sample format to packed float; it also keeps one rate and layout even
     # if a stream changes them midway.
     layout = stream.layout if stream.layout.nb_channels == info.channels else f"{info.channels}c"
     converter = av.AudioResampler(format="flt", layout=layout, rate=info.sample_rate)
-    bad_packets = 0
+    bad_packets = trailing = 0
     last_error = ""
 
     def take(frame: av.AudioFrame | None) -> None:
@@ -595,8 +604,9 @@ def _decode_av(
         except StopIteration:
             break
         except av.FFmpegError as exc:  # damaged container: keep what was decoded
-            log.warning("stopped demuxing a damaged recording: %s", exc)
+            log.info("stopped demuxing a damaged recording: %s", exc)
             bad_packets += 1
+            trailing += 1
             break
         try:
             decoded = packet.decode()
@@ -606,8 +616,10 @@ def _decode_av(
             ) from exc
         except av.FFmpegError as exc:
             bad_packets += 1
+            trailing += 1
             last_error = exc.strerror or type(exc).__name__
             continue
+        trailing = 0 if decoded else trailing
         for frame in decoded:
             take(frame)
     take(None)  # flush the converter
@@ -616,7 +628,7 @@ def _decode_av(
             f"no decodable audio: FFmpeg rejected all {bad_packets} {info.codec} "
             f"packets ({last_error or 'damaged container'})"
         )
-    return bad_packets
+    return bad_packets, trailing
 
 
 # -- shared checks -------------------------------------------------------------------
