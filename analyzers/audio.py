@@ -10,29 +10,37 @@ Two decoders, both from the project's Python dependencies (no system ffmpeg):
 
 Decisions:
 
-- No resampling on load: the samples keep the file's native rate, which must be
-  8000..48000 Hz. Use :func:`resample` when a stage needs another rate.
+- Streamed: each decoded block is resampled at once to ``max_rate`` (when the file's rate
+  is higher; soxr's streaming resampler, the same result as resampling the whole signal)
+  and written into one preallocated output (:mod:`analyzers.audio_sink`). A 48 kHz
+  recording never exists in memory at 48 kHz. Without ``max_rate`` the file's rate is
+  kept; it must be 8000..48000 Hz.
 - Limits (channels, sample rate, duration) are checked from the header before anything
-  is decoded, so a 10-hour upload is rejected in milliseconds. When a container does not
-  state its duration (some streamed WebM/Ogg), the limit is enforced while decoding: the
-  decode stops as soon as it passes the limit.
-- A truncated file (an upload cut off mid-transfer) decodes to the samples that are there,
-  as both libraries do. Damage inside a file is decoded around: libsndfile/mpg123 resync
-  on MP3, and when libsndfile gives up (e.g. FLAC "lost sync") FFmpeg skips the damaged
-  packets (logged as a warning). The damaged stretch is dropped, not padded, so times
-  after it come early by its length; the libraries do not report how much was lost.
+  is decoded, so a 10-hour upload is rejected in milliseconds, and the duration again
+  block by block: a container that does not state its duration (streamed WebM/Ogg) stops
+  at the limit, not after decoding everything.
+- Not audio is refused before decoding (:mod:`analyzers.decode_checks`): text, HTML, JSON
+  named as audio, and decodes that explain too few of the file's bytes (random bytes in
+  which mpg123 finds a few frames).
+- A truncated file (an upload cut off mid-transfer) decodes to the samples that are there
+  with a ``truncated`` warning (the header's duration and the decoded one; WAV's data
+  length is read from the header, as libsndfile quietly clamps it). Damage inside a file
+  is decoded around: libsndfile/mpg123 resync on MP3, and when libsndfile gives up (e.g.
+  FLAC "lost sync") FFmpeg skips the damaged packets, with a ``damaged`` warning. The
+  damaged stretch is dropped, not padded, so times after it come early by its length.
   A file whose header is cut off, or which yields no decodable samples at all, raises
   CorruptAudioError or EmptyAudioError. NaN or infinite samples raise CorruptAudioError.
 - Opus keeps the rate its decoder reports: libsndfile honours the Ogg Opus header's input
   rate (an 8 kHz call stays 8 kHz); FFmpeg (WebM) always decodes Opus at 48 kHz.
 - Every failure is one of the typed errors in :mod:`analyzers.errors`; library exceptions
-  never escape (a missing file still raises FileNotFoundError: that is a caller error).
+  never escape (a missing file or a directory still raises FileNotFoundError or
+  IsADirectoryError: that is a caller error). libmpg123's notes are kept off stderr.
 
-Peak memory: the soundfile path holds the output array plus one 64k-frame block (about
-1.0x the decoded size: 5 minutes of 8 kHz stereo is 19 MB of float32). The PyAV path
-collects decoded frames and joins them at the end (about 2x the decoded size). The input
-file is not read into memory, except bytes sources (already there) and file objects that
-cannot seek or are not at offset 0 (copied once so both decoders can seek).
+Peak memory: the output at the output rate plus one block (5 minutes of 8 kHz stereo is
+19 MB of float32), on both paths; when the length is unknown (FFmpeg without a duration)
+the output grows by half when full. The input file is not read into memory, except bytes
+sources (already there) and file objects that cannot seek or are not at offset 0 (copied
+once so both decoders can seek).
 
 The returned samples are read-only: analysis stages are pure functions and must not
 modify a recording that other stages also read.
