@@ -90,6 +90,7 @@ AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 # enough that the block is negligible next to the output array.
 _SOUNDFILE_BLOCK_FRAMES = 1 << 16
 _SF_COUNT_MAX = 2**63 - 1
+_SEEK_CHECK_PACKETS = 50  # packets read after seeking to the limit (about a second)
 
 # libsndfile names -> the FFmpeg-style names used for both decoders (endianness dropped).
 _SOUNDFILE_CODECS = {
@@ -527,7 +528,6 @@ def _av_info(container: av.container.InputContainer, stream: av.stream.Stream) -
 def _load_with_av(
     target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
 ) -> CallAudio:
-    import av
 
     with _open_av(target, str(sf_failure)) as container:
         stream = _audio_stream(container)
@@ -535,19 +535,72 @@ def _load_with_av(
         check_audio_info(
             info, max_duration_s=request.max_duration_s, max_channels=request.max_channels
         )
-        sink = DecodeSink(
-            in_rate=info.sample_rate,
-            out_rate=request.out_rate(info.sample_rate),
-            channels=info.channels,
-            expected_frames=None
-            if info.duration_s is None
-            else int(info.duration_s * info.sample_rate),
-            max_duration_s=request.max_duration_s,
-        )
-        try:
-            skipped, trailing = _decode_av(container, stream, info, sink)
-        except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
-            raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
+        if info.duration_s is None and request.max_duration_s is not None:
+            _reject_past_the_limit(container, stream, request.max_duration_s)
+            _rewind(target)
+            return _decode_with_av(target, sf_failure, request, info)
+        return _decode_opened(container, stream, sf_failure, request, info)
+
+
+def _reject_past_the_limit(
+    container: av.container.InputContainer, stream: av.stream.Stream, max_duration_s: float
+) -> None:
+    """No duration in the header: seek to the limit; a packet after it means too long.
+
+    Milliseconds instead of decoding hours only to find out; a container that cannot
+    seek is left to the check while decoding.
+    """
+    import av
+
+    if stream.time_base is None:
+        return
+    try:
+        container.seek(int(max_duration_s / stream.time_base), stream=stream, backward=True)
+        for checked, packet in enumerate(container.demux(stream)):
+            if packet.pts is not None and float(packet.pts * stream.time_base) > max_duration_s:
+                raise TooLongError(
+                    f"recording lasts more than {format_duration(max_duration_s)}; "
+                    f"the limit is {format_duration(max_duration_s)}"
+                )
+            if checked >= _SEEK_CHECK_PACKETS:
+                return
+    except av.FFmpegError:
+        return
+
+
+def _decode_with_av(
+    target: str | BinaryIO,
+    sf_failure: _SoundfileCannotReadError,
+    request: _Request,
+    info: AudioInfo,
+) -> CallAudio:
+    with _open_av(target, str(sf_failure)) as container:  # opened afresh after the seek
+        stream = _audio_stream(container)
+        return _decode_opened(container, stream, sf_failure, request, info)
+
+
+def _decode_opened(
+    container: av.container.InputContainer,
+    stream: av.stream.Stream,
+    sf_failure: _SoundfileCannotReadError,
+    request: _Request,
+    info: AudioInfo,
+) -> CallAudio:
+    import av
+
+    sink = DecodeSink(
+        in_rate=info.sample_rate,
+        out_rate=request.out_rate(info.sample_rate),
+        channels=info.channels,
+        expected_frames=None
+        if info.duration_s is None
+        else int(info.duration_s * info.sample_rate),
+        max_duration_s=request.max_duration_s,
+    )
+    try:
+        skipped, trailing = _decode_av(container, stream, info, sink)
+    except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
+        raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
     samples = sink.finish()
     truncated = _truncation_warnings(info, sink, declared_wav_frames(request.head))
     # Packets that fail at the very end are a cut-off file; failures followed by good

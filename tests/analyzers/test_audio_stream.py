@@ -155,3 +155,13 @@ def sf_bytes(data: np.ndarray, rate: int) -> bytes:
     buffer = io.BytesIO()
     sf.write(buffer, data, rate, format="WAV")
     return buffer.getvalue()
+
+
+def test_sink_stops_at_the_limit_while_decoding() -> None:
+    """What a container that cannot seek relies on: the block that passes the limit."""
+    sink = DecodeSink(in_rate=8000, out_rate=8000, channels=1, max_duration_s=1.0)
+    block = np.zeros((4000, 1), dtype=np.float32)
+    sink.push(block)
+    sink.push(block)  # exactly 1.0 s
+    with pytest.raises(TooLongError, match="more than"):
+        sink.push(block)
