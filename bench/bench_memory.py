@@ -40,7 +40,18 @@ def make_call(path: Path, minutes: float, rate: int, channels: int) -> None:
     """good_call.wav padded with silence to ``minutes``, as FLAC (sox)."""
     pad_s = max(0.0, minutes * 60 - 80.86)
     subprocess.run(
-        ["sox", str(SPEECH), "-r", str(rate), "-c", str(channels), str(path), "pad", "0", f"{pad_s}"],
+        [
+            "sox",
+            str(SPEECH),
+            "-r",
+            str(rate),
+            "-c",
+            str(channels),
+            str(path),
+            "pad",
+            "0",
+            f"{pad_s}",
+        ],
         check=True,
     )
 
@@ -55,7 +66,10 @@ def run_case(path: Path, engine: str) -> dict[str, object]:
         check=False,
     )
     if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1:], "wall": time.perf_counter() - started}
+        return {
+            "error": done.stderr.strip().splitlines()[-1:],
+            "wall": time.perf_counter() - started,
+        }
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -65,7 +79,7 @@ def main() -> None:
     parser.add_argument("--cases", default=DEFAULT_CASES, help="minutes:rate:channels,...")
     args = parser.parse_args()
     print(f"engine {args.engine}")
-    print(f"| duration | rate | ch | FLAC size | peak RSS | time | slowest stages |")
+    print("| duration | rate | ch | FLAC size | peak RSS | time | slowest stages |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for case in args.cases.split(","):
@@ -76,7 +90,8 @@ def main() -> None:
             result = run_case(path, args.engine)
             size = f"{path.stat().st_size / 1e6:.1f} MB"
             if "error" in result:
-                print(f"| {minutes:g} min | {rate} | {channels} | {size} | failed: {result['error']} | | |")
+                failed = result["error"]
+                print(f"| {minutes:g} min | {rate} | {channels} | {size} | failed: {failed} | | |")
                 continue
             timings = result["timings"]
             assert isinstance(timings, dict)

@@ -33,25 +33,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[BadInput]:
 @pytest.fixture(scope="module")
 def cli_results(corpus: list[BadInput]) -> dict[str, dict[str, object]]:
     paths = [str(case.path) for case in corpus]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.analyzers.cli_batch",
-            "--timeout",
-            str(_PER_FILE_TIMEOUT_S),
-            *paths,
-            "--",
-            "--engine",
-            "none",
-            "--json",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
+    batch = ["-m", "tests.analyzers.cli_batch", "--timeout", str(_PER_FILE_TIMEOUT_S), *paths]
+    done = _python(*batch, "--", "--engine", "none", "--json", timeout_s=600)
+    assert done.returncode == 0, done.stderr[-2000:]
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return {Path(str(row["path"])).name: row for row in rows}
 
@@ -122,52 +106,45 @@ def test_truncated_recordings_are_reported_as_truncated(
             assert warning["decoded_duration_s"] == pytest.approx(report["duration_s"], abs=0.01)
 
 
+def _python(*args: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )
+
+
+def _console(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``python -m service.cli analyze PATH --engine none --json OPTIONS`` in its own process."""
+    return _python(
+        "-m",
+        "service.cli",
+        "analyze",
+        str(path),
+        "--engine",
+        "none",
+        "--json",
+        *options,
+        timeout_s=120,
+    )
+
+
 @pytest.mark.parametrize(
     "name", ["utf16_as.wav", "random100000.mp3", "cut3000_wav.wav", "rate200000.wav"]
 )
 def test_console_entry_point(corpus: list[BadInput], name: str) -> None:
-    """The real ``python -m service.cli analyze`` on a few of them, each in its own process."""
+    """The real console entry point on a few of them, each in its own process."""
     case = next(c for c in corpus if c.id == name)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "analyze",
-            str(case.path),
-            "--engine",
-            "none",
-            "--json",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _console(case.path)
     check_outcome(case, done.returncode, done.stdout, done.stderr)
 
 
 def test_allow_partial_exits_zero_with_the_warning(corpus: list[BadInput]) -> None:
     case = next(c for c in corpus if c.id == "cut192022_wav.wav")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "analyze",
-            str(case.path),
-            "--engine",
-            "none",
-            "--json",
-            "--allow-partial",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _console(case.path, "--allow-partial")
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("warning: truncated: recording is truncated")
     assert json.loads(done.stdout)["warnings"][0]["code"] == "truncated"
