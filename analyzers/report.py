@@ -135,6 +135,22 @@ class Unmeasured(_Model):
     reason: str
 
 
+WarningCode = Literal["truncated", "damaged", "no_speech"]
+
+
+class ReportWarning(_Model):
+    """Something about the recording the reader must know before trusting the report."""
+
+    code: WarningCode
+    message: str
+    declared_duration_s: float | None = Field(
+        None, description="truncated: the duration the header promised"
+    )
+    decoded_duration_s: float | None = Field(
+        None, description="truncated/damaged: the duration actually decoded"
+    )
+
+
 class Signals(_Model):
     """Downsampled curves for the dashboard timeline."""
 
@@ -186,4 +202,7 @@ class Report(_Model):
     unmeasured: list[Unmeasured] = Field(default_factory=list)
     context: CallContext = Field(default_factory=CallContext)
     signals: Signals | None = None
+    warnings: list[ReportWarning] = Field(
+        default_factory=list, description="truncated or damaged recording, no speech"
+    )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
