@@ -10,29 +10,37 @@ Two decoders, both from the project's Python dependencies (no system ffmpeg):
 
 Decisions:
 
-- No resampling on load: the samples keep the file's native rate, which must be
-  8000..48000 Hz. Use :func:`resample` when a stage needs another rate.
+- Streamed: each decoded block is resampled at once to ``max_rate`` (when the file's rate
+  is higher; soxr's streaming resampler, the same result as resampling the whole signal)
+  and written into one preallocated output (:mod:`analyzers.audio_sink`). A 48 kHz
+  recording never exists in memory at 48 kHz. Without ``max_rate`` the file's rate is
+  kept; it must be 8000..48000 Hz.
 - Limits (channels, sample rate, duration) are checked from the header before anything
-  is decoded, so a 10-hour upload is rejected in milliseconds. When a container does not
-  state its duration (some streamed WebM/Ogg), the limit is enforced while decoding: the
-  decode stops as soon as it passes the limit.
-- A truncated file (an upload cut off mid-transfer) decodes to the samples that are there,
-  as both libraries do. Damage inside a file is decoded around: libsndfile/mpg123 resync
-  on MP3, and when libsndfile gives up (e.g. FLAC "lost sync") FFmpeg skips the damaged
-  packets (logged as a warning). The damaged stretch is dropped, not padded, so times
-  after it come early by its length; the libraries do not report how much was lost.
+  is decoded, so a 10-hour upload is rejected in milliseconds, and the duration again
+  block by block: a container that does not state its duration (streamed WebM/Ogg) stops
+  at the limit, not after decoding everything.
+- Not audio is refused before decoding (:mod:`analyzers.decode_checks`): text, HTML, JSON
+  named as audio, and decodes that explain too few of the file's bytes (random bytes in
+  which mpg123 finds a few frames).
+- A truncated file (an upload cut off mid-transfer) decodes to the samples that are there
+  with a ``truncated`` warning (the header's duration and the decoded one; WAV's data
+  length is read from the header, as libsndfile quietly clamps it). Damage inside a file
+  is decoded around: libsndfile/mpg123 resync on MP3, and when libsndfile gives up (e.g.
+  FLAC "lost sync") FFmpeg skips the damaged packets, with a ``damaged`` warning. The
+  damaged stretch is dropped, not padded, so times after it come early by its length.
   A file whose header is cut off, or which yields no decodable samples at all, raises
   CorruptAudioError or EmptyAudioError. NaN or infinite samples raise CorruptAudioError.
 - Opus keeps the rate its decoder reports: libsndfile honours the Ogg Opus header's input
   rate (an 8 kHz call stays 8 kHz); FFmpeg (WebM) always decodes Opus at 48 kHz.
 - Every failure is one of the typed errors in :mod:`analyzers.errors`; library exceptions
-  never escape (a missing file still raises FileNotFoundError: that is a caller error).
+  never escape (a missing file or a directory still raises FileNotFoundError or
+  IsADirectoryError: that is a caller error). libmpg123's notes are kept off stderr.
 
-Peak memory: the soundfile path holds the output array plus one 64k-frame block (about
-1.0x the decoded size: 5 minutes of 8 kHz stereo is 19 MB of float32). The PyAV path
-collects decoded frames and joins them at the end (about 2x the decoded size). The input
-file is not read into memory, except bytes sources (already there) and file objects that
-cannot seek or are not at offset 0 (copied once so both decoders can seek).
+Peak memory: the output at the output rate plus one block (5 minutes of 8 kHz stereo is
+19 MB of float32), on both paths; when the length is unknown (FFmpeg without a duration)
+the output grows by half when full. The input file is not read into memory, except bytes
+sources (already there) and file objects that cannot seek or are not at offset 0 (copied
+once so both decoders can seek).
 
 The returned samples are read-only: analysis stages are pure functions and must not
 modify a recording that other stages also read.
@@ -49,6 +57,15 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 import soundfile as sf
 
+from analyzers.audio_sink import DecodeSink, format_duration
+from analyzers.decode_checks import (
+    declared_wav_frames,
+    head_bytes,
+    id3_size,
+    quiet_stderr,
+    reject_text,
+    require_plausible_decode,
+)
 from analyzers.errors import (
     CorruptAudioError,
     EmptyAudioError,
@@ -56,6 +73,7 @@ from analyzers.errors import (
     TooManyChannelsError,
     UnsupportedAudioError,
 )
+from analyzers.report import ReportWarning
 
 if TYPE_CHECKING:
     import av.container
@@ -72,6 +90,7 @@ AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 # enough that the block is negligible next to the output array.
 _SOUNDFILE_BLOCK_FRAMES = 1 << 16
 _SF_COUNT_MAX = 2**63 - 1
+_SEEK_CHECK_PACKETS = 50  # packets read after seeking to the limit (about a second)
 
 # libsndfile names -> the FFmpeg-style names used for both decoders (endianness dropped).
 _SOUNDFILE_CODECS = {
@@ -107,6 +126,8 @@ class CallAudio:
     sample_rate: int
     codec: str = "pcm_f32"
     container: str = "array"
+    source_rate: int = 0  # the file's own rate (0: the same as sample_rate)
+    warnings: tuple[ReportWarning, ...] = ()  # truncated or damaged recording
 
     def __post_init__(self) -> None:
         samples = np.asarray(self.samples, dtype=np.float32)
@@ -119,6 +140,8 @@ class CallAudio:
         samples = np.ascontiguousarray(samples).view()  # freeze a view, not the caller's array
         samples.flags.writeable = False
         object.__setattr__(self, "samples", samples)
+        if self.source_rate <= 0:
+            object.__setattr__(self, "source_rate", self.sample_rate)
 
     @property
     def n_channels(self) -> int:
@@ -152,10 +175,11 @@ class AudioInfo:
 
 def probe_audio(source: AudioSource) -> AudioInfo:
     """Read only the header of ``source``; raises the typed errors if it is unreadable."""
-    target = _open_source(source)
+    target, _ = _open_source(source)
     try:
+        reject_text(head_bytes(target))
         try:
-            with _open_soundfile(target) as sound_file:
+            with quiet_stderr(), _open_soundfile(target) as sound_file:
                 return _soundfile_info(sound_file)
         except _SoundfileCannotReadError as failure:
             sf_reason = str(failure)
@@ -193,16 +217,24 @@ def check_audio_info(
 
 
 def load_audio(
-    source: AudioSource, *, max_duration_s: float | None = None, max_channels: int = 2
+    source: AudioSource,
+    *,
+    max_duration_s: float | None = None,
+    max_channels: int = 2,
+    max_rate: int | None = None,
 ) -> CallAudio:
-    """Decode a recording (path, bytes or binary file object) at its native rate.
+    """Decode a recording (path, bytes or binary file object).
 
-    Raises EmptyAudioError, CorruptAudioError, UnsupportedAudioError,
-    TooManyChannelsError or TooLongError; limits are checked from the header first.
+    At its native rate, or resampled while decoding to ``max_rate`` when the file's rate
+    is higher (``CallAudio.source_rate`` keeps the file's). Raises EmptyAudioError,
+    CorruptAudioError, UnsupportedAudioError, TooManyChannelsError or TooLongError;
+    limits are checked from the header first and the duration again while decoding.
+    A truncated or damaged recording decodes with a warning in ``CallAudio.warnings``.
     """
-    target = _open_source(source)
+    target, n_bytes = _open_source(source)
     try:
-        return _load(target, max_duration_s, max_channels)
+        request = _Request(max_duration_s, max_channels, max_rate, n_bytes, head_bytes(target))
+        return _load(target, request)
     finally:
         _rewind(target)  # a caller's file object is left where it was given to us
 
@@ -235,13 +267,19 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
 # -- source handling -----------------------------------------------------------------
 
 
-def _open_source(source: AudioSource) -> str | BinaryIO:
-    """A path or a seekable binary stream at offset 0; raises EmptyAudioError on 0 bytes."""
+def _open_source(source: AudioSource) -> tuple[str | BinaryIO, int | None]:
+    """A path or a seekable binary stream at offset 0, and its size in bytes.
+
+    Raises EmptyAudioError on 0 bytes.
+    """
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        if os.stat(path).st_size == 0:  # FileNotFoundError is the caller's, let it through
+        stat = os.stat(path)  # FileNotFoundError is the caller's, let it through
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "is a directory, not a recording", path)
+        if stat.st_size == 0:
             raise EmptyAudioError("recording is empty (0 bytes)")
-        return path
+        return path, stat.st_size
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
     elif isinstance(source, io.TextIOBase):
@@ -253,7 +291,7 @@ def _open_source(source: AudioSource) -> str | BinaryIO:
             source.seek(0)
             if size == 0:
                 raise EmptyAudioError("recording is empty (0 bytes)")
-            return source
+            return source, size
         data = source.read()  # both decoders need to seek from offset 0
         if not isinstance(data, bytes):
             raise TypeError(f"file object must be opened in binary mode, read() gave {data!r:.40}")
@@ -261,7 +299,7 @@ def _open_source(source: AudioSource) -> str | BinaryIO:
         raise TypeError(f"cannot read audio from {type(source).__name__}")
     if not data:
         raise EmptyAudioError("recording is empty (0 bytes)")
-    return io.BytesIO(data)
+    return io.BytesIO(data), len(data)
 
 
 def _is_seekable_at_start(stream: BinaryIO) -> bool:
@@ -279,19 +317,89 @@ def _rewind(target: str | BinaryIO) -> None:
 # -- decoding: libsndfile first, FFmpeg second ---------------------------------------
 
 
-def _load(target: str | BinaryIO, max_duration_s: float | None, max_channels: int) -> CallAudio:
+@dataclass(frozen=True)
+class _Request:
+    """What one load asks for: the limits, the output rate cap and the input's size."""
+
+    max_duration_s: float | None
+    max_channels: int
+    max_rate: int | None
+    n_bytes: int | None
+    head: bytes
+
+    def out_rate(self, native: int) -> int:
+        return native if self.max_rate is None else min(native, self.max_rate)
+
+
+def _load(target: str | BinaryIO, request: _Request) -> CallAudio:
     """libsndfile first (fast, exact header); FFmpeg for what it cannot open or decode."""
+    reject_text(request.head)
     try:
-        with _open_soundfile(target) as sound_file:
+        with quiet_stderr(), _open_soundfile(target) as sound_file:
             info = _soundfile_info(sound_file)
-            check_audio_info(info, max_duration_s=max_duration_s, max_channels=max_channels)
-            samples = _read_soundfile(sound_file)
+            check_audio_info(
+                info, max_duration_s=request.max_duration_s, max_channels=request.max_channels
+            )
+            sink = _read_soundfile(sound_file, info, request)
     except _SoundfileCannotReadError as failure:
         log.debug("libsndfile could not read the recording (%s); trying FFmpeg", failure)
         _rewind(target)
-        return _load_with_av(target, str(failure), max_duration_s, max_channels)
-    _require_samples(samples, info)
-    return CallAudio(samples, info.sample_rate, info.codec, info.container)
+        return _load_with_av(target, failure, request)
+    samples = sink.finish()
+    warnings = _truncation_warnings(info, sink, declared_wav_frames(request.head))
+    return _checked_audio(samples, info, sink, request, warnings)
+
+
+def _checked_audio(
+    samples: np.ndarray,
+    info: AudioInfo,
+    sink: DecodeSink,
+    request: _Request,
+    warnings: list[ReportWarning],
+) -> CallAudio:
+    if samples.shape[1] == 0 or sink.frames_in == 0:
+        raise EmptyAudioError(f"recording has no audio samples ({info.codec} in {info.container})")
+    require_plausible_decode(
+        n_bytes=None if request.n_bytes is None else request.n_bytes - id3_size(request.head),
+        decoded_s=sink.decoded_s,
+        codec=info.codec,
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+    )
+    for warning in warnings:
+        log.info("%s", warning.message)  # the report carries it
+    return CallAudio(
+        samples,
+        sink.out_rate,
+        info.codec,
+        info.container,
+        source_rate=info.sample_rate,
+        warnings=tuple(warnings),
+    )
+
+
+def _truncation_warnings(
+    info: AudioInfo, sink: DecodeSink, wav_declared_frames: int | None
+) -> list[ReportWarning]:
+    """A 'truncated' warning when fewer frames decoded than the header promised."""
+    declared = info.duration_s
+    if wav_declared_frames is not None:
+        declared = max(declared or 0.0, wav_declared_frames / info.sample_rate)
+    decoded = sink.decoded_s
+    # Decoders may differ from the header by a frame or a codec's priming samples.
+    if declared is None or declared - decoded <= max(0.05, 0.001 * declared):
+        return []
+    return [
+        ReportWarning(
+            code="truncated",
+            message=(
+                f"recording is truncated: the header says {format_duration(declared)}, "
+                f"only {format_duration(decoded)} could be decoded; analysed what is there"
+            ),
+            declared_duration_s=round(declared, 3),
+            decoded_duration_s=round(decoded, 3),
+        )
+    ]
 
 
 # -- soundfile (libsndfile) ----------------------------------------------------------
@@ -300,10 +408,17 @@ def _load(target: str | BinaryIO, max_duration_s: float | None, max_channels: in
 class _SoundfileCannotReadError(Exception):
     """libsndfile cannot open or decode this input; the message says why."""
 
+    mid_stream = False  # it opened the file and failed while reading: damage inside
+
     @classmethod
-    def from_error(cls, exc: Exception) -> _SoundfileCannotReadError:
+    def from_error(cls, exc: Exception, *, mid_stream: bool = False) -> _SoundfileCannotReadError:
         # "Error opening <_io.BytesIO ...>: Format not recognised." -> "Format not recognised."
-        return cls(str(exc).rsplit(": ", 1)[-1].strip() or type(exc).__name__)
+        reason = str(exc).rsplit(": ", 1)[-1].strip() or type(exc).__name__
+        if reason.startswith("File does not exist or is not a regular file"):
+            reason = "format not recognised"  # what libsndfile means for unknown data
+        failure = cls(reason)
+        failure.mid_stream = mid_stream
+        return failure
 
 
 def _open_soundfile(target: str | BinaryIO) -> sf.SoundFile:
@@ -333,24 +448,28 @@ def _soundfile_info(sound_file: sf.SoundFile) -> AudioInfo:
     )
 
 
-def _read_soundfile(sound_file: sf.SoundFile) -> np.ndarray:
-    """Decode block by block into one (channels, frames) array (peak ~ the output)."""
-    channels, frames = sound_file.channels, sound_file.frames
-    out = np.empty((channels, frames), dtype=np.float32)
-    block = np.empty((min(_SOUNDFILE_BLOCK_FRAMES, frames), channels), dtype=np.float32)
-    position = 0
-    while position < frames:
-        want = min(len(block), frames - position)
-        try:
-            got = sound_file.read(want, dtype="float32", always_2d=True, out=block[:want])
-        except (RuntimeError, ValueError) as exc:  # e.g. FLAC "lost sync": let FFmpeg try
-            raise _SoundfileCannotReadError.from_error(exc) from exc
-        if len(got) == 0:
-            break  # fewer frames than the header said: a truncated file
-        _require_finite(got, position, sound_file.samplerate)
-        out[:, position : position + len(got)] = got.T
-        position += len(got)
-    return out if position == frames else np.ascontiguousarray(out[:, :position])
+def _read_soundfile(sound_file: sf.SoundFile, info: AudioInfo, request: _Request) -> DecodeSink:
+    """Decode block by block into the sink (peak ~ the output at the analysis rate)."""
+    frames = sound_file.frames
+    sink = DecodeSink(
+        in_rate=info.sample_rate,
+        out_rate=request.out_rate(info.sample_rate),
+        channels=info.channels,
+        expected_frames=frames,
+        max_duration_s=request.max_duration_s,
+    )
+    block = np.empty((min(_SOUNDFILE_BLOCK_FRAMES, frames), info.channels), dtype=np.float32)
+    with quiet_stderr(sound_file.format == "MPEG"):
+        while sink.frames_in < frames:
+            want = min(len(block), frames - sink.frames_in)
+            try:
+                got = sound_file.read(want, dtype="float32", always_2d=True, out=block[:want])
+            except (RuntimeError, ValueError) as exc:  # e.g. FLAC "lost sync": let FFmpeg try
+                raise _SoundfileCannotReadError.from_error(exc, mid_stream=True) from exc
+            if len(got) == 0:
+                break  # fewer frames than the header said: a truncated file
+            sink.push(got)
+    return sink
 
 
 # -- PyAV (FFmpeg) -------------------------------------------------------------------
@@ -407,51 +526,137 @@ def _av_info(container: av.container.InputContainer, stream: av.stream.Stream) -
 
 
 def _load_with_av(
-    target: str | BinaryIO, sf_reason: str, max_duration_s: float | None, max_channels: int
+    target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
+) -> CallAudio:
+
+    with _open_av(target, str(sf_failure)) as container:
+        stream = _audio_stream(container)
+        info = _av_info(container, stream)
+        check_audio_info(
+            info, max_duration_s=request.max_duration_s, max_channels=request.max_channels
+        )
+        if info.duration_s is None and request.max_duration_s is not None:
+            _reject_past_the_limit(container, stream, request.max_duration_s)
+            _rewind(target)
+            return _decode_with_av(target, sf_failure, request, info)
+        return _decode_opened(container, stream, sf_failure, request, info)
+
+
+def _reject_past_the_limit(
+    container: av.container.InputContainer, stream: av.stream.Stream, max_duration_s: float
+) -> None:
+    """No duration in the header: seek to the limit; a packet after it means too long.
+
+    Milliseconds instead of decoding hours only to find out; a container that cannot
+    seek is left to the check while decoding.
+    """
+    import av
+
+    if stream.time_base is None:
+        return
+    try:
+        container.seek(int(max_duration_s / stream.time_base), stream=stream, backward=True)
+        for checked, packet in enumerate(container.demux(stream)):
+            if packet.pts is not None and float(packet.pts * stream.time_base) > max_duration_s:
+                raise TooLongError(
+                    f"recording lasts more than {format_duration(max_duration_s)}; "
+                    f"the limit is {format_duration(max_duration_s)}"
+                )
+            if checked >= _SEEK_CHECK_PACKETS:
+                return
+    except av.FFmpegError:
+        return
+
+
+def _decode_with_av(
+    target: str | BinaryIO,
+    sf_failure: _SoundfileCannotReadError,
+    request: _Request,
+    info: AudioInfo,
+) -> CallAudio:
+    with _open_av(target, str(sf_failure)) as container:  # opened afresh after the seek
+        stream = _audio_stream(container)
+        return _decode_opened(container, stream, sf_failure, request, info)
+
+
+def _decode_opened(
+    container: av.container.InputContainer,
+    stream: av.stream.Stream,
+    sf_failure: _SoundfileCannotReadError,
+    request: _Request,
+    info: AudioInfo,
 ) -> CallAudio:
     import av
 
-    with _open_av(target, sf_reason) as container:
-        stream = _audio_stream(container)
-        info = _av_info(container, stream)
-        check_audio_info(info, max_duration_s=max_duration_s, max_channels=max_channels)
-        try:
-            samples = _decode_av(container, stream, info, max_duration_s)
-        except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
-            raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
-    _require_samples(samples, info)
-    return CallAudio(samples, info.sample_rate, info.codec, info.container)
+    sink = DecodeSink(
+        in_rate=info.sample_rate,
+        out_rate=request.out_rate(info.sample_rate),
+        channels=info.channels,
+        expected_frames=None
+        if info.duration_s is None
+        else int(info.duration_s * info.sample_rate),
+        max_duration_s=request.max_duration_s,
+    )
+    try:
+        skipped, trailing = _decode_av(container, stream, info, sink)
+    except (av.FFmpegError, ValueError) as exc:  # e.g. the converter rejects the frames
+        raise CorruptAudioError(f"FFmpeg failed decoding {info.codec} audio: {exc}") from exc
+    samples = sink.finish()
+    truncated = _truncation_warnings(info, sink, declared_wav_frames(request.head))
+    # Packets that fail at the very end are a cut-off file; failures followed by good
+    # packets (or libsndfile losing sync where FFmpeg did not) are damage inside it.
+    if trailing and truncated:
+        warnings = truncated
+    elif skipped > trailing or sf_failure.mid_stream or trailing:
+        warnings = [_damaged_warning(skipped, sf_failure, sink, info)]
+    else:
+        warnings = truncated
+    return _checked_audio(samples, info, sink, request, warnings)
+
+
+def _damaged_warning(
+    skipped: int, sf_failure: _SoundfileCannotReadError, sink: DecodeSink, info: AudioInfo
+) -> ReportWarning:
+    what = (
+        f"{skipped} undecodable {info.codec} packet(s) skipped"
+        if skipped
+        else f"libsndfile stopped ({sf_failure}), FFmpeg resynchronised"
+    )
+    of = "" if info.duration_s is None else f" of {info.duration_s:.1f} s"
+    return ReportWarning(
+        code="damaged",
+        message=(
+            f"recording is damaged ({what}): {sink.decoded_s:.1f} s{of} decoded "
+            "around the damage; times after it may come early"
+        ),
+        declared_duration_s=None if info.duration_s is None else round(info.duration_s, 3),
+        decoded_duration_s=round(sink.decoded_s, 3),
+    )
 
 
 def _decode_av(
     container: av.container.InputContainer,
     stream: av.stream.Stream,
     info: AudioInfo,
-    max_duration_s: float | None,
-) -> np.ndarray:
-    """Decode to float planar at the native rate, skipping packets FFmpeg rejects."""
+    sink: DecodeSink,
+) -> tuple[int, int]:
+    """Decode into the sink, skipping packets FFmpeg rejects.
+
+    Returns how many packets it skipped, and how many of those came after the last
+    packet that decoded (a cut-off end rather than damage inside).
+    """
     import av
 
-    # Converts any sample format to float planar; a no-op for the usual fltp decoders,
-    # and it keeps one rate and layout even if a stream changes them midway.
+    # Converts any sample format to packed float; it also keeps one rate and layout even
+    # if a stream changes them midway.
     layout = stream.layout if stream.layout.nb_channels == info.channels else f"{info.channels}c"
-    converter = av.AudioResampler(format="fltp", layout=layout, rate=info.sample_rate)
-    # Enforced while decoding too: the header's duration may be missing or wrong.
-    max_frames = None if max_duration_s is None else int(max_duration_s * info.sample_rate)
-    chunks: list[np.ndarray] = []
-    frames = 0
-    bad_packets = 0
+    converter = av.AudioResampler(format="flt", layout=layout, rate=info.sample_rate)
+    bad_packets = trailing = 0
     last_error = ""
 
     def take(frame: av.AudioFrame | None) -> None:
-        nonlocal frames
         for converted in converter.resample(frame):
-            chunk = converted.to_ndarray()
-            _require_finite(chunk.T, frames, info.sample_rate)
-            chunks.append(chunk)
-            frames += chunk.shape[1]
-            if max_duration_s is not None and max_frames is not None and frames > max_frames:
-                _check_duration(frames / info.sample_rate, max_duration_s, at_least=True)
+            sink.push(converted.to_ndarray().reshape(-1, info.channels))
 
     packets = container.demux(stream)
     while True:
@@ -460,7 +665,9 @@ def _decode_av(
         except StopIteration:
             break
         except av.FFmpegError as exc:  # damaged container: keep what was decoded
-            log.warning("stopped demuxing a damaged recording: %s", exc)
+            log.info("stopped demuxing a damaged recording: %s", exc)
+            bad_packets += 1
+            trailing += 1
             break
         try:
             decoded = packet.decode()
@@ -470,56 +677,30 @@ def _decode_av(
             ) from exc
         except av.FFmpegError as exc:
             bad_packets += 1
+            trailing += 1
             last_error = exc.strerror or type(exc).__name__
             continue
+        trailing = 0 if decoded else trailing
         for frame in decoded:
             take(frame)
     take(None)  # flush the converter
-    if bad_packets:
-        log.warning("skipped %d undecodable %s packets", bad_packets, info.codec)
-    if not chunks:
-        if bad_packets:
-            raise CorruptAudioError(
-                f"no decodable audio: FFmpeg rejected all {bad_packets} {info.codec} "
-                f"packets ({last_error})"
-            )
-        return np.empty((info.channels, 0), dtype=np.float32)
-    return np.concatenate(chunks, axis=1)
+    if bad_packets and sink.frames_in == 0:
+        raise CorruptAudioError(
+            f"no decodable audio: FFmpeg rejected all {bad_packets} {info.codec} "
+            f"packets ({last_error or 'damaged container'})"
+        )
+    return bad_packets, trailing
 
 
 # -- shared checks -------------------------------------------------------------------
 
 
-def _check_duration(duration_s: float, max_duration_s: float, *, at_least: bool = False) -> None:
+def _check_duration(duration_s: float, max_duration_s: float) -> None:
     if duration_s > max_duration_s:
-        more = "more than " if at_least else ""
         raise TooLongError(
-            f"recording lasts {more}{_format_duration(duration_s)}; "
-            f"the limit is {_format_duration(max_duration_s)}"
+            f"recording lasts {format_duration(duration_s)}; "
+            f"the limit is {format_duration(max_duration_s)}"
         )
-
-
-def _format_duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    whole = round(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d} ({whole} s)"
-
-
-def _require_finite(frames_by_channel: np.ndarray, offset: int, sample_rate: int) -> None:
-    """``frames_by_channel`` is (n, channels); ``offset`` is its first frame's index."""
-    finite = np.isfinite(frames_by_channel)
-    if not finite.all():
-        frame, channel = np.argwhere(~finite)[0]
-        raise CorruptAudioError(
-            "recording contains non-finite samples (NaN or infinity), first at "
-            f"{(offset + frame) / sample_rate:.3f} s in channel {channel}"
-        )
-
-
-def _require_samples(samples: np.ndarray, info: AudioInfo) -> None:
-    if samples.shape[1] == 0:
-        raise EmptyAudioError(f"recording has no audio samples ({info.codec} in {info.container})")
 
 
 __all__ = [

@@ -35,6 +35,21 @@ def render_report(report: object, console: object) -> None:
         f"profile {report.ranges_profile}"
         + (f", ringback {pickup.ringback_country}" if pickup.ringback_country else "")
     )
+    if pickup.rings is not None:
+        console.print(  # type: ignore[attr-defined]
+            f"[bold]Pickup[/bold] ring {pickup.rings}"
+            + (
+                f", answered at {pickup.answered_at_s:.1f} s"
+                if pickup.answered_at_s is not None
+                else ""
+            )
+            + (
+                f", {pickup.seconds:.1f} s after the first ring"
+                if pickup.seconds is not None
+                else ""
+            )
+            + f" ({pickup.source})"
+        )
     table = Table(title="Metrics against ranges")
     for col in ("rule", "metric", "value", "expected", "status"):
         table.add_column(col)
@@ -43,6 +58,10 @@ def render_report(report: object, console: object) -> None:
         status = m.status if m.reason is None else f"{m.status}: {m.reason}"
         table.add_row(m.rule, m.label, value, m.expected, f"[{_STATUS_STYLE[m.status]}]{status}[/]")
     console.print(table)  # type: ignore[attr-defined]
+    for warning in report.warnings:
+        console.print(f"[bold yellow]warning ({warning.code}):[/] {warning.message}")  # type: ignore[attr-defined]
+    if report.warnings and not report.findings:
+        return  # a partial recording is not a call within every range
     if not report.findings:
         console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
         return
@@ -76,6 +95,13 @@ def analyze_command(
     model: Annotated[str | None, typer.Option(help="model name or directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            "--allow-partial",
+            help="exit 0 for a truncated or damaged recording, or one without speech",
+        ),
+    ] = False,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
@@ -117,9 +143,13 @@ def analyze_command(
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
     except AnalysisError as exc:
-        _fail(f"{call}: {exc}")
+        _fail(f"{call}: {exc} [{exc.code}]")
     except FileNotFoundError:
         _fail(f"no such file: {call}")
+    except IsADirectoryError:
+        _fail(f"{call}: is a directory, not a recording")
+    except OSError as exc:
+        _fail(f"{call}: cannot read: {exc.strerror or exc}")
     text = report.model_dump_json(indent=2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -127,6 +157,23 @@ def analyze_command(
         sys.stdout.write(text + "\n")
     else:
         render_report(report, Console())
+    _exit_on_warnings(call, report, allow_partial)
+
+
+def _exit_on_warnings(call: Path, report: object, allow_partial: bool) -> None:
+    """A partial report (truncated, damaged, no speech) is printed, then exits 3."""
+    from analyzers.report import Report
+
+    assert isinstance(report, Report)
+    if not report.warnings:
+        return
+    if allow_partial:
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning.code}: {warning.message}", err=True)
+        return
+    codes = ", ".join(w.code for w in report.warnings)
+    first = report.warnings[0].message
+    _fail(f"{call}: partial report ({codes}): {first}; --allow-partial accepts it", code=3)
 
 
 def register(app: typer.Typer) -> None:

@@ -32,6 +32,7 @@ NO_SPEECH_BELOW_DBOV = -70.0
 _THRESHOLD_STEP_DB = 0.05
 _LOWEST_THRESHOLD_DBOV = -120.0
 _TINY = 1e-12
+_SLICE_BLOCKS = 1 << 16  # blocks per filtered slice in _block_envelope
 
 
 def active_speech_level_dbov(
@@ -42,15 +43,11 @@ def active_speech_level_dbov(
     if x.size == 0:
         return None
     from scipy.ndimage import maximum_filter1d
-    from scipy.signal import lfilter
 
-    g = np.exp(-1.0 / (sample_rate * ENVELOPE_TIME_CONSTANT_S))
-    # Two cascaded one-pole smoothers of |x| (P.56's p and q), as one second-order filter.
-    envelope = lfilter([(1.0 - g) ** 2], [1.0, -2.0 * g, g * g], np.abs(x))
     # The envelope is smooth (30 ms), so one value per 1 ms block loses nothing and saves
     # most of the work below.
     block = max(1, sample_rate // 1000)
-    block_envelope = envelope[::block]
+    block_envelope, energy = _block_envelope(x, sample_rate, block)
     n_blocks = block_envelope.size
     block_samples = np.full(n_blocks, block)
     block_samples[-1] = x.size - (n_blocks - 1) * block
@@ -59,7 +56,6 @@ def active_speech_level_dbov(
     recent_max = maximum_filter1d(
         block_envelope, size=hangover + 1, origin=hangover // 2, mode="constant", cval=0.0
     )
-    energy = float(np.dot(x, x))
     peak_db = 20.0 * np.log10(max(float(recent_max.max()), _TINY))
     if energy <= 0.0 or peak_db <= _LOWEST_THRESHOLD_DBOV:
         return None
@@ -84,6 +80,28 @@ def active_speech_level_dbov(
     return level if level >= no_speech_below_dbov else None
 
 
+def _block_envelope(x: np.ndarray, sample_rate: int, block: int) -> tuple[np.ndarray, float]:
+    """Every ``block``-th sample of P.56's envelope of ``x``, and the energy of ``x``.
+
+    Filtered a slice at a time with the filter state carried over (the same result as
+    one pass), so the float64 temporaries stay small for an hour of speech.
+    """
+    from scipy.signal import lfilter
+
+    g = np.exp(-1.0 / (sample_rate * ENVELOPE_TIME_CONSTANT_S))
+    # Two cascaded one-pole smoothers of |x| (P.56's p and q), as one second-order filter.
+    b, a = [(1.0 - g) ** 2], [1.0, -2.0 * g, g * g]
+    state = np.zeros(2)
+    step = block * _SLICE_BLOCKS  # a multiple of the block keeps the decimation in phase
+    parts, energy = [], 0.0
+    for lo in range(0, x.size, step):
+        piece = x[lo : lo + step].astype(np.float64)
+        energy += float(np.dot(piece, piece))
+        envelope, state = lfilter(b, a, np.abs(piece), zi=state)
+        parts.append(envelope[::block])
+    return np.concatenate(parts), energy
+
+
 def turn_levels(x: np.ndarray, sample_rate: int, spans: list[Span]) -> list[float | None]:
     """Active speech level of each (start_s, end_s) span of ``x``; None where it has no speech."""
     x = _checked_mono(x, sample_rate)
@@ -106,9 +124,16 @@ def level_envelope_dbov(
     n_blocks = -(-x.size // hop)
     if n_blocks == 0:
         return np.zeros(0)
-    starts = np.arange(n_blocks) * hop
-    sums = np.add.reduceat(x * x, starts)
-    lengths = np.diff(np.append(starts, x.size))
+    whole = x.size // hop
+    sums = np.empty(n_blocks)
+    step = hop * _SLICE_BLOCKS // 16
+    for lo in range(0, whole * hop, step):  # a slice at a time: no full-length temporaries
+        piece = x[lo : min(lo + step, whole * hop)].astype(np.float64)
+        sums[lo // hop : lo // hop + piece.size // hop] = (piece * piece).reshape(-1, hop).sum(1)
+    lengths = np.full(n_blocks, hop)
+    if whole < n_blocks:
+        tail = x[whole * hop :].astype(np.float64)
+        sums[-1], lengths[-1] = float(np.dot(tail, tail)), tail.size
     mean_square = sums / lengths
     return np.maximum(10.0 * np.log10(np.maximum(mean_square, _TINY)), floor_dbov)
 
@@ -157,7 +182,7 @@ def _checked_mono(x: np.ndarray, sample_rate: int) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         # Integer PCM has no agreed full scale here; levels in dBov need floats in [-1, 1].
         raise UnsupportedAudioError(f"expected float samples in [-1, 1], got {x.dtype}")
-    x = x.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(x)):
+    # float32 stays float32: the measures widen a slice at a time.
+    if not np.isfinite(np.sum(x, dtype=np.float64)):  # finite iff every sample is
         raise CorruptAudioError("samples contain NaN or infinity")
     return x

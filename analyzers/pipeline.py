@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.profile import Profile, default_profile
 from analyzers.report import Report
+from analyzers.report_warnings import with_recording_warnings
 from analyzers.rules import apply_rules
 from analyzers.stages.activity import find_activity
 from analyzers.stages.conversation import measure_conversation
@@ -111,6 +112,13 @@ def analyze(
     found = StageResults(pickup, parties, conversation, loudness, transcript, metrics, signals)
     report = run("report", build_report, call, found, metadata, profile)
     report = run("rules", apply_rules, report, profile)
+    report = run(
+        "warnings",
+        with_recording_warnings,
+        report,
+        call.recording.warnings,
+        has_speech=activity.any_speech(),
+    )
 
     report.timings_s = watch.timings
     if progress:

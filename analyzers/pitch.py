@@ -205,8 +205,10 @@ def _checked_mono(x: np.ndarray, sample_rate: int) -> np.ndarray:
     if not np.issubdtype(x.dtype, np.floating):
         # Integer PCM has no agreed full scale here; levels in dBov need floats in [-1, 1].
         raise UnsupportedAudioError(f"expected float samples in [-1, 1], got {x.dtype}")
-    x = x.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(x)):
+    # float32 stays float32: frames are cut and widened a batch at a time (a full-length
+    # float64 copy of an hour's call costs more than the whole analysis may).
+    x = x if x.dtype == np.float32 else x.astype(np.float64, copy=False)
+    if not np.isfinite(np.sum(x, dtype=np.float64)):  # finite iff every sample is
         raise CorruptAudioError("samples contain NaN or infinity")
     return x
 
@@ -253,10 +255,9 @@ def _candidates(
     inverse_window_ac = (window_ac[0] / window_ac).astype(np.float32)
     half_period = int(fs / fmin) // 2 + 1
     mid = window_len // 2
-    padded = np.concatenate([np.zeros(window_len), signal, np.zeros(window_len)]).astype(np.float32)
+    # Frame starts as if the signal were padded with a window of zeros at both ends.
     starts = np.round(centres_s * fs).astype(np.int64) - mid + window_len
-    starts = np.clip(starts, 0, padded.size - window_len)
-    views = np.lib.stride_tricks.sliding_window_view(padded, window_len)
+    starts = np.clip(starts, 0, signal.size + window_len)
 
     n = centres_s.size
     freqs = np.zeros((n, _VOICED_CANDIDATES))
@@ -264,7 +265,7 @@ def _candidates(
     local_peak = np.zeros(n)
     for lo in range(0, n, _FRAMES_PER_CHUNK):
         hi = min(n, lo + _FRAMES_PER_CHUNK)
-        frames = views[starts[lo:hi]]
+        frames = _padded_frames(signal, starts[lo:hi] - window_len, window_len)
         frames -= frames.mean(axis=1, keepdims=True)
         frames *= window32
         local_peak[lo:hi] = np.abs(frames[:, mid - half_period : mid + half_period]).max(axis=1)
@@ -277,6 +278,20 @@ def _candidates(
     global_peak = float(local_peak.max())
     intensity = local_peak / global_peak if global_peak > 0 else np.zeros(n)
     return freqs, scores, np.minimum(intensity, 1.0)
+
+
+def _padded_frames(signal: np.ndarray, starts: np.ndarray, window_len: int) -> np.ndarray:
+    """(len(starts), window_len) float32 frames of ``signal``, zeros outside it."""
+    frames = np.zeros((starts.size, window_len), dtype=np.float32)
+    inside = (starts >= 0) & (starts + window_len <= signal.size)
+    if inside.any():
+        views = np.lib.stride_tricks.sliding_window_view(signal, window_len)
+        frames[inside] = views[starts[inside]]
+    for row in np.flatnonzero(~inside):  # at most a window's worth at each end
+        lo, hi = max(0, starts[row]), min(signal.size, starts[row] + window_len)
+        if hi > lo:
+            frames[row, lo - starts[row] : hi - starts[row]] = signal[lo:hi]
+    return frames
 
 
 def _best_peaks(

@@ -66,6 +66,9 @@ class Pickup(_Model):
     ring_times: list[Span] = Field(
         default_factory=list, description="(start_s, end_s) of each counted ring"
     )
+    seconds: float | None = Field(
+        None, description="from the first ring's onset to the answer, to 0.1 s"
+    )
     note: str | None = Field(
         None, description="why pickup could not be measured, when it could not"
     )
@@ -132,6 +135,22 @@ class Unmeasured(_Model):
     reason: str
 
 
+WarningCode = Literal["truncated", "damaged", "no_speech"]
+
+
+class ReportWarning(_Model):
+    """Something about the recording the reader must know before trusting the report."""
+
+    code: WarningCode
+    message: str
+    declared_duration_s: float | None = Field(
+        None, description="truncated: the duration the header promised"
+    )
+    decoded_duration_s: float | None = Field(
+        None, description="truncated/damaged: the duration actually decoded"
+    )
+
+
 class Signals(_Model):
     """Downsampled curves for the dashboard timeline."""
 
@@ -183,4 +202,7 @@ class Report(_Model):
     unmeasured: list[Unmeasured] = Field(default_factory=list)
     context: CallContext = Field(default_factory=CallContext)
     signals: Signals | None = None
+    warnings: list[ReportWarning] = Field(
+        default_factory=list, description="truncated or damaged recording, no speech"
+    )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

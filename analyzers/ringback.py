@@ -4,26 +4,33 @@ The caller hears the ringback (analyzers.ringback_plans.RINGBACK_PLANS) until th
 answers. The detector works in three passes over the start of the recording:
 
 1. Frames (32 ms Hann, 10 ms hop, at 8 kHz): energy in the ringback band
-   (330-550 Hz, all plan tones) against the 100-3400 Hz total. A frame is "tone"
-   when the band holds most of the energy; "voice" when it is loud but not tone.
-   Scanning stops at the first sustained voice (ringback never follows speech)
-   or at 90 s, so a long call costs no more than a short one.
+   (330-550 Hz, all plan tones) against the 250-3400 Hz total (above DC and
+   mains hum's strong harmonics). A frame is "tone" when the band holds most of
+   the energy; "voice" when it is loud but not tone. Loud means above the line
+   noise of the 6 s before the frame (recorded ringback often carries louder line
+   noise than the answered line). Scanning stops at the first sustained voice
+   (ringback never follows speech) or at 90 s, so a long call costs no more than
+   a short one.
 2. Tone frames join into bursts. Each burst gets a long-window spectrum (0.5 Hz
    bins), which tells 425 from 440 Hz and a steady generator tone from a sung or
    hummed vowel: a plan matches only if nearly all the energy sits within a few
    Hz of the plan's frequencies, with no harmonics.
 3. Burst durations, gaps and ring periods are matched against every plan's
-   cadence (tolerance 15 %). The best-explained plan wins; the country hint only
-   picks among plans the audio cannot tell apart (NO/GR share 425 Hz 1.0/4.0,
-   and a single ring cannot tell SE 1.0/5.0 from NO 1.0/4.0).
+   cadence (tolerance 15 %; the tests run cadences 10 % off). The plan with the most
+   rings wins, then the one whose cadence fits best; the country hint only picks
+   among plans the audio cannot tell apart (NO/GR share 425 Hz 1.0/4.0, and a
+   single ring cannot tell SE 1.0/5.0 from NO 1.0/4.0).
 
-The answer time is the first voice after the last ring, but no later than the end
-of that ring's cycle (had nobody answered by then, the next ring would have
-sounded); without voice in this signal (the other party is on the other channel)
-it is the end of the last ring's cycle. A last ring cut short by the answer counts
-when at least 0.3 s of it sounded, and the cut is the answer.
+In this signal the answer is the first voice after the last ring, but no later
+than the end of that ring's cycle (had nobody answered by then, the next ring
+would have sounded); without voice it is the end of the last ring's cycle (the
+period measured over the rings; one ring's cadence scaled like its tone). A last
+ring cut short by the answer counts when at least 0.3 s of it sounded, and the
+cut is the answer. ``answer_moment`` then looks at every channel for an earlier
+sign of the answered line: a level change against the line between the rings
+(speech, the line opening, its noise changing) or a click.
 
-Limits: the ringback must stand about 10 dB above the line noise (100-3400 Hz);
+Limits: the ringback must stand about 10 dB above the line noise (250-3400 Hz);
 only the first 90 s are read, so a ringback still going there has no answer time.
 """
 
@@ -32,6 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 import numpy as np
 
@@ -50,11 +58,12 @@ SCAN_LIMIT_S = 90.0
 HOP_S = 0.01
 WIN_S = 0.032  # 256 samples at 8 kHz
 TONE_BAND_HZ = (330.0, 550.0)  # every plan tone plus the 32 ms window's main lobe
-TOTAL_BAND_HZ = (100.0, 3400.0)  # telephone band without mains hum
+TOTAL_BAND_HZ = (250.0, 3400.0)  # telephone band above mains hum's strong harmonics
 
 _SILENCE_DB = -120.0
 _MIN_LEVEL_DB = -60.0  # quieter frames are line noise, whatever the floor
 _FLOOR_PERCENTILE = 10.0
+_FLOOR_WINDOW_S = 6.0  # at least one ring cycle's pause on either side of a frame
 _TONE_ABOVE_FLOOR_DB = 10.0
 _VOICE_ABOVE_FLOOR_DB = 12.0
 _FRAME_PURITY = 0.6  # share of a frame's energy in the ringback band
@@ -62,12 +71,18 @@ _EDGE_DROP_DB = 3.0  # a Hann frame centred on a tone edge holds half its energy
 _TONE_GAP_FRAMES = 3  # dropouts bridged inside a burst
 _MIN_BURST_S = 0.1
 _VOICE_GAP_FRAMES = 10
-_MIN_VOICE_S = 0.1
+_MIN_VOICE_S = 0.2  # longer than a speech codec's tail after a tone stops (GSM ~0.1 s)
 _SUSTAINED_VOICE_S = 0.5
 _BLOCK_S = 10.0  # frames are computed in blocks so scanning can stop at speech
 
 _CADENCE_TOLERANCE = 0.15
 _MIN_TOLERANCE_S = 0.08
+_PERIOD_SLACK_S = 0.15
+_FIT_MARGIN = 0.005  # cadence fits this close are a tie (one ring: only its tone is known)
+_QUIET_LINE_DB = -90.0  # digital silence and dither count as one "quiet line" level
+_LINE_CHANGE_DB = 10.0  # the answered line: speech, the line opening, its noise changing
+_LINE_CHANGE_S = 0.1
+_CLICK_DB = 25.0  # a cycle end known from the cadence is this uncertain
 _MIN_PARTIAL_RING_S = 0.3  # a ring cut by the answer counts from this much tone
 _RECORDING_EDGE_S = 0.1  # a burst this close to an end of the scan was cut by it
 
@@ -113,6 +128,7 @@ class _Match:
     full_rings: int
     answered_at_s: float | None
     answer_heard: bool  # voice (or the cut of a ring) marks the answer
+    cadence_error: float  # mean relative deviation of the chain's tones and pauses
 
 
 def detect_ringback(
@@ -174,12 +190,7 @@ def pickup_from_metadata(
     answered_at_s: float | None = None
     try:
         if ringing_at is not None and answered_at is not None:
-            elapsed = (answered_at - ringing_at).total_seconds()
-            if elapsed < 0:
-                raise BadMetadataError(
-                    f"answered_at ({answered_at.isoformat()}) is before "
-                    f"ringing_at ({ringing_at.isoformat()})"
-                )
+            elapsed = ringing_seconds(ringing_at, answered_at)
             # 1 ms slack: an answer at the exact end of a cycle belongs to that ring.
             rings = max(1, math.ceil((elapsed - 1e-3) / plan.period_s))
         if answered_at is not None and recording_started_at is not None:
@@ -187,6 +198,81 @@ def pickup_from_metadata(
     except TypeError as exc:  # naive vs aware datetimes
         raise BadMetadataError(f"call timestamps cannot be compared: {exc}") from None
     return rings, answered_at_s
+
+
+def answer_moment(channels: np.ndarray, sample_rate: int, result: RingbackResult) -> float | None:
+    """The answer moment: the first sign of the answered line on any channel.
+
+    ``result`` is the ringback found on one channel (or the mix); its answer time is
+    the latest the answer can be (a voice in that signal, or the end of the last
+    ring's cycle). Earlier signs on any channel of ``channels`` (shape (channels, n))
+    after the last ring: a level change against the line as it was between the rings
+    (speech onset, the line opening or its noise changing) or a click.
+    """
+    latest = result.answered_at_s
+    if latest is None or not result.ring_times:
+        return latest
+    last_ring = result.ring_times[-1]
+    signs = [
+        _first_line_change(_analysis_signal(x, sample_rate), result.ring_times, latest)
+        for x in np.atleast_2d(channels)
+    ]
+    earliest = min((t for t in signs if t is not None), default=latest)
+    return round(max(min(earliest, latest), last_ring[1]), 3)
+
+
+def _first_line_change(signal: np.ndarray, ring_times: list[Span], latest_s: float) -> float | None:
+    """First frame after the last ring whose level leaves the between-rings level."""
+    frames = _frame_features(signal)
+    times = _frame_time(0) + HOP_S * np.arange(len(frames.total_db))
+    level = np.maximum(frames.total_db, _QUIET_LINE_DB)
+    pauses = [(a + _MIN_VOICE_S, b - _RECORDING_EDGE_S) for (_, a), (b, _) in pairwise(ring_times)]
+    first_start, last_end = ring_times[0][0], ring_times[-1][1]
+    if first_start > 2 * _MIN_VOICE_S:
+        pauses.append((0.0, first_start - _RECORDING_EDGE_S))
+    in_pause = np.zeros(len(times), dtype=bool)
+    for a, b in pauses:
+        in_pause |= (times >= a) & (times < b)
+    if not in_pause.any():  # one ring at the very start: the line under it (other
+        # channels), else just after it
+        under_ring = (times >= first_start) & (times < last_end) & ~frames.tone
+        after_ring = (times >= last_end + _MIN_VOICE_S) & (times < last_end + 2.5 * _MIN_VOICE_S)
+        in_pause = under_ring if under_ring.sum() * HOP_S >= 0.5 else after_ring
+    if not in_pause.any():
+        return None
+    reference = float(np.median(level[in_pause]))
+    window = (times >= last_end + _MIN_VOICE_S) & (times <= latest_s) & ~frames.tone
+    changed = window & (np.abs(level - reference) >= _LINE_CHANGE_DB)
+    click = window & (level - reference >= _CLICK_DB)
+    sustained = _runs(changed, 1)
+    onsets = [a for a, b in sustained if (b - a) * HOP_S >= _LINE_CHANGE_S]
+    onsets += [int(i) for i in np.flatnonzero(click)[:1]]
+    return float(times[min(onsets)]) if onsets else None
+
+
+def ringing_seconds(ringing_at: datetime, answered_at: datetime) -> float:
+    """Seconds from the ringing to the answer in the telephony system's timestamps.
+
+    Raises BadMetadataError when the answer precedes the ringing or the timestamps
+    mix naive and timezone-aware datetimes.
+    """
+    try:
+        elapsed = (answered_at - ringing_at).total_seconds()
+    except TypeError as exc:  # naive vs aware datetimes
+        raise BadMetadataError(f"call timestamps cannot be compared: {exc}") from None
+    if elapsed < 0:
+        raise BadMetadataError(
+            f"answered_at ({answered_at.isoformat()}) is before "
+            f"ringing_at ({ringing_at.isoformat()})"
+        )
+    return elapsed
+
+
+def pickup_seconds(ring_times: list[Span], answered_at_s: float | None) -> float | None:
+    """Seconds from the first ring's onset to the answer, to 0.1 s (None if unknown)."""
+    if answered_at_s is None or not ring_times:
+        return None
+    return round(answered_at_s - ring_times[0][0], 1)
 
 
 # -- input and frames ----------------------------------------------------------------
@@ -254,12 +340,20 @@ def _bin_range(freqs: np.ndarray, band_hz: tuple[float, float]) -> slice:
 
 
 def _classify(band: np.ndarray, total: np.ndarray, tiny: float) -> _Frames:
+    from scipy.ndimage import percentile_filter
+
     band_db = 10 * np.log10(np.maximum(band, tiny))
     total_db = 10 * np.log10(np.maximum(total, tiny))
-    floor_db = float(np.percentile(total_db, _FLOOR_PERCENTILE))
+    # The floor is the line noise before each frame, not the whole scan's: recorded
+    # ringback often has louder line noise than the (digitally quiet) answered line.
+    # Early frames see a mirrored window, i.e. the frames after them.
+    window = min(len(total_db), round(_FLOOR_WINDOW_S / HOP_S))
+    floor_db = percentile_filter(
+        total_db, _FLOOR_PERCENTILE, size=window, mode="reflect", origin=(window - 1) // 2
+    )
     pure = band >= _FRAME_PURITY * total
-    tone = pure & (band_db >= max(floor_db + _TONE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
-    voice = ~pure & (total_db >= max(floor_db + _VOICE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
+    tone = pure & (band_db >= np.maximum(floor_db + _TONE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
+    voice = ~pure & (total_db >= np.maximum(floor_db + _VOICE_ABOVE_FLOOR_DB, _MIN_LEVEL_DB))
     return _Frames(band_db, total_db, tone, voice)
 
 
@@ -429,6 +523,7 @@ def _match_plan(
     if not chain:
         return None
     rings = [Span(bursts[i].start_s, bursts[i + k - 1].end_s) for i in chain]
+    fit = _cadence_error(plan, bursts, chain)
 
     leading = _leading_partial(plan, bursts, spectra, chain[0])
     if leading is not None:
@@ -437,24 +532,55 @@ def _match_plan(
     if trailing is not None:
         rings.append(trailing)
         if trailing[1] >= signal_end_s - _RECORDING_EDGE_S:
-            return _Match(plan, rings, len(chain), None, False)  # still ringing at the end
-        return _Match(plan, rings, len(chain), trailing[1], True)  # the answer cut the tone
+            return _Match(plan, rings, len(chain), None, False, fit)  # still ringing at the end
+        return _Match(plan, rings, len(chain), trailing[1], True, fit)  # the answer cut the tone
 
     # The next ring would have started at the cycle end, so the answer came before
     # it: at the first voice if that is earlier, else (at the latest) the cycle end.
-    period = plan.period_s
-    if len(chain) > 1:
-        period = (bursts[chain[-1]].start_s - bursts[chain[0]].start_s) / (len(chain) - 1)
-    cycle_end = rings[-1][0] + period
+    cycle_end, slack = _cycle_end(plan, bursts, chain)
     onset = _first_voice(
         voice_runs, rings[-1][1] - _RECORDING_EDGE_S, cycle_end + _tolerance(plan.period_s)
     )
     if onset is not None:
-        return _Match(plan, rings, len(chain), min(max(onset, rings[-1][1]), cycle_end), True)
+        answer = min(max(onset, rings[-1][1]), cycle_end + slack)
+        return _Match(plan, rings, len(chain), answer, True, fit)
     # Without voice, the answer is known only if the audio shows no ring at the cycle end.
     seen_past_s = _MIN_PARTIAL_RING_S if truncated else -_RECORDING_EDGE_S
     answered = cycle_end if signal_end_s >= cycle_end + seen_past_s else None
-    return _Match(plan, rings, len(chain), answered, False)
+    return _Match(plan, rings, len(chain), answered, False, fit)
+
+
+def _cadence_error(plan: RingbackPlan, bursts: list[Span], chain: list[int]) -> float:
+    """Mean relative deviation of the chain's bursts and pauses from the plan's cadence."""
+    k = len(plan.cadence_s) // 2
+    errors: list[float] = []
+    for i in chain:
+        for j, nominal in enumerate(plan.cadence_s):
+            first = i + j // 2
+            if j % 2 == 0:
+                measured = bursts[first].duration_s
+            elif first + 1 < len(bursts) and (j + 1 < len(plan.cadence_s) or i + k in chain):
+                measured = bursts[first + 1].start_s - bursts[first].end_s
+            else:
+                continue  # the last pause before the answer is not a full pause
+            errors.append(abs(measured - nominal) / nominal)
+    return float(np.mean(errors))
+
+
+def _cycle_end(plan: RingbackPlan, bursts: list[Span], chain: list[int]) -> tuple[float, float]:
+    """(end of the last full ring's cycle, how much later the answer may still be).
+
+    Several rings measure the period; a single ring's cadence is scaled like its
+    tone (E.180 lets a network run its whole cadence up to ~10 % slow or fast).
+    """
+    k = len(plan.cadence_s) // 2
+    last_start = bursts[chain[-1]].start_s
+    if len(chain) > 1:
+        period = (last_start - bursts[chain[0]].start_s) / (len(chain) - 1)
+        return last_start + period, _PERIOD_SLACK_S
+    on_s = sum(b.duration_s for b in bursts[chain[0] : chain[0] + k])
+    scale = min(max(on_s / plan.on_s, 1 - _CADENCE_TOLERANCE), 1 + _CADENCE_TOLERANCE)
+    return last_start + plan.period_s * scale, _PERIOD_SLACK_S
 
 
 def _leading_partial(
@@ -523,7 +649,14 @@ def _choose(matches: list[_Match], country_hint: str | None) -> RingbackResult:
         return (m.full_rings, m.answer_heard)
 
     top = max(strength(m) for m in matches)
-    tied = sorted((m for m in matches if strength(m) == top), key=lambda m: m.plan.period_s)
+    strongest = [m for m in matches if strength(m) == top]
+    # Cadences within E.180's tolerances overlap (SE 1/5 run 10 % fast is near NO 1/4):
+    # the plan the tones and pauses fit best wins; only equal fits are a tie.
+    best_fit = min(m.cadence_error for m in strongest)
+    tied = sorted(
+        (m for m in strongest if m.cadence_error <= best_fit + _FIT_MARGIN),
+        key=lambda m: m.plan.period_s,
+    )
     hint = _resolve_hint(country_hint)
     chosen = next((m for m in tied if hint in plan_countries(m.plan)), tied[0])
     group = plan_countries(chosen.plan)

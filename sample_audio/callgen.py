@@ -159,6 +159,46 @@ def mix_line(
     return out
 
 
+def ringback_until_answer(
+    spec: CallSpec,
+) -> tuple[np.ndarray, list[tuple[float, float]], list[float]]:
+    """(the caller's ringback up to the answer, each ring's tone span, the plan's tones).
+
+    The answer is ``spec.answer_in_cycle_s`` after the last ring's onset, or the end
+    of its cycle. Raises ValueError when that moment is not inside the cycle's pause.
+    """
+    if spec.country is None:
+        return np.zeros(0, dtype=np.float32), [], []
+    plan = plan_for(spec.country)
+    ringback, ring_times = synthesize_ringback(
+        plan, spec.rings, spec.sample_rate, spec.ringback_level_dbov
+    )
+    if spec.answer_in_cycle_s is not None:
+        tone_s = plan.period_s - plan.cadence_s[-1]  # first burst onset to last burst end
+        if not tone_s <= spec.answer_in_cycle_s <= plan.period_s:
+            raise ValueError(
+                f"answer_in_cycle_s {spec.answer_in_cycle_s} is not in the pause after "
+                f"{spec.country}'s ring ({tone_s:.1f} s tone, {plan.period_s:.1f} s cycle)"
+            )
+        answer_s = ring_times[-1][0] + spec.answer_in_cycle_s
+        ringback = ringback[: round(answer_s * spec.sample_rate)]
+    return ringback, ring_times, list(plan.freqs_hz)
+
+
+def answered_in_pause(spec: CallSpec, fraction: float, first_gap_s: float) -> CallSpec:
+    """``spec`` answered ``fraction`` (0..1) into the last ring's pause, the first word
+    ``first_gap_s`` after the answer (same type as ``spec``)."""
+    plan = plan_for(spec.country or "SE")
+    tone_s = plan.period_s - plan.cadence_s[-1]
+    first = spec.utterances[0].model_copy(update={"gap_before_s": first_gap_s})
+    return spec.model_copy(
+        update={
+            "answer_in_cycle_s": tone_s + fraction * plan.cadence_s[-1],
+            "utterances": [first, *spec.utterances[1:]],
+        }
+    )
+
+
 def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
     """Build the call: (float32 array (2, n), sample rate, truth)."""
     sr = spec.sample_rate
@@ -166,13 +206,7 @@ def build_call(spec: CallSpec) -> tuple[np.ndarray, int, CallTruth]:
     customer_ch = 1 - agent_ch
     channel_of: dict[Party, int] = {"agent": agent_ch, "customer": customer_ch}
 
-    ringback = np.zeros(0, dtype=np.float32)
-    ring_times: list[tuple[float, float]] = []
-    freqs: list[float] = []
-    if spec.country is not None:
-        plan = plan_for(spec.country)
-        ringback, ring_times = synthesize_ringback(plan, spec.rings, sr, spec.ringback_level_dbov)
-        freqs = list(plan.freqs_hz)
+    ringback, ring_times, freqs = ringback_until_answer(spec)
     answer_sample = len(ringback)
     answered_at_s = answer_sample / sr
 

@@ -36,13 +36,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from analyzers.ringback_plans import plan_for, synthesize_ringback
+from analyzers.ringback_plans import plan_for
 from sample_audio.callgen import (
     MIN_SILENCE_S,
     TAIL_S,
     interruption_truths,
     mix_line,
     party_truths,
+    ringback_until_answer,
     silence_truths,
 )
 from sample_audio.espeak import band_limit
@@ -379,13 +380,7 @@ def build_real_call(spec: RealCallSpec) -> tuple[np.ndarray, int, RealCallTruth]
     customer_ch = 1 - agent_ch
     channel_of: dict[Party, int] = {"agent": agent_ch, "customer": customer_ch}
 
-    ringback = np.zeros(0, dtype=np.float32)
-    ring_times: list[tuple[float, float]] = []
-    freqs: list[float] = []
-    if spec.country is not None:
-        plan = plan_for(spec.country)
-        ringback, ring_times = synthesize_ringback(plan, spec.rings, sr, spec.ringback_level_dbov)
-        freqs = list(plan.freqs_hz)
+    ringback, ring_times, freqs = ringback_until_answer(spec)
     answer_sample = len(ringback)
     answered_at_s = answer_sample / sr
 

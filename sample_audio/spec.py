@@ -66,6 +66,12 @@ class CallSpec(_Model):
         "SE", description="ringback plan; None = recording starts at answer"
     )
     rings: int = Field(2, ge=1, le=12)
+    answer_in_cycle_s: float | None = Field(
+        None,
+        gt=0,
+        description="seconds from the last ring's onset to the answer (after its tone, "
+        "within its cycle); None = the end of the cycle, just before the next ring",
+    )
     sample_rate: int = Field(8000, ge=8000, le=48000)
     agent_channel: int = Field(0, ge=0, le=1)
     utterances: list[Utterance] = Field(min_length=1)

@@ -41,7 +41,7 @@ def decode(source: AudioSource, options: AnalysisOptions) -> DecodedCall:
     audio = (
         source
         if isinstance(source, CallAudio)
-        else load_audio(source, max_duration_s=options.max_duration_s)
+        else load_audio(source, max_duration_s=options.max_duration_s, max_rate=ANALYSIS_MAX_RATE)
     )
     samples, rate = audio.samples, audio.sample_rate
     if rate > ANALYSIS_MAX_RATE:

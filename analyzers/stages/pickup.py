@@ -6,7 +6,14 @@ from __future__ import annotations
 from analyzers.errors import BadMetadataError
 from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.report import Pickup
-from analyzers.ringback import RingbackResult, detect_ringback, pickup_from_metadata
+from analyzers.ringback import (
+    RingbackResult,
+    answer_moment,
+    detect_ringback,
+    pickup_from_metadata,
+    pickup_seconds,
+    ringing_seconds,
+)
 from analyzers.ringback_plans import plan_countries, plan_for
 from analyzers.spans import Span
 from analyzers.stages.decode import DecodedCall
@@ -18,12 +25,14 @@ def find_pickup(
     """The most confident ringback of any channel; the metadata when none is heard."""
     best = _best_ringback(call, options.country)
     if best is not None:
+        answered_at_s = answer_moment(call.samples, call.sample_rate, best)
         return Pickup(
             rings=best.rings,
-            answered_at_s=best.answered_at_s,
+            answered_at_s=answered_at_s,
             ringback_country=best.country,
             source="audio",
             ring_times=[Span(round(a, 3), round(b, 3)) for a, b in best.ring_times],
+            seconds=pickup_seconds(best.ring_times, answered_at_s),
         )
     if metadata and metadata.ringing_at and metadata.answered_at:
         return _pickup_from_metadata(metadata, options.country or "US")
@@ -50,7 +59,11 @@ def _pickup_from_metadata(metadata: CallMetadata, country: str) -> Pickup:
         # Bad metadata loses only the pickup rule, not the whole analysis.
         return Pickup(source="none", note=f"call metadata unusable: {exc}")
     return Pickup(
-        rings=rings, answered_at_s=answered_at_s, ringback_country=plan.country, source="metadata"
+        rings=rings,
+        answered_at_s=answered_at_s,
+        ringback_country=plan.country,
+        source="metadata",
+        seconds=round(ringing_seconds(metadata.ringing_at, metadata.answered_at), 1),
     )
 
 

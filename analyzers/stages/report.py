@@ -34,7 +34,7 @@ def build_report(
     recording = call.recording
     return Report(
         duration_s=round(recording.duration_s, 3),
-        sample_rate=recording.sample_rate,
+        sample_rate=recording.source_rate,
         channels=recording.n_channels,
         language=found.transcript.language,
         agent_channel=found.parties.agent_channel,

@@ -55,6 +55,9 @@ class ChannelSettings:
 DEFAULT_CHANNEL = ChannelSettings()
 
 
+_RESAMPLE_CONTEXT_S = 0.05
+
+
 def prepare_audio(x: np.ndarray, sample_rate: int) -> np.ndarray:
     """Mono float32 at Whisper's 16 kHz: plain soxr (HQ) resampling, nothing else.
 
@@ -93,16 +96,17 @@ def plan_channel(
         raise ValueError(f"a channel is 1-D samples, got shape {x.shape}")
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive, got {sample_rate}")
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(np.sum(x, dtype=np.float64)):  # finite iff every sample is
         raise CorruptAudioError("channel contains NaN or infinite samples")
     duration_s = len(x) / sample_rate
     stretches = normalize_stretches(speech, duration_s)
     if not stretches:
         return ChannelPlan([], [], [], np.zeros(0))
-    audio = prepare_audio(x, sample_rate)
-    chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(audio))
-    levels = energy_db(x, sample_rate)
-    return ChannelPlan(stretches, chunks, [chunk_audio(audio, c) for c in chunks], levels)
+    # Only the chunks' pieces are resampled to 16 kHz, never the whole channel: an hour
+    # of mostly silent call costs the speech in it, not the hour.
+    chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(x, sample_rate))
+    pieces = [_chunk_audio_from(x, sample_rate, c) for c in chunks]
+    return ChannelPlan(stretches, chunks, pieces, energy_db(x, sample_rate))
 
 
 def transcribe_channels(
@@ -206,6 +210,28 @@ def chunk_audio(audio_16k: np.ndarray, chunk: Chunk) -> np.ndarray:
     return out
 
 
+def _chunk_audio_from(x: np.ndarray, sample_rate: int, chunk: Chunk) -> np.ndarray:
+    """:func:`chunk_audio` of ``prepare_audio(x)``, resampling only the pieces' samples.
+
+    Each piece is resampled with ``_RESAMPLE_CONTEXT_S`` of signal either side, so the
+    filter sees the same neighbourhood as when the whole channel is resampled.
+    """
+    out = np.zeros(round(chunk.duration_s * SAMPLE_RATE), dtype=np.float32)
+    for p in chunk.pieces:
+        lo = max(0, int((p.call_start_s - _RESAMPLE_CONTEXT_S) * sample_rate))
+        hi = min(len(x), int(np.ceil((p.call_end_s + _RESAMPLE_CONTEXT_S) * sample_rate)))
+        if hi <= lo:
+            continue
+        around = prepare_audio(x[lo:hi], sample_rate)
+        first = round(p.call_start_s * SAMPLE_RATE) - round(lo * SAMPLE_RATE / sample_rate)
+        length = round(p.call_end_s * SAMPLE_RATE) - round(p.call_start_s * SAMPLE_RATE)
+        piece = around[max(0, first) : max(0, first) + length]
+        at = round(p.chunk_start_s * SAMPLE_RATE)
+        piece = piece[: max(0, out.size - at)]
+        out[at : at + piece.size] = piece
+    return out
+
+
 def _place_word(
     word: EngineWord, chunk: Chunk, stretches: list[Stretch], tolerance_s: float
 ) -> Word | None:
@@ -242,11 +268,15 @@ def _stretch_near(t: float, stretches: list[Stretch], tolerance_s: float) -> Str
     return best
 
 
-def _quietest_in(audio_16k: np.ndarray) -> Quietest:
+def _quietest_in(x: np.ndarray, sample_rate: int) -> Quietest:
     """Where to cut long speech: the lowest 100 ms energy in the window."""
-    frame = SAMPLE_RATE // 100  # 10 ms
-    n = len(audio_16k) // frame
-    energy = np.mean(audio_16k[: n * frame].reshape(n, frame) ** 2, axis=1) if n else np.zeros(0)
+    frame = max(1, sample_rate // 100)  # 10 ms
+    n = len(x) // frame
+    energy = np.zeros(n)
+    step = frame * 65536  # a slice at a time: no full-length temporaries
+    for lo in range(0, n * frame, step):
+        piece = x[lo : min(lo + step, n * frame)].astype(np.float32).reshape(-1, frame)
+        energy[lo // frame : lo // frame + len(piece)] = np.mean(piece**2, axis=1)
     smoothed = np.convolve(energy, np.ones(10) / 10, mode="same") if n else energy
 
     def quietest(a: float, b: float) -> float:

@@ -398,7 +398,7 @@ def test_random_bytes_and_text_are_corrupt(tmp_path: Path) -> None:
     _raises(CorruptAudioError, noise, "not a readable audio file", "Format not recognised")
     text = tmp_path / "notes.txt"
     text.write_text("Call notes: customer asked about the invoice.\n" * 50)
-    _raises(CorruptAudioError, text, "not an audio recording", "no audio stream")
+    _raises(CorruptAudioError, text, "not an audio recording", "plain text")
     with pytest.raises(CorruptAudioError):
         probe_audio(text)
 

@@ -38,6 +38,8 @@ def test_readable_report_and_profile_override(tmp_path: Path) -> None:
     proc = _run(str(SAMPLES / "late_pickup.wav"), "--engine", "none", "--profile", str(profile))
     assert proc.returncode == 0, proc.stderr
     assert "Metrics against ranges" in proc.stdout and "ring 2–6" in proc.stdout
+    # late_pickup: UK, answered at the end of the 5th ring's cycle (15.0 s).
+    assert "Pickup ring 5, answered at 15.0 s, 15.0 s after the first ring (audio)" in proc.stdout
     assert "Answered on ring 5" not in proc.stdout
 
 

@@ -22,6 +22,7 @@ from sample_audio.callgen import (
     build_call,
     count_words,
     main,
+    ringback_until_answer,
     write_call,
 )
 from sample_audio.levels import active_level_dbov
@@ -81,6 +82,38 @@ def test_unknown_country_is_a_clear_error() -> None:
     spec = CallSpec(name="x", country="ZZ", utterances=[Utterance(party="agent", text="Hi")])
     with pytest.raises(ValueError, match="no ringback plan"):
         build_call(spec)
+
+
+@pytest.mark.parametrize("code", ["US", "UK", "SE", "FR"])
+@pytest.mark.parametrize("fraction", [0.0, 0.5, 1.0])
+def test_answer_inside_the_last_ring_cycle(code: str, fraction: float) -> None:
+    """answer_in_cycle_s cuts the ringback there: the answer is its last sample."""
+    plan = plan_for(code)
+    tone_s = plan.period_s - plan.cadence_s[-1]
+    in_cycle = tone_s + fraction * plan.cadence_s[-1]
+    spec = CallSpec(
+        name="x",
+        country=code,
+        rings=3,
+        answer_in_cycle_s=in_cycle,
+        utterances=[Utterance(party="agent", text="Hi")],
+    )
+    ringback, ring_times, _ = ringback_until_answer(spec)
+    assert len(ringback) == round((2 * plan.period_s + in_cycle) * spec.sample_rate)
+    assert len(ring_times) == 3 and ring_times[-1][0] == pytest.approx(2 * plan.period_s)
+    assert np.abs(ringback[-round(0.001 * spec.sample_rate) :]).max() < 1e-6 or fraction == 0.0
+
+
+@pytest.mark.parametrize("in_cycle", [1.0, 6.5])
+def test_answer_outside_the_pause_is_a_clear_error(in_cycle: float) -> None:
+    spec = CallSpec(
+        name="x",
+        country="US",
+        answer_in_cycle_s=in_cycle,
+        utterances=[Utterance(party="agent", text="Hi")],
+    )
+    with pytest.raises(ValueError, match="not in the pause"):
+        ringback_until_answer(spec)
 
 
 def test_sample_calls_cover_the_brief() -> None:
