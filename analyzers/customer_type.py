@@ -135,19 +135,19 @@ def type_scores(c: Cues, profile: Profile) -> dict[CustomerType, float]:
     share = c.talk_share if c.talk_share is not None else 0.5
     talkative = share >= rng.talkative_share
     short = c.median_words <= rng.short_answer_words
+    focused = c.median_words <= _MAX_OBJECTIVE_WORDS and not talkative
     calm = c.raised_turns == 0 and c.negative == 0 and c.friendly == 0 and c.hesitation <= 1
     return {
-        "rude": 0.5 * _cap(c.raised_turns, 2) + 0.5 * _cap(c.negative, 2),
+        "rude": 0.6 * _cap(c.raised_turns, 2) + 0.4 * _cap(c.negative, 2),
         "shy": 0.5 * quiet + 0.25 * short + 0.25 * (share <= 0.3),
         "friendly": 0.4 * _cap(c.friendly, 2) + 0.4 * talkative + 0.2 * _cap(c.long_blocks, 2),
         "pretentious": 0.5 * _cap(c.assertive, 2)
         + 0.25 * talkative
         + 0.25 * _cap(c.interrupts_agent, 1),
         "indecisive": 0.7 * _cap(c.hesitation, 3) + 0.3 * _cap(c.questions, 2),
-        "objective": 0.25 * calm
-        + 0.25 * (not quiet)
-        + 0.25 * (c.median_words <= _MAX_OBJECTIVE_WORDS and not talkative)
-        + 0.25 * _cap(c.numbers + c.questions, 2),
+        # Focused and calm is half of it; precise data (numbers, direct questions) the rest.
+        "objective": 0.5 * _cap(c.numbers + c.questions, 2)
+        + 0.5 * (calm and not quiet and focused),
     }
 
 

@@ -121,8 +121,11 @@ def name_from_call(customer_words: Sequence[Word], language: str) -> str | None:
             indices.append(after)
         parts: list[str] = []
         for i in indices:
-            if _looks_like_name(customer_words[i].word):
-                parts.append(customer_words[i].word.strip(" ,.!?;:\"'"))
+            word = customer_words[i].word
+            if _looks_like_name(word):
+                parts.append(word.strip(" ,.!?;:\"'"))
+                if word.rstrip()[-1] in ",.!?;:":
+                    break  # the sentence (or the name) ends here
             elif parts:
                 break
         if parts:
