@@ -133,7 +133,8 @@ def type_scores(c: Cues, profile: Profile) -> dict[CustomerType, float]:
     rng = profile.customer_type
     quiet = c.level_below_agent_db is not None and c.level_below_agent_db >= rng.quiet_db
     share = c.talk_share if c.talk_share is not None else 0.5
-    talkative = share >= rng.talkative_share
+    # Talks a lot: most of the talk, in long turns (a high share of a short call is not).
+    talkative = share >= rng.talkative_share and c.long_blocks >= 1
     short = c.median_words <= rng.short_answer_words
     focused = c.median_words <= _MAX_OBJECTIVE_WORDS and not talkative
     calm = c.raised_turns == 0 and c.negative == 0 and c.friendly == 0 and c.hesitation <= 1
