@@ -159,7 +159,7 @@ def _evidence(kind: CustomerType, c: Cues) -> list[str]:
         level = f"speaks {c.level_below_agent_db:.0f} dB below the agent"
     items = {
         "rude": [f"raised voice in {c.raised_turns} turns", f"negative words {c.negative}"],
-        "shy": [level, f"short answers (median {c.median_words:.0f} words)", share],
+        "shy": [level, f"answers of {c.median_words:.0f} words (median)", share],
         "friendly": [share, f"friendly words {c.friendly}", f"long turns {c.long_blocks}"],
         "pretentious": [
             f"know-it-all phrases {c.assertive}",
@@ -168,7 +168,7 @@ def _evidence(kind: CustomerType, c: Cues) -> list[str]:
         ],
         "indecisive": [f"hesitations {c.hesitation}", f"questions {c.questions}"],
         "objective": [
-            f"short, focused answers (median {c.median_words:.0f} words)",
+            f"answers of {c.median_words:.0f} words (median)",
             f"precise data {c.numbers}",
             "no raised voice, no emotional words",
         ],

@@ -37,7 +37,7 @@ def test_the_evidence_says_what_was_measured() -> None:
     assert rude.evidence == ["raised voice in 3 turns", "negative words 3"]
     shy = classify(CALLS["shy_en"].report, default_profile())
     assert shy.evidence[0] == "speaks 12 dB below the agent"
-    assert shy.evidence[1] == "short answers (median 1 words)"
+    assert shy.evidence[1] == "answers of 1 words (median)"
     assert shy.evidence[2].startswith("talks ") and shy.evidence[2].endswith("% of the time")
 
 
