@@ -10,6 +10,7 @@ prosody), and the agent's raised reply.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import statistics
 
@@ -105,7 +106,7 @@ def _truth_patience(truth: RealCallTruth) -> float:
     utts = sorted(truth.utterances, key=lambda u: u.start_s)
     gaps = [
         b.start_s - a.end_s
-        for a, b in zip(utts, utts[1:], strict=False)
+        for a, b in itertools.pairwise(utts)
         if a.party == "customer" and b.party == "agent"
     ]
     return statistics.fmean(gaps)
