@@ -212,3 +212,47 @@ def typed_calls() -> list[TypedCall]:
         *_objective(),
         *_unclear(),
     ]
+
+
+def hard_calls() -> list[TypedCall]:
+    """Calls that sit between types (not in the test set's assertions; the bench shows
+    what the detector makes of them): an excited friendly customer, a customer on a
+    quiet line, politely worded rudeness, a know-it-all who is brief, a shouting
+    customer who gives order numbers."""
+    excited = [
+        Line(A, "Good morning, how can I help?"),
+        Line(C, _CHAT, level_dbov=LOUD),
+        Line(A, "Lovely. Which date?"),
+        Line(C, _CHAT, level_dbov=LOUD),
+    ]
+    quiet_line = [
+        Line(A, "Good morning, how can I help?"),
+        Line(C, "I need to move booking 4512 to Friday.", level_dbov=QUIET),
+        Line(A, "Of course, at what time?"),
+        Line(C, "At 10 am. What is the price?", level_dbov=QUIET),
+    ]
+    cold_rude = [
+        Line(A, "Good morning, how can I help?"),
+        Line(C, "Your service is useless, frankly unacceptable."),
+        Line(A, "I understand."),
+        Line(C, "It is a disgrace and a waste of time."),
+    ]
+    brief_know_it_all = [
+        Line(A, "Good morning, how can I help?"),
+        Line(C, "Obviously the router. Reset it."),
+        Line(A, "I can check it first."),
+        Line(C, "I know exactly what it is."),
+    ]
+    loud_objective = [
+        Line(A, "Good morning, how can I help?"),
+        Line(C, "Order 4512 has not arrived.", level_dbov=LOUD),
+        Line(A, "I see, let me check."),
+        Line(C, "It was due on the 3rd.", level_dbov=LOUD),
+    ]
+    return [
+        _call("excited_friendly", "friendly", excited),
+        _call("objective_quiet_line", "objective", quiet_line),
+        _call("cold_rude", "rude", cold_rude),
+        _call("brief_know_it_all", "pretentious", brief_know_it_all),
+        _call("loud_objective", "objective", loud_objective),
+    ]

@@ -9,7 +9,15 @@ from analyzers.customer_type import TYPES, classify
 from analyzers.profile import build_profile, default_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
-from tests.analyzers.customer_type_calls import LOUD, QUIET, A, C, typed_calls
+from tests.analyzers.customer_type_calls import (
+    LOUD,
+    QUIET,
+    A,
+    C,
+    TypedCall,
+    hard_calls,
+    typed_calls,
+)
 from tests.analyzers.scripted import Line, scripted_report
 
 CALLS = {c.name: c for c in typed_calls()}
@@ -130,3 +138,9 @@ def test_unclear_claims_nothing_type_specific() -> None:
         assert _type_findings(report) == []
         assert _metric(report, "type") == "unclear"
         assert _metric(report, "handling") == "not checked (type unclear)"
+
+
+@pytest.mark.parametrize("call", hard_calls(), ids=lambda c: c.name)
+def test_calls_between_types_are_never_given_a_wrong_type(call: TypedCall) -> None:
+    # What it cannot tell apart it calls unclear (bench/bench_customer_type.py).
+    assert classify(call.report, default_profile()).type in (call.truth, "unclear")
