@@ -169,7 +169,7 @@ def _evidence(kind: CustomerType, c: Cues) -> list[str]:
         "indecisive": [f"hesitations {c.hesitation}", f"questions {c.questions}"],
         "objective": [
             f"answers of {c.median_words:.0f} words (median)",
-            f"precise data {c.numbers}",
+            f"precise data or direct questions {c.numbers + c.questions}",
             "no raised voice, no emotional words",
         ],
     }[kind]
