@@ -242,9 +242,10 @@ def customer_blocks(turns: Sequence[Turn]) -> list[CustomerBlock]:
     return blocks
 
 
-def _acknowledged(
+def acknowledged(
     block: CustomerBlock, agent_turns: Sequence[Turn], marks: Sequence[PhraseMatch], window_s: float
 ) -> bool:
+    """Whether an acknowledgement (``marks``) falls in the block or early in the agent's reply."""
     reply = next((t.start_s for t in agent_turns if t.start_s >= block.end_s - 0.2), None)
     until = block.end_s if reply is None else reply + window_s
     return any(block.start_s <= m.start_s <= until for m in marks)
@@ -265,7 +266,7 @@ def score_active_listening(report: Report, profile: Profile, card: Scorecard) ->
         words, book.get("active_listening", "clarifying")
     )
     agent_turns = party_turns(report, "agent")
-    heard = [_acknowledged(b, agent_turns, marks, rng.reply_window_s) for b in blocks]
+    heard = [acknowledged(b, agent_turns, marks, rng.reply_window_s) for b in blocks]
     streak, longest, streak_start = 0, 0, 0
     for i, ok in enumerate(heard):
         streak = 0 if ok else streak + 1
