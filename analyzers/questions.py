@@ -78,7 +78,7 @@ def final_rise_semitones(
 ) -> float | None:
     """The F0 rise (semitones) over the last half second of voicing before ``end_s``.
 
-    A least-squares line through the voiced points' semitones, times its time span;
+    A least-squares line through the voiced points' semitones, times the time they span;
     None when fewer than three points are voiced there.
     """
     last = min(len(pitch_hz), int(end_s / hop_s) + 1)
@@ -89,7 +89,8 @@ def final_rise_semitones(
     t = np.array([p[0] for p in points])
     st = 12.0 * np.log2(np.array([p[1] for p in points]))
     slope = float(np.polyfit(t, st, 1)[0])
-    return slope * float(t[-1] - t[0])
+    # Each point is the median of one hop: the points span their times plus one hop.
+    return slope * float(t[-1] - t[0] + hop_s)
 
 
 def _form_at_start(sentence: Sentence, patterns: tuple[str, ...]) -> bool:
