@@ -220,15 +220,32 @@ def _rude_lapses(report: Report, profile: Profile) -> list[Lapse]:
         and _is_raised(t.level_dbov, own_median, agent_median, rng.raised_db)
     ]
     lapses: list[Lapse] = []
+    usual_wpm = report.parties.agent.wpm if report.parties.agent else None
     for t in agent_turns:
-        after_raised = any(0 <= t.start_s - c.end_s <= rng.reply_window_s for c in raised)
+        if not any(0 <= t.start_s - c.end_s <= rng.reply_window_s for c in raised):
+            continue
         assert t.level_dbov is not None
-        if after_raised and t.level_dbov - agent_median >= profile.loudness.raised_db_above_median:
+        if t.level_dbov - agent_median >= profile.loudness.raised_db_above_median:
             lapses.append(Lapse(t.start_s, f"you raised your voice in reply at {clock(t.start_s)}"))
+        wpm = _turn_wpm(t)
+        if usual_wpm and wpm and wpm >= usual_wpm * (1 + rng.faster_reply_percent / 100):
+            lapses.append(
+                Lapse(
+                    t.start_s,
+                    f"you sped up in reply at {clock(t.start_s)} ({wpm:.0f} wpm against your "
+                    f"usual {usual_wpm:.0f})",
+                )
+            )
     for i in report.interruptions:
         if i.by == "agent":
             lapses.append(Lapse(i.start_s, f"you talked over them at {clock(i.start_s)}"))
     return lapses
+
+
+def _turn_wpm(turn: Turn) -> float | None:
+    """Words per minute over a turn's voice-active time (turns of 4 words or more)."""
+    duration = turn.end_s - turn.start_s
+    return 60.0 * len(turn.words) / duration if len(turn.words) >= 4 and duration > 0 else None
 
 
 def _shy_lapses(report: Report, profile: Profile) -> list[Lapse]:

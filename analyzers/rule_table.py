@@ -677,6 +677,14 @@ RULES: tuple[RuleSpec, ...] = (
                 at_most=1,
             ),
             Setting(
+                "faster_reply_percent",
+                "Agent's reply to a raised voice: faster than usual by",
+                "%",
+                "float",
+                more_than=0,
+                at_most=500,
+            ),
+            Setting(
                 "reply_window_s",
                 "Agent's reply checked for this long after a raised voice",
                 "s",

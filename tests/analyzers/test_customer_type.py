@@ -3,6 +3,8 @@ and the agent's handling checked against the guide's column for the type."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analyzers.customer_type import TYPES, classify
@@ -88,6 +90,27 @@ def test_rude_customer_answered_with_a_raised_voice() -> None:
     assert lapse.startswith("The customer was rude: you raised your voice in reply at 0:")
     assert lapse.endswith("the guide says let them vent, stay calm and kind.")
     assert _metric(_rude_call(agent_reply_level=-16.0), "handling") == "1 lapses"
+
+
+def test_rude_customer_answered_faster() -> None:
+    lines = [
+        Line(A, "Good morning, how can I help you today with your account?"),
+        Line(C, "This is ridiculous! My internet is down again.", level_dbov=LOUD),
+        Line(A, "Right so we can check the line and then we send someone out.", wpm=230.0),
+        Line(C, "Your service is useless and I am sick of it!", level_dbov=LOUD),
+        Line(A, "I understand, I will book a technician for tomorrow morning."),
+    ]
+    lapses = [m for m in _type_findings(scripted_report(lines)) if "seemed" not in m]
+    [fast] = lapses
+    assert fast.startswith("The customer was rude: you sped up in reply at 0:")
+    said = re.search(r"\((\d+) wpm against your usual (\d+)\)", fast)
+    assert said is not None
+    # Placed at 230 wpm (each word 0.05 s short of its slot: a little faster).
+    assert 230 <= int(said[1]) <= 236 and int(said[2]) < 200
+    # A team that allows 60 % faster replies does not flag 230 against about 170.
+    lenient = build_profile({"customer_type": {"faster_reply_percent": 60.0}})
+    scored = apply_rules(scripted_report(lines), lenient)
+    assert not [f for f in scored.findings if f.rule == "customer_type" and f.severity == "warning"]
 
 
 def test_rude_customer_answered_calmly() -> None:
