@@ -24,7 +24,7 @@ from analyzers.phrase_rules import _why_unmeasurable, agent_words
 from analyzers.profile import Profile
 from analyzers.questions import agent_questions, agent_replies, party_turns, split_sentences
 from analyzers.questions import find_questions as find_question_sentences
-from analyzers.report import Finding, Report, Severity, Turn
+from analyzers.report import CustomerTypeResult, Finding, Report, Severity, Turn
 from analyzers.scorecard import MONO_REASON, Scorecard
 
 CustomerType = Literal["objective", "friendly", "rude", "shy", "pretentious", "indecisive"]
@@ -336,14 +336,31 @@ _HANDLING: dict[str, Callable[[Report, Profile], list[Lapse]]] = {
 }
 
 
-def score_customer_type(report: Report, profile: Profile, card: Scorecard) -> None:
-    rng = profile.customer_type
+def _why_not_classified(report: Report) -> str | None:
     if report.agent_channel is None:
-        card.add_unmeasured(profile, "customer_type", MONO_REASON)
-        return
+        return MONO_REASON
     reason = _why_unmeasurable(report, agent_words(report))
     if reason is None and not customer_words(report):
         reason = "the customer said no words that could be transcribed"
+    return reason
+
+
+def recognised_type(report: Report, profile: Profile) -> CustomerTypeResult | None:
+    """The report's ``customer_type`` field (None where the rule is unmeasured)."""
+    if _why_not_classified(report) is not None:
+        return None
+    result = classify(report, profile)
+    return CustomerTypeResult(
+        type=result.type,
+        confidence=result.confidence,
+        evidence=result.evidence,
+        scores=result.scores,
+    )
+
+
+def score_customer_type(report: Report, profile: Profile, card: Scorecard) -> None:
+    rng = profile.customer_type
+    reason = _why_not_classified(report)
     if reason is not None:
         card.add_unmeasured(profile, "customer_type", reason)
         return

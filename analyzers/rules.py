@@ -46,5 +46,6 @@ def apply_rules(report: Report, profile: Profile) -> Report:
             "metrics": card.metrics,
             "unmeasured": card.unmeasured,
             "ranges_profile": profile.name,
+            "customer_type": customer_type.recognised_type(report, profile),
         }
     )

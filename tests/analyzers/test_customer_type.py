@@ -167,3 +167,16 @@ def test_unclear_claims_nothing_type_specific() -> None:
 def test_calls_between_types_are_never_given_a_wrong_type(call: TypedCall) -> None:
     # What it cannot tell apart it calls unclear (bench/bench_customer_type.py).
     assert classify(call.report, default_profile()).type in (call.truth, "unclear")
+
+
+def test_the_report_carries_the_type_with_evidence_and_confidence() -> None:
+    scored = apply_rules(CALLS["rude_en"].report, default_profile())
+    assert scored.customer_type is not None
+    assert scored.customer_type.type == "rude"
+    assert scored.customer_type.confidence == 1.0
+    assert scored.customer_type.evidence == ["raised voice in 3 turns", "negative words 3"]
+    assert set(scored.customer_type.scores) == set(TYPES)
+    unclear = apply_rules(CALLS["unclear_bland"].report, default_profile()).customer_type
+    assert unclear is not None and unclear.type == "unclear" and unclear.evidence == []
+    mono = CALLS["rude_en"].report.model_copy(update={"agent_channel": None})
+    assert apply_rules(mono, default_profile()).customer_type is None
