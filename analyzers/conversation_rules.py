@@ -132,7 +132,10 @@ def score_customer_name(report: Report, profile: Profile, card: Scorecard) -> No
     reason = _why_unmeasurable(report, words)
     name, source = _customer_name(report) if reason is None else (None, "")
     if reason is None and name is None:
-        reason = "the customer's name is not known (not in the metadata, not given in the call)"
+        if not _asked_name(words, report.language or "en"):
+            _score_name_never_asked(words, profile, card)
+            return
+        reason = "the agent asked, but the customer's name was not recognised in the call"
     if reason is not None:
         card.add_unmeasured(profile, "customer_name", reason)
         return
@@ -185,6 +188,31 @@ def score_customer_name(report: Report, profile: Profile, card: Scorecard) -> No
     card.add_metric(profile, "customer_name", "mentions", len(mentions), "warning" if few else None)
     card.add_metric(
         profile, "customer_name", "per_minute", round(rate, 2), "warning" if often else None
+    )
+
+
+def _asked_name(agent_words: list[Word], language: str) -> bool:
+    patterns = load_phrase_book(language).get("customer_name", "ask_name")
+    return bool(find_phrases(agent_words, patterns))
+
+
+def _score_name_never_asked(words: list[Word], profile: Profile, card: Scorecard) -> None:
+    """001: introduce yourself first and ask the customer's name."""
+    few = profile.customer_name.min_mentions > 0
+    if few:
+        card.add_finding(
+            _name_finding(
+                profile,
+                words[0].start_s,
+                words[-1].end_s,
+                0,
+                "The agent did not ask the customer's name (and it is not in the call's metadata).",
+                profile.customer_name.advice_missing,
+            )
+        )
+    card.add_metric(profile, "customer_name", "mentions", 0, "warning" if few else None)
+    card.add_unmeasured(
+        profile, "customer_name", "the customer's name is not known", keys=("per_minute",)
     )
 
 

@@ -213,9 +213,29 @@ def test_name_too_often() -> None:
     assert any("per minute" in m for m in _findings(report, "customer_name"))
 
 
-def test_unknown_name_is_unmeasured() -> None:
-    report = _scored(scripted_report([Line(A, "Hello, how can I help?"), Line(C, "A new card.")]))
-    assert _metric(report, "customer_name", "mentions") == "unmeasured"
+ASK = {
+    "en": "Hello, may I have your name please?",
+    "sv": "Hej, vad heter du?",
+    "nb": "Hei, hva heter du?",
+    "el": "Γεια σας, πώς σας λένε;",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "nb", "el"])
+def test_unknown_name_never_asked_is_a_finding(language: str) -> None:
+    report = _scored(
+        scripted_report([Line(A, PLAIN[language]), Line(C, TELL[language])], language=language)
+    )
+    assert _metric(report, "customer_name", "mentions") == 0
+    assert _findings(report, "customer_name") == [
+        "The agent did not ask the customer's name (and it is not in the call's metadata)."
+    ]
+    # Asked, but the answer held no name the analysis recognised: nothing to hold against.
+    asked = _scored(
+        scripted_report([Line(A, ASK[language]), Line(C, TELL[language])], language=language)
+    )
+    assert _metric(asked, "customer_name", "mentions") == "unmeasured"
+    assert not _findings(asked, "customer_name")
 
 
 def test_goodbye_by_name_is_noted_when_missing() -> None:
