@@ -50,6 +50,12 @@ PHRASE_KEYS: dict[str, tuple[str, ...]] = {
     "negative_language": ("negative", "over_familiar", "criticism", "exceptions"),
     "closing": ("next_step", "thanks", "farewell"),
     "silence": ("announcement",),
+    # analyzers.conversation_rules and analyzers.customer_type (issue 16)
+    "question_pacing": ("open_start", "closed_start"),
+    "customer_name": ("self_introduction", "ask_name"),
+    "active_listening": ("acknowledgement", "clarifying"),
+    "politeness": ("polite",),
+    "customer_type": ("negative", "friendly", "hesitation", "assertive", "recommendation"),
 }
 
 NegativeCategory = Literal["negative", "over_familiar", "criticism"]

@@ -182,6 +182,17 @@ class CallContext(_Model):
     company_names: list[str] = Field(default_factory=list)
 
 
+class CustomerTypeResult(_Model):
+    """The customer's type as analyzers.customer_type recognised it (rule customer_type)."""
+
+    type: str = Field(
+        description="objective, friendly, rude, shy, pretentious, indecisive or unclear"
+    )
+    confidence: float = Field(description="best type's score minus half the runner-up's, 0..1")
+    evidence: list[str] = Field(default_factory=list, description="the cues behind the type")
+    scores: dict[str, float] = Field(default_factory=dict, description="each type's score, 0..1")
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     duration_s: float
@@ -204,5 +215,8 @@ class Report(_Model):
     signals: Signals | None = None
     warnings: list[ReportWarning] = Field(
         default_factory=list, description="truncated or damaged recording, no speech"
+    )
+    customer_type: CustomerTypeResult | None = Field(
+        None, description="the customer's type, when the rule could be measured"
     )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

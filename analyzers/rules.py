@@ -7,7 +7,7 @@ against a changed profile without decoding or transcribing again.
 
 from __future__ import annotations
 
-from analyzers import acoustic_rules, phrase_rules
+from analyzers import acoustic_rules, conversation_rules, customer_type, phrase_rules
 from analyzers.profile import Profile
 from analyzers.report import Report
 from analyzers.rule_table import RULES
@@ -25,6 +25,11 @@ SCORERS: dict[str, Scorer] = {
     "opening": phrase_rules.score_opening,
     "negative_language": phrase_rules.score_negative_language,
     "closing": phrase_rules.score_closing,
+    "question_pacing": conversation_rules.score_question_pacing,
+    "customer_name": conversation_rules.score_customer_name,
+    "active_listening": conversation_rules.score_active_listening,
+    "politeness": conversation_rules.score_politeness,
+    "customer_type": customer_type.score_customer_type,
 }
 
 
@@ -41,5 +46,6 @@ def apply_rules(report: Report, profile: Profile) -> Report:
             "metrics": card.metrics,
             "unmeasured": card.unmeasured,
             "ranges_profile": profile.name,
+            "customer_type": customer_type.recognised_type(report, profile),
         }
     )

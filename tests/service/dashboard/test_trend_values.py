@@ -14,9 +14,22 @@ from datetime import UTC, datetime
 
 import pytest
 
+from analyzers.conversation_rules import acknowledged, customer_blocks
+from analyzers.name_matching import name_mentions
 from analyzers.options import CallMetadata
+from analyzers.phrase_matching import find_phrases, load_phrase_book
 from analyzers.profile import default_profile
-from analyzers.report import Parties, PartyMetrics, Pickup, Report, Silence, Turn
+from analyzers.questions import agent_replies
+from analyzers.report import (
+    CallContext,
+    Parties,
+    PartyMetrics,
+    Pickup,
+    Report,
+    Silence,
+    Turn,
+    Word,
+)
 from analyzers.rules import apply_rules
 from service.dashboard.queries import call_metrics, stored_report
 from service.dashboard.trends import (
@@ -47,6 +60,21 @@ def _party(share: float | None, monologue: float | None, wpm: float | None) -> P
     )
 
 
+def _turn(party: str, start_s: float, text: str) -> Turn:
+    """A turn of known words, 0.4 s each."""
+    words = [
+        Word(word=w, start_s=start_s + 0.4 * i, end_s=start_s + 0.4 * i + 0.35)
+        for i, w in enumerate(text.split())
+    ]
+    return Turn(
+        party=party,  # type: ignore[arg-type]
+        start_s=start_s,
+        end_s=words[-1].end_s,
+        level_dbov=-24.0,
+        words=words,
+    )
+
+
 def _report(share: float | None, monologue: float | None, wpm: float | None, rings: int) -> Report:
     return apply_rules(
         Report(
@@ -60,8 +88,17 @@ def _report(share: float | None, monologue: float | None, wpm: float | None, rin
                 agent=_party(share, monologue, wpm),
                 customer=_party(None if share is None else 1 - share, 5.0, None),
             ),
-            turns=[Turn(party="agent", start_s=10.0, end_s=14.0, level_dbov=-24.0)],
+            language="en",
+            turns=[
+                _turn("agent", 10.0, "Hello Peter, how can I help? Please tell me."),
+                _turn("customer", 14.5, "I need a new card for my account."),
+                # Patience and acknowledgement vary from call to call.
+                _turn(
+                    "agent", 17.7 + rings / 10, "I see, of course." if rings % 2 else "We post it."
+                ),
+            ],
             silences=[Silence(start_s=30.0, end_s=38.0, duration_s=8.0)],
+            context=CallContext(customer_name="Peter"),
         ),
         default_profile(),
     )
@@ -88,6 +125,46 @@ def _share(report: Report) -> float | None:
     return None if agent is None or agent.talk_share is None else 100 * agent.talk_share
 
 
+def _patience(report: Report) -> float | None:
+    replies = agent_replies(report.turns, default_profile().question_pacing.max_reply_gap_s)
+    return statistics.fmean(r.pause_s for r in replies) if replies else None
+
+
+def _words(report: Report) -> list[Word] | None:
+    """The agent's words, or None where the word rules cannot be measured."""
+    words = [w for t in report.turns if t.party == "agent" for w in t.words]
+    return words if report.language and report.agent_channel is not None and words else None
+
+
+def _name_mentions(report: Report) -> float | None:
+    words, name = _words(report), report.context.customer_name
+    if words is None or not name:
+        return None
+    return float(len(name_mentions(words, name, default_profile().customer_name.max_name_distance)))
+
+
+def _acknowledged_share(report: Report) -> float | None:
+    words, rng = _words(report), default_profile().active_listening
+    blocks = [b for b in customer_blocks(report.turns) if b.duration_s >= rng.min_customer_turn_s]
+    if words is None or not blocks:
+        return None
+    book = load_phrase_book(report.language or "en")
+    marks = find_phrases(words, book.get("active_listening", "acknowledgement"))
+    agent_turns = [t for t in report.turns if t.party == "agent"]
+    heard = [acknowledged(b, agent_turns, marks, rng.reply_window_s) for b in blocks]
+    return 100.0 * sum(heard) / len(heard)
+
+
+def _polite_per_minute(report: Report) -> float | None:
+    words, agent = _words(report), report.parties.agent
+    if words is None or agent is None:
+        return None
+    polite = find_phrases(
+        words, load_phrase_book(report.language or "en").get("politeness", "polite")
+    )
+    return 60.0 * len(polite) / agent.talk_time_s
+
+
 # Each trend's value, computed from the report's measurements (not its metric rows).
 DIRECT: dict[str, Callable[[Report], float | None]] = {
     "pickup_delay": lambda r: r.pickup.rings,
@@ -97,6 +174,10 @@ DIRECT: dict[str, Callable[[Report], float | None]] = {
     "unexplained_silence": _unexplained,
     "talk_ratio": _share,
     FINDINGS: lambda r: float(len(r.findings)),
+    "question_pacing": _patience,
+    "customer_name": _name_mentions,
+    "active_listening": _acknowledged_share,
+    "politeness": _polite_per_minute,
 }
 
 
