@@ -120,7 +120,7 @@ def analyze_command(
             language=language,
             engine=engine,
             model=model,
-        )  # type: ignore[arg-type]
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")

@@ -75,7 +75,7 @@ def load_samples(
                     settings,
                     agent_channel=int(truth.get("agent_channel", 0)),  # type: ignore[call-overload]
                     country=str(truth["country"]) if truth.get("country") else None,
-                    language=language if language in ("en", "sv", "nb", "el") else None,  # type: ignore[arg-type]
+                    language=language if language in ("en", "sv", "nb", "el") else None,
                 ),
                 metadata=CallMetadata(
                     agent_name=str(agent_name) if agent_name else None,

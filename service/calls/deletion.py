@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import delete
 
 from service.db.models import Call
-from service.db.session import Database
+from service.db.session import Database, changed_rows
 from service.storage import AudioStorage
 
 
@@ -23,4 +23,4 @@ def delete_call(db: Database, storage: AudioStorage, call_id: uuid.UUID) -> bool
         storage.delete(key)  # type: ignore[arg-type]
     with db.session() as session:
         # reports, call_metrics and call_findings go with it (ON DELETE CASCADE)
-        return session.execute(delete(Call).where(Call.id == call_id)).rowcount == 1
+        return changed_rows(session, delete(Call).where(Call.id == call_id)) == 1
