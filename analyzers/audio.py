@@ -76,8 +76,8 @@ from analyzers.errors import (
 from analyzers.report import ReportWarning
 
 if TYPE_CHECKING:
+    import av.audio.stream
     import av.container
-    import av.stream
 
 log = logging.getLogger(__name__)
 
@@ -489,7 +489,7 @@ def _open_av(target: str | BinaryIO, sf_reason: str) -> av.container.InputContai
         ) from exc
 
 
-def _audio_stream(container: av.container.InputContainer) -> av.stream.Stream:
+def _audio_stream(container: av.container.InputContainer) -> av.audio.stream.AudioStream:
     if not container.streams.audio:
         found = ", ".join(s.type for s in container.streams) or "none"
         raise CorruptAudioError(
@@ -504,7 +504,9 @@ def _audio_stream(container: av.container.InputContainer) -> av.stream.Stream:
     return stream
 
 
-def _av_info(container: av.container.InputContainer, stream: av.stream.Stream) -> AudioInfo:
+def _av_info(
+    container: av.container.InputContainer, stream: av.audio.stream.AudioStream
+) -> AudioInfo:
     context = stream.codec_context
     if stream.duration is not None and stream.time_base is not None:
         duration_s: float | None = float(stream.duration * stream.time_base)
@@ -543,7 +545,9 @@ def _load_with_av(
 
 
 def _reject_past_the_limit(
-    container: av.container.InputContainer, stream: av.stream.Stream, max_duration_s: float
+    container: av.container.InputContainer,
+    stream: av.audio.stream.AudioStream,
+    max_duration_s: float,
 ) -> None:
     """No duration in the header: seek to the limit; a packet after it means too long.
 
@@ -581,7 +585,7 @@ def _decode_with_av(
 
 def _decode_opened(
     container: av.container.InputContainer,
-    stream: av.stream.Stream,
+    stream: av.audio.stream.AudioStream,
     sf_failure: _SoundfileCannotReadError,
     request: _Request,
     info: AudioInfo,
@@ -636,7 +640,7 @@ def _damaged_warning(
 
 def _decode_av(
     container: av.container.InputContainer,
-    stream: av.stream.Stream,
+    stream: av.audio.stream.AudioStream,
     info: AudioInfo,
     sink: DecodeSink,
 ) -> tuple[int, int]:

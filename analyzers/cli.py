@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from analyzers.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 _STATUS_STYLE = {"ok": "green", "warning": "yellow", "critical": "bold red", "unmeasured": "dim"}
@@ -21,22 +26,19 @@ def _clock(seconds: float | None) -> str:
     return f"{int(minutes)}:{secs:04.1f}"
 
 
-def render_report(report: object, console: object) -> None:
+def render_report(report: Report, console: Console) -> None:
     """Print the metrics table and the findings in time order."""
     from rich.table import Table
 
-    from analyzers.report import Report
-
-    assert isinstance(report, Report)
     pickup = report.pickup
-    console.print(  # type: ignore[attr-defined]
+    console.print(
         f"[bold]Call[/bold] {report.duration_s:.1f} s, {report.channels} ch @ "
         f"{report.sample_rate} Hz, language {report.language or '—'}, "
         f"profile {report.ranges_profile}"
         + (f", ringback {pickup.ringback_country}" if pickup.ringback_country else "")
     )
     if pickup.rings is not None:
-        console.print(  # type: ignore[attr-defined]
+        console.print(
             f"[bold]Pickup[/bold] ring {pickup.rings}"
             + (
                 f", answered at {pickup.answered_at_s:.1f} s"
@@ -57,18 +59,18 @@ def render_report(report: object, console: object) -> None:
         value = "—" if m.value is None else f"{m.value} {m.unit}".strip()
         status = m.status if m.reason is None else f"{m.status}: {m.reason}"
         table.add_row(m.rule, m.label, value, m.expected, f"[{_STATUS_STYLE[m.status]}]{status}[/]")
-    console.print(table)  # type: ignore[attr-defined]
+    console.print(table)
     for warning in report.warnings:
-        console.print(f"[bold yellow]warning ({warning.code}):[/] {warning.message}")  # type: ignore[attr-defined]
+        console.print(f"[bold yellow]warning ({warning.code}):[/] {warning.message}")
     if report.warnings and not report.findings:
         return  # a partial recording is not a call within every range
     if not report.findings:
-        console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
+        console.print("[green]No findings: every measured value is within its range.[/green]")
         return
-    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")  # type: ignore[attr-defined]
+    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")
     for f in report.findings:
         value = "" if f.value is None else f" {f.value} (expected {f.expected})"
-        console.print(  # type: ignore[attr-defined]
+        console.print(
             f"[bold]{_clock(f.start_s):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
             f"{f.severity:<8}[/] {f.rule}:{value}\n"
             f"          {f.message}\n          [dim]advice:[/dim] {f.advice}"
@@ -120,7 +122,7 @@ def analyze_command(
             language=language,
             engine=engine,
             model=model,
-        )  # type: ignore[arg-type]
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")

@@ -15,6 +15,7 @@ thresholds with interpolation between them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -139,7 +140,7 @@ def level_envelope_dbov(
 
 
 def classify_turn_levels(
-    levels: list[float | None],
+    levels: Sequence[float | None],
     *,
     raised_db_above_median: float,
     whisper_db_below_median: float,

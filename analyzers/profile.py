@@ -15,7 +15,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
@@ -82,12 +82,22 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {s.id: _section_model(s) for s in S
 
 # The profile's schema, built from the rules table: one table per rule (and the
 # settings tables such as activity), each value typed and bounded; no defaults of its own.
-Profile = create_model(
-    "Profile",
-    __config__=_FROZEN,
-    name=(str, Field(min_length=1, max_length=200)),
-    **{key: (model, ...) for key, model in SECTION_MODELS.items()},
-)
+if TYPE_CHECKING:
+
+    class Profile(BaseModel):
+        """What a type checker sees: the sections are built from the table at run time."""
+
+        name: str
+
+        def __getattr__(self, section: str) -> Any: ...
+
+else:
+    Profile = create_model(
+        "Profile",
+        __config__=_FROZEN,
+        name=(str, Field(min_length=1, max_length=200)),
+        **{key: (model, ...) for key, model in SECTION_MODELS.items()},
+    )
 
 
 def _bound_text(setting: Setting) -> str:

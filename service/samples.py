@@ -8,6 +8,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ class SamplesLoaded:
     already_there: int
 
 
-def _truth(wav: Path) -> dict[str, object]:
+def _truth(wav: Path) -> dict[str, Any]:
     truth = wav.with_suffix(".truth.json")
     if not truth.is_file():
         return {}
@@ -73,9 +74,9 @@ def load_samples(
                 source="sample",
                 options=analysis_options(
                     settings,
-                    agent_channel=int(truth.get("agent_channel", 0)),  # type: ignore[call-overload]
+                    agent_channel=int(truth.get("agent_channel", 0)),
                     country=str(truth["country"]) if truth.get("country") else None,
-                    language=language if language in ("en", "sv", "nb", "el") else None,  # type: ignore[arg-type]
+                    language=language if language in ("en", "sv", "nb", "el") else None,
                 ),
                 metadata=CallMetadata(
                     agent_name=str(agent_name) if agent_name else None,

@@ -55,7 +55,8 @@ def measure_parties(
         return Parties()
     speech = {party: activity.speech[ch] for party, ch in parties.channels.items()}
     out = Parties()
-    for party, other in (("agent", "customer"), ("customer", "agent")):
+    pairs: tuple[tuple[Party, Party], ...] = (("agent", "customer"), ("customer", "agent"))
+    for party, other in pairs:
         metrics = PartyMetrics(
             **_talk(party, speech[party], speech[other]),
             **_rate(party, conversation.turns, transcript, profile),

@@ -262,7 +262,7 @@ def _stretch_near(t: float, stretches: list[Stretch], tolerance_s: float) -> Str
     for s, e in stretches:
         distance = 0.0 if s <= t <= e else min(abs(t - s), abs(t - e))
         if distance <= best_distance:
-            best, best_distance = (s, e), distance
+            best, best_distance = Stretch(s, e), distance
             if distance == 0.0:
                 break
     return best

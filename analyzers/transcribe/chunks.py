@@ -121,16 +121,16 @@ def _padded_spans(
     runs: list[Stretch] = []
     for s, e in stretches:
         if runs and s - runs[-1][1] <= settings.max_gap_s:
-            runs[-1] = (runs[-1][0], e)
+            runs[-1] = Span(runs[-1][0], e)
         else:
-            runs.append((s, e))
+            runs.append(Span(s, e))
     spans: list[Stretch] = []
     for s, e in runs:
         start = max(0.0, s - settings.pad_s, spans[-1][1] if spans else 0.0)
         end = min(float(duration_s), e + settings.pad_s)
         start, end = _snap(start, settings.sample_rate), _snap(end, settings.sample_rate)
         if end > start:
-            spans.append((start, end))
+            spans.append(Span(start, end))
     return spans
 
 
@@ -144,9 +144,9 @@ def _split_long(
         lo = start + max_len_s / 2
         hi = start + max_len_s
         cut = _snap(min(max(cut_at(lo, hi), lo), hi), sample_rate)
-        parts.append((start, cut))
+        parts.append(Span(start, cut))
         start = cut
-    parts.append((start, end))
+    parts.append(Span(start, end))
     return parts
 
 
@@ -176,7 +176,7 @@ def _pack(
         room = settings.max_chunk_s - offset
         if current and e - s > room:
             cut = (
-                _last_pause_before(s + room, (s, e), stretches)
+                _last_pause_before(s + room, span, stretches)
                 if room >= settings.min_fill_s
                 else None
             )

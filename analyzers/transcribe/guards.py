@@ -51,7 +51,8 @@ _SENTENCE_END = (".", "!", "?", "…", ";")  # ";" is the Greek question mark
 
 
 class _HasWord(Protocol):
-    word: str
+    @property
+    def word(self) -> str: ...
 
 
 W = TypeVar("W", bound=_HasWord)

@@ -18,7 +18,7 @@ _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="
 
 
 def get_state(request: Request) -> ServiceState:
-    return request.app.state.callcoach  # type: ignore[no-any-return]
+    return request.app.state.callcoach
 
 
 StateDep = Annotated[ServiceState, Depends(get_state)]

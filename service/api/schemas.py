@@ -181,7 +181,7 @@ class CallOut(BaseModel):
         )
         return cls(
             id=call.id,
-            status=call.status,  # type: ignore[arg-type]
+            status=call.status,
             source=call.source,
             external_id=call.external_id,
             agent_id=call.agent_id,

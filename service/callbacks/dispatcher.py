@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select, update
 from service.backoff import retry_delay_s
 from service.config import Settings
 from service.db.models import FAILED, PENDING, Callback, WebhookDelivery
-from service.db.session import Database
+from service.db.session import Database, changed_rows
 from service.db.types import utcnow
 from service.fetch.guard import UnsafeURLError, check_url, pinned_request
 from service.signing import sign
@@ -34,7 +34,8 @@ def _claim(db: Database, delivery_id: int, owner: str) -> bool:
     now = utcnow()
     with db.session() as session:
         return (
-            session.execute(
+            changed_rows(
+                session,
                 update(WebhookDelivery)
                 .where(
                     WebhookDelivery.id == delivery_id,
@@ -46,8 +47,8 @@ def _claim(db: Database, delivery_id: int, owner: str) -> bool:
                     ),
                 )
                 .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=_LEASE_S))
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             == 1
         )
 

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import delete
 
 from service.db.models import Call
-from service.db.session import Database
+from service.db.session import Database, changed_rows
 from service.storage import AudioStorage
 
 
@@ -19,8 +19,8 @@ def delete_call(db: Database, storage: AudioStorage, call_id: uuid.UUID) -> bool
             return False
         audio_key = call.audio_key
     # The blob key is the call id even before a webhook's download set audio_key.
-    for key in {audio_key, call_id.hex} - {None}:
-        storage.delete(key)  # type: ignore[arg-type]
+    for key in {call_id.hex} if audio_key is None else {audio_key, call_id.hex}:
+        storage.delete(key)
     with db.session() as session:
         # reports, call_metrics and call_findings go with it (ON DELETE CASCADE)
-        return session.execute(delete(Call).where(Call.id == call_id)).rowcount == 1
+        return changed_rows(session, delete(Call).where(Call.id == call_id)) == 1

@@ -43,7 +43,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise BadCursorError("invalid cursor") from exc
 
 
-def filtered_calls(team_id: int, filters: CallFilters) -> Select[tuple[Call]]:
+def filtered_calls(team_id: int, filters: CallFilters) -> Select[Call]:
     """The team's calls matching ``filters`` (GET /v1/calls and the dashboard share it)."""
     query = select(Call).where(Call.team_id == team_id)
     if filters.agent_id is not None:
@@ -139,6 +139,8 @@ def agent_summary(
                 CallMetric.value,
             ).where(CallMetric.call_id.in_(chunk), CallMetric.value.is_not(None))
         ):
+            if value is None:  # excluded by the query; narrows the column's type
+                continue
             summary = weeks[week_start(calls[call_id])]
             summary.metric_sums[(rule, label, unit)] += value
             summary.metric_counts[(rule, label, unit)] += 1

@@ -19,14 +19,17 @@ def add_score_rows(session: Session, call_id: uuid.UUID, report: Report) -> None
         if (metric.rule, metric.label) in seen:  # (rule, label) identifies a stored metric
             continue
         seen.add((metric.rule, metric.label))
-        numeric = isinstance(metric.value, int | float) and not isinstance(metric.value, bool)
+        value = metric.value
+        numeric_value = (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
         session.add(
             CallMetric(
                 call_id=call_id,
                 rule=metric.rule,
                 label=metric.label,
                 unit=metric.unit,
-                value=float(metric.value) if numeric else None,  # type: ignore[arg-type]
+                value=numeric_value,
                 status=metric.status,
             )
         )

@@ -52,8 +52,8 @@ def _label(v: float) -> str:
 def _gauge(value: float, low: float | None, high: float | None) -> Gauge | None:
     if low is None and high is None:
         return None
-    lo = low if low is not None else high  # type: ignore[assignment]
-    hi = high if high is not None else low  # type: ignore[assignment]
+    lo = low if low is not None else high
+    hi = high if high is not None else low
     assert lo is not None and hi is not None
     span = max(hi - lo, abs(hi) * 0.5, abs(value - lo), abs(value - hi), 1.0)
     start, end = min(lo, value) - 0.25 * span, max(hi, value) + 0.25 * span

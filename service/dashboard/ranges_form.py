@@ -90,7 +90,8 @@ def parse_form(form: dict[str, str]) -> dict[str, Any]:
         try:
             value = _parse(setting, raw)
         except ValueError:
-            title = section_spec(section).title  # type: ignore[union-attr]
+            spec = section_spec(section)  # exists: the setting was found in it
+            title = spec.title if spec is not None else section
             what = "a whole number" if setting.kind == "int" else "a number"
             raise ProfileError(f"{title} – {setting.label}: {raw!r} is not {what}") from None
         wanted.setdefault(section, {})[name] = value

@@ -5,6 +5,7 @@ Pure: a report in, coordinates out; the template only draws them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -126,7 +127,7 @@ def _stack(markers: list[Marker]) -> list[Marker]:
     return sorted(stacked, key=lambda m: m.index)
 
 
-def _spans(x: Scale, stretches: list[tuple[float, float]], label: str = "") -> list[Span]:
+def _spans(x: Scale, stretches: Sequence[tuple[float, float]], label: str = "") -> list[Span]:
     out = []
     for start, end in stretches:
         x0, x1 = x.clamped(start), x.clamped(end)
@@ -218,7 +219,7 @@ def build_timeline(report: Report) -> Timeline:
         )
 
     pickup = report.pickup
-    rings = _spans(x, [tuple(r) for r in pickup.ring_times], "ring")  # type: ignore[misc]
+    rings = _spans(x, pickup.ring_times, "ring")
     rings = [Span(s.x, s.w, s.start_s, s.end_s, f"ring {i + 1}") for i, s in enumerate(rings)]
     answered_x = x.clamped(pickup.answered_at_s) if pickup.answered_at_s is not None else None
 

@@ -28,7 +28,7 @@ from service.db.models import (
     Call,
     CallReport,
 )
-from service.db.session import Database
+from service.db.session import Database, changed_rows
 from service.db.types import utcnow
 from service.storage import StoredBlob
 
@@ -67,7 +67,8 @@ def claim(
     now = utcnow()
     owner = f"{worker_id}/{uuid.uuid4().hex[:12]}"
     with db.session() as session:
-        claimed = session.execute(
+        claimed = changed_rows(
+            session,
             update(Call)
             .where(Call.id == call_id, _claimable(now), Call.attempts < max_attempts)
             .values(
@@ -77,8 +78,8 @@ def claim(
                 attempts=Call.attempts + 1,
                 started_at=now,
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if claimed != 1:
             _fail_exhausted(session, call_id, now, max_attempts)
             return None
@@ -98,7 +99,8 @@ def claim(
 
 
 def _fail_exhausted(session: Session, call_id: uuid.UUID, now: datetime, max_attempts: int) -> None:
-    failed = session.execute(
+    failed = changed_rows(
+        session,
         update(Call)
         .where(
             Call.id == call_id,
@@ -115,8 +117,8 @@ def _fail_exhausted(session: Session, call_id: uuid.UUID, now: datetime, max_att
             lease_owner=None,
             lease_expires_at=None,
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if failed == 1:
         add_deliveries(session, session.get_one(Call, call_id), "call.failed")
 
@@ -152,12 +154,13 @@ def heartbeat(db: Database, job: ClaimedJob, lease_s: float) -> bool:
     """Extend the lease; False when it was lost (taken over, or the call deleted)."""
     with db.session() as session:
         return (
-            session.execute(
+            changed_rows(
+                session,
                 update(Call)
                 .where(_owned(job))
                 .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             == 1
         )
 
@@ -165,7 +168,8 @@ def heartbeat(db: Database, job: ClaimedJob, lease_s: float) -> bool:
 def set_audio(db: Database, job: ClaimedJob, blob: StoredBlob, content_type: str | None) -> bool:
     with db.session() as session:
         return (
-            session.execute(
+            changed_rows(
+                session,
                 update(Call)
                 .where(_owned(job))
                 .values(
@@ -174,8 +178,8 @@ def set_audio(db: Database, job: ClaimedJob, blob: StoredBlob, content_type: str
                     audio_sha256=blob.sha256,
                     audio_content_type=content_type,
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             == 1
         )
 
@@ -184,7 +188,8 @@ def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -
     """Store the report and mark the call done, only if this worker still holds it."""
     now = utcnow()
     with db.session() as session:
-        updated = session.execute(
+        updated = changed_rows(
+            session,
             update(Call)
             .where(_owned(job))
             .values(
@@ -198,8 +203,8 @@ def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -
                 lease_owner=None,
                 lease_expires_at=None,
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if updated != 1:
             session.rollback()
             return False
@@ -217,7 +222,8 @@ def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -
 
 def fail(db: Database, job: ClaimedJob, code: str, message: str) -> bool:
     with db.session() as session:
-        updated = session.execute(
+        updated = changed_rows(
+            session,
             update(Call)
             .where(_owned(job))
             .values(
@@ -228,8 +234,8 @@ def fail(db: Database, job: ClaimedJob, code: str, message: str) -> bool:
                 lease_owner=None,
                 lease_expires_at=None,
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if updated != 1:
             return False
         add_deliveries(session, session.get_one(Call, job.call_id), "call.failed")
@@ -243,7 +249,8 @@ def release_for_retry(
     now = utcnow()
     with db.session() as session:
         return (
-            session.execute(
+            changed_rows(
+                session,
                 update(Call)
                 .where(_owned(job))
                 .values(
@@ -255,7 +262,7 @@ def release_for_retry(
                     lease_owner=None,
                     lease_expires_at=None,
                 )
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
             == 1
         )

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 
 from service.db.models import PROCESSING, QUEUED, Call
-from service.db.session import Database
+from service.db.session import Database, changed_rows
 from service.db.types import utcnow
 
 
@@ -63,12 +63,13 @@ def sweep(
             Call.enqueued_at.is_(None) if enqueued_at is None else Call.enqueued_at == enqueued_at
         )
         with db.session() as session:
-            won = session.execute(
+            won = changed_rows(
+                session,
                 update(Call)
                 .where(Call.id == call_id, unchanged)
                 .values(enqueued_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+                .execution_options(synchronize_session=False),
+            )
         if won == 1:
             send(call_id)
             sent += 1
