@@ -182,7 +182,7 @@ def classify(report: Report, profile: Profile) -> Classification:
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], TYPES.index(kv[0])))
     (best, top), (_, second) = ranked[0], ranked[1]
     confidence = round(max(0.0, top - 0.5 * second), 2)
-    rounded = {k: round(v, 2) for k, v in scores.items()}
+    rounded: dict[str, float] = {k: round(v, 2) for k, v in scores.items()}
     if confidence < profile.customer_type.min_confidence:
         return Classification("unclear", confidence, rounded)
     return Classification(best, confidence, rounded, _evidence(best, cues))
