@@ -7,6 +7,7 @@ transcribing again).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from analyzers.errors import ProfileError
 from analyzers.profile import Profile, build_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
@@ -22,6 +24,8 @@ from service.calls.results import add_score_rows
 from service.db.models import DONE, Base, Call, CallFinding, CallMetric, CallReport, Team
 from service.db.session import Database
 from service.db.types import JSONColumn, UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
 
 # Reports re-scored per transaction: bounded memory and short write locks on SQLite.
 RESCORE_BATCH = 50
@@ -48,6 +52,19 @@ def get_overrides(session: Session, team_id: int) -> dict[str, Any]:
 def team_profile(session: Session, team_id: int) -> Profile:
     """The profile the team's calls are scored against (the default when none is saved)."""
     return build_profile(get_overrides(session, team_id))
+
+
+def team_profile_for_pages(session: Session, team_id: int) -> Profile:
+    """The team's profile for drawing the agent and team pages: the defaults where the
+    stored one no longer validates (saved before ranges were checked); the ranges page
+    shows why, so it can be fixed there."""
+    try:
+        return team_profile(session, team_id)
+    except ProfileError as exc:
+        log.warning(
+            "team %s has an invalid ranges profile, pages use the defaults: %s", team_id, exc
+        )
+        return build_profile()
 
 
 def profile_diff(base: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from service.dashboard.trends import (
     trend_metrics,
     weekly_means,
 )
-from service.team_profiles import team_profile
+from service.team_profiles import team_profile_for_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,7 +88,7 @@ def agent_page(
         return render(
             request, "not_found.html", {"viewer": viewer, "what": "agent"}, status_code=404
         )
-    metrics = trend_metrics(team_profile(session, team_id))
+    metrics = trend_metrics(team_profile_for_pages(session, team_id))
     charts = [trend_chart(m, weekly_means(rows, m), weekly_means(team_rows, m)) for m in metrics]
     best, worst = best_and_worst(rows)
     return render(
@@ -116,7 +116,7 @@ def team_page(
 ) -> Response:
     team_id = viewer.principal.team_id
     rows = call_metrics(session, team_id, None, when.start, when.end)
-    metrics = trend_metrics(team_profile(session, team_id))
+    metrics = trend_metrics(team_profile_for_pages(session, team_id))
     columns = agents_side_by_side(rows, metrics)
     overall = summarize("Whole team", rows, metrics) if rows else None
     return render(
