@@ -4,32 +4,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from analyzers.clock import clock
 from analyzers.errors import AnalysisError
+
+if TYPE_CHECKING:  # rich and the report model load only when a command runs
+    from rich.console import Console
+
+    from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 _STATUS_STYLE = {"ok": "green", "warning": "yellow", "critical": "bold red", "unmeasured": "dim"}
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
-
-
-def render_report(report: object, console: object) -> None:
+def render_report(report: Report, console: Console) -> None:
     """Print the metrics table and the findings in time order."""
     from rich.table import Table
 
-    from analyzers.report import Report
-
-    assert isinstance(report, Report)
     pickup = report.pickup
-    console.print(  # type: ignore[attr-defined]
+    console.print(
         f"[bold]Call[/bold] {report.duration_s:.1f} s, {report.channels} ch @ "
         f"{report.sample_rate} Hz, language {report.language or '—'}, "
         f"profile {report.ranges_profile}"
@@ -42,15 +38,15 @@ def render_report(report: object, console: object) -> None:
         value = "—" if m.value is None else f"{m.value} {m.unit}".strip()
         status = m.status if m.reason is None else f"{m.status}: {m.reason}"
         table.add_row(m.rule, m.label, value, m.expected, f"[{_STATUS_STYLE[m.status]}]{status}[/]")
-    console.print(table)  # type: ignore[attr-defined]
+    console.print(table)
     if not report.findings:
-        console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
+        console.print("[green]No findings: every measured value is within its range.[/green]")
         return
-    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")  # type: ignore[attr-defined]
+    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")
     for f in report.findings:
         value = "" if f.value is None else f" {f.value} (expected {f.expected})"
-        console.print(  # type: ignore[attr-defined]
-            f"[bold]{_clock(f.start_s):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
+        console.print(
+            f"[bold]{clock(f.start_s, tenths=True):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
             f"{f.severity:<8}[/] {f.rule}:{value}\n"
             f"          {f.message}\n          [dim]advice:[/dim] {f.advice}"
         )
