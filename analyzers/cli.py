@@ -76,7 +76,13 @@ def analyze_command(
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from analyzers.options import AnalysisOptions
     from analyzers.pipeline import analyze
@@ -101,6 +107,7 @@ def analyze_command(
             TextColumn("{task.description}"),
             BarColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),  # from the recent pace: per transcribed chunk batch
             console=err,
             transient=True,
             disable=not err.is_terminal,

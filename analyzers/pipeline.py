@@ -75,6 +75,16 @@ class _Stopwatch:
         if self.progress:
             self.progress(name, self.done)
 
+    def chunks(self, name: str) -> Callable[[int, int], None]:
+        """Progress inside a stage: (chunks done, chunks planned) as part of its weight."""
+
+        def report(done: int, total: int) -> None:
+            if self.progress and total:
+                share = _STAGE_WEIGHTS.get(name, 0.0) * done / total
+                self.progress(f"{name} {done}/{total} chunks", self.done + share)
+
+        return report
+
 
 Span = tuple[float, float]
 
@@ -297,6 +307,7 @@ def analyze(
                 options,
                 vocabulary=vocabulary,
                 countries=_likely_countries(options, pickup),
+                on_progress=watch.chunks("transcribe"),
             )
             language = result.language
             engine_name, model_name = result.engine, result.model

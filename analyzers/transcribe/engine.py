@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -103,6 +103,10 @@ class DecodingSettings:
 DEFAULT_DECODING = DecodingSettings()
 
 
+# Called with the number of chunks transcribed so far, after each batch.
+ChunksDone = Callable[[int], None]
+
+
 @runtime_checkable
 class TranscriptionEngine(Protocol):
     name: str
@@ -127,9 +131,10 @@ class TranscriptionEngine(Protocol):
         language: str | None,
         beam_size: int,
         initial_prompt: str | None = None,
+        on_progress: ChunksDone | None = None,
     ) -> list[EngineResult]:
         """One result per chunk of at most 30 s, times relative to that chunk;
-        batched where the engine can."""
+        batched where the engine can; ``on_progress`` after each batch."""
         ...
 
     def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:
