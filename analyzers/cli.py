@@ -10,6 +10,7 @@ import typer
 
 from analyzers.clock import clock
 from analyzers.errors import AnalysisError
+from analyzers.options import AGENT_CHANNEL_HELP
 
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
@@ -60,9 +61,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[
-        int, typer.Option(min=0, max=1, help="stereo channel of the agent")
-    ] = 0,
+    agent_channel: Annotated[int, typer.Option(min=0, max=1, help=AGENT_CHANNEL_HELP)] = 0,
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,

@@ -42,7 +42,13 @@ from analyzers.errors import (
     EmptyAudioError,
     UnsupportedAudioError,
 )
-from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
+from analyzers.tones import (
+    PLAN_ALIASES,
+    RINGBACK_PLANS,
+    RingbackPlan,
+    iso_country,
+    plan_countries,
+)
 
 ANALYSIS_RATE = 8000
 MIN_SAMPLE_RATE = 4000
@@ -510,7 +516,7 @@ def _first_voice(
 def _resolve_hint(country_hint: str | None) -> str | None:
     if not country_hint:
         return None
-    code = country_hint.strip().upper()
+    code = iso_country(country_hint)
     return PLAN_ALIASES.get(code, code)
 
 

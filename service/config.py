@@ -38,7 +38,11 @@ class WebhookAccount(BaseModel):
     )
     team: str = Field(description="team that owns the calls this account sends")
     agent_channel: int = Field(
-        0, ge=0, le=1, description="stereo channel of the agent in this platform's recordings"
+        0,
+        ge=0,
+        le=1,
+        description="stereo channel of the agent in this platform's recordings: "
+        "0 (left) or 1 (right)",
     )
 
 

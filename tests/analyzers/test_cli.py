@@ -27,7 +27,7 @@ def test_json_report_on_stdout(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["schema_version"] == 1
-    assert report["pickup"]["rings"] == 5 and report["pickup"]["ringback_country"] == "UK"
+    assert report["pickup"]["rings"] == 5 and report["pickup"]["ringback_country"] == "GB"
     assert [f["rule"] for f in report["findings"] if f["severity"] != "info"] == ["pickup_delay"]
     assert json.loads(out.read_text()) == report
 
