@@ -48,27 +48,22 @@ def install_docs(app: FastAPI, openapi_url: str = "/openapi.json") -> None:
     missing = [name for name in DOCS_ASSETS.values() if not (DOCS_ASSETS_DIR / name).is_file()]
     if missing:
         raise FileNotFoundError(f"API docs assets missing from {DOCS_ASSETS_DIR}: {missing}")
-    title = f"{app.title} API"
+    page = {"openapi_url": openapi_url, "title": f"{app.title} API"}
     swagger = _with_csp(
         get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=title,
+            **page,
             swagger_js_url=_asset("swagger_js"),
             swagger_css_url=_asset("swagger_css"),
             swagger_favicon_url=_asset("favicon"),
-            # No badge fetched from the public validator.
-            swagger_ui_parameters={"validatorUrl": None},
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from the public validator
         )
     )
     redoc = _with_csp(
         get_redoc_html(
-            openapi_url=openapi_url,
-            title=title,
-            redoc_js_url=_asset("redoc_js"),
-            redoc_favicon_url=_asset("favicon"),
+            **page, redoc_js_url=_asset("redoc_js"), redoc_favicon_url=_asset("favicon"),
             with_google_fonts=False,
         )
-    )
+    )  # fmt: skip
     app.mount(DOCS_ASSETS_PATH, StaticFiles(directory=DOCS_ASSETS_DIR), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
