@@ -58,7 +58,7 @@ def load_secret(data_dir: Path) -> bytes:
 class _ClockSigner(TimestampSigner):
     """itsdangerous' timestamp signer reading an injected clock (tests pass ``now``)."""
 
-    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any):
+    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clock = clock
 
