@@ -4,39 +4,36 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from analyzers.clock import clock
 from analyzers.errors import AnalysisError
+from analyzers.options import AGENT_CHANNEL_HELP
+
+if TYPE_CHECKING:  # rich and the report model load only when a command runs
+    from rich.console import Console
+
+    from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 _STATUS_STYLE = {"ok": "green", "warning": "yellow", "critical": "bold red", "unmeasured": "dim"}
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
-
-
-def render_report(report: object, console: object) -> None:
+def render_report(report: Report, console: Console) -> None:
     """Print the metrics table and the findings in time order."""
     from rich.table import Table
 
-    from analyzers.report import Report
-
-    assert isinstance(report, Report)
     pickup = report.pickup
-    console.print(  # type: ignore[attr-defined]
+    console.print(
         f"[bold]Call[/bold] {report.duration_s:.1f} s, {report.channels} ch @ "
         f"{report.sample_rate} Hz, language {report.language or '—'}, "
         f"profile {report.ranges_profile}"
         + (f", ringback {pickup.ringback_country}" if pickup.ringback_country else "")
     )
     if pickup.rings is not None:
-        console.print(  # type: ignore[attr-defined]
+        console.print(
             f"[bold]Pickup[/bold] ring {pickup.rings}"
             + (
                 f", answered at {pickup.answered_at_s:.1f} s"
@@ -57,19 +54,19 @@ def render_report(report: object, console: object) -> None:
         value = "—" if m.value is None else f"{m.value} {m.unit}".strip()
         status = m.status if m.reason is None else f"{m.status}: {m.reason}"
         table.add_row(m.rule, m.label, value, m.expected, f"[{_STATUS_STYLE[m.status]}]{status}[/]")
-    console.print(table)  # type: ignore[attr-defined]
+    console.print(table)
     for warning in report.warnings:
-        console.print(f"[bold yellow]warning ({warning.code}):[/] {warning.message}")  # type: ignore[attr-defined]
+        console.print(f"[bold yellow]warning ({warning.code}):[/] {warning.message}")
     if report.warnings and not report.findings:
         return  # a partial recording is not a call within every range
     if not report.findings:
-        console.print("[green]No findings: every measured value is within its range.[/green]")  # type: ignore[attr-defined]
+        console.print("[green]No findings: every measured value is within its range.[/green]")
         return
-    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")  # type: ignore[attr-defined]
+    console.print(f"[bold]Findings ({len(report.findings)})[/bold]")
     for f in report.findings:
         value = "" if f.value is None else f" {f.value} (expected {f.expected})"
-        console.print(  # type: ignore[attr-defined]
-            f"[bold]{_clock(f.start_s):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
+        console.print(
+            f"[bold]{clock(f.start_s, tenths=True):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
             f"{f.severity:<8}[/] {f.rule}:{value}\n"
             f"          {f.message}\n          [dim]advice:[/dim] {f.advice}"
         )
@@ -83,9 +80,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[
-        int, typer.Option(min=0, max=1, help="stereo channel of the agent")
-    ] = 0,
+    agent_channel: Annotated[int, typer.Option(min=0, max=1, help=AGENT_CHANNEL_HELP)] = 0,
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
@@ -106,7 +101,13 @@ def analyze_command(
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from analyzers.options import AnalysisOptions
     from analyzers.pipeline import analyze
@@ -131,6 +132,7 @@ def analyze_command(
             TextColumn("{task.description}"),
             BarColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),  # from the recent pace: per transcribed chunk batch
             console=err,
             transient=True,
             disable=not err.is_terminal,
