@@ -8,22 +8,17 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from analyzers.clock import clock
 from analyzers.errors import AnalysisError
+from analyzers.options import AGENT_CHANNEL_HELP
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
 
     from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 _STATUS_STYLE = {"ok": "green", "warning": "yellow", "critical": "bold red", "unmeasured": "dim"}
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -71,7 +66,7 @@ def render_report(report: Report, console: Console) -> None:
     for f in report.findings:
         value = "" if f.value is None else f" {f.value} (expected {f.expected})"
         console.print(
-            f"[bold]{_clock(f.start_s):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
+            f"[bold]{clock(f.start_s, tenths=True):>7}[/bold]  [{_SEVERITY_STYLE[f.severity]}]"
             f"{f.severity:<8}[/] {f.rule}:{value}\n"
             f"          {f.message}\n          [dim]advice:[/dim] {f.advice}"
         )
@@ -85,9 +80,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[
-        int, typer.Option(min=0, max=1, help="stereo channel of the agent")
-    ] = 0,
+    agent_channel: Annotated[int, typer.Option(min=0, max=1, help=AGENT_CHANNEL_HELP)] = 0,
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
@@ -108,7 +101,13 @@ def analyze_command(
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from analyzers.options import AnalysisOptions
     from analyzers.pipeline import analyze
@@ -133,6 +132,7 @@ def analyze_command(
             TextColumn("{task.description}"),
             BarColumn(),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),  # from the recent pace: per transcribed chunk batch
             console=err,
             transient=True,
             disable=not err.is_terminal,

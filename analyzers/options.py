@@ -28,10 +28,15 @@ class CallMetadata(BaseModel):
     )
 
 
+# Stereo channels are named by their index everywhere (API, CLI, dashboard, reports).
+CHANNEL_NAMES: dict[int, str] = {0: "Channel 0 (left)", 1: "Channel 1 (right)"}
+AGENT_CHANNEL_HELP = "stereo channel that carries the agent: 0 (left) or 1 (right)"
+
+
 class AnalysisOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    agent_channel: int = Field(0, ge=0, le=1, description=AGENT_CHANNEL_HELP)
     country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
     language: Language = "auto"
     engine: Engine = "faster-whisper"

@@ -66,6 +66,16 @@ class _Stopwatch:
             self.progress(name, self.done)
         return result
 
+    def chunks(self, name: str) -> Callable[[int, int], None]:
+        """Progress inside a stage: (chunks done, chunks planned) as part of its weight."""
+
+        def report(done: int, total: int) -> None:
+            if self.progress and total:
+                share = _STAGE_WEIGHTS.get(name, 0.0) * done / total
+                self.progress(f"{name} {done}/{total} chunks", self.done + share)
+
+        return report
+
 
 def analyze(
     source: AudioSource,
@@ -92,7 +102,17 @@ def analyze(
     conversation = run("turns", measure_conversation, activity, parties, pickup, profile)
     tracks = run("pitch", track_pitch, call, activity, parties)
     loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
-    transcript = run("transcribe", transcribe, call, activity, parties, pickup, options, metadata)
+    transcript = run(
+        "transcribe",
+        transcribe,
+        call,
+        activity,
+        parties,
+        pickup,
+        options,
+        metadata,
+        on_progress=watch.chunks("transcribe"),
+    )
     metrics = run(
         "measures",
         measure_parties,

@@ -49,7 +49,13 @@ from analyzers.errors import (
     EmptyAudioError,
     UnsupportedAudioError,
 )
-from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS, RingbackPlan, plan_countries
+from analyzers.ringback_plans import (
+    PLAN_ALIASES,
+    RINGBACK_PLANS,
+    RingbackPlan,
+    iso_country,
+    plan_countries,
+)
 from analyzers.spans import Span
 
 ANALYSIS_RATE = 8000
@@ -634,7 +640,7 @@ def _first_voice(voice_runs: list[Span], after_s: float, before_s: float) -> flo
 def _resolve_hint(country_hint: str | None) -> str | None:
     if not country_hint:
         return None
-    code = country_hint.strip().upper()
+    code = iso_country(country_hint)
     return PLAN_ALIASES.get(code, code)
 
 

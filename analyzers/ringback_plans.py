@@ -36,7 +36,7 @@ RINGBACK_PLANS: dict[str, RingbackPlan] = {
     plan.country: plan
     for plan in (
         RingbackPlan("US", (440.0, 480.0), (2.0, 4.0)),
-        RingbackPlan("UK", (400.0, 450.0), (0.4, 0.2, 0.4, 2.0)),
+        RingbackPlan("GB", (400.0, 450.0), (0.4, 0.2, 0.4, 2.0)),
         RingbackPlan("SE", (425.0,), (1.0, 5.0)),
         RingbackPlan("NO", (425.0,), (1.0, 4.0)),
         RingbackPlan("GR", (425.0,), (1.0, 4.0)),
@@ -47,12 +47,23 @@ RINGBACK_PLANS: dict[str, RingbackPlan] = {
 # Countries that share another's plan (indistinguishable by audio alone).
 PLAN_ALIASES: dict[str, str] = {
     "CA": "US",
-    "GB": "UK",
     "DE": "NO",
     "NL": "NO",
     "CH": "NO",
     "PL": "NO",
 }
+
+
+# Country codes people write that are not ISO 3166 alpha-2: accepted, stored as ISO.
+COUNTRY_SPELLINGS: dict[str, str] = {"UK": "GB"}
+# Every country with a known ringback (its own plan or one it shares), ISO codes.
+PLAN_COUNTRIES: tuple[str, ...] = tuple(sorted({*RINGBACK_PLANS, *PLAN_ALIASES}))
+
+
+def iso_country(code: str) -> str:
+    """The ISO 3166 alpha-2 code for a country as given (``uk`` -> ``GB``)."""
+    upper = code.strip().upper()
+    return COUNTRY_SPELLINGS.get(upper, upper)
 
 
 def plan_countries(plan: RingbackPlan) -> list[str]:
@@ -65,7 +76,7 @@ def plan_countries(plan: RingbackPlan) -> list[str]:
 
 
 def plan_for(country: str) -> RingbackPlan:
-    code = country.upper()
+    code = iso_country(country)
     code = PLAN_ALIASES.get(code, code)
     try:
         return RINGBACK_PLANS[code]

@@ -26,7 +26,7 @@ def silent_after_ringback(minutes: float, sample_rate: int) -> np.ndarray:
     n = round(minutes * 60 * sample_rate)
     rng = np.random.default_rng(0)
     audio = (10 ** (-60 / 20) * rng.standard_normal((2, n))).astype(np.float32)
-    ringback, _ = synthesize_ringback(RINGBACK_PLANS["UK"], 4, sample_rate)
+    ringback, _ = synthesize_ringback(RINGBACK_PLANS["GB"], 4, sample_rate)
     audio[0, : len(ringback)] += ringback
     return audio
 

@@ -33,7 +33,7 @@ from sample_audio.ringback_lines import (
 )
 from sample_audio.spec import CallSpec
 
-SOURCES = ["recorded_US", "US", "UK", "SE", "NO", "FR", "ES"]
+SOURCES = ["recorded_US", "US", "GB", "SE", "NO", "FR", "ES"]
 
 
 def line_table(rings_list: list[int]) -> None:
@@ -70,7 +70,7 @@ def line_table(rings_list: list[int]) -> None:
 def call_table() -> None:
     cases: list[tuple[str, CallSpec, object]] = []
     base = SAMPLE_CALLS["good_call"]
-    for code in ("US", "UK", "SE", "NO", "FR", "ES"):
+    for code in ("US", "GB", "SE", "NO", "FR", "ES"):
         spec = base.model_copy(update={"country": code, "utterances": base.utterances[:3]})
         cases.append((f"espeak {code}", spec, build_call))
     if realcalls.available():

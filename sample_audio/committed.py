@@ -56,7 +56,7 @@ SAMPLES: dict[str, SampleRecipe] = {
     "late_pickup": SampleRecipe(
         "answered after 5 rings (UK double ringback)",
         ("pickup_delay",),
-        {"seed": 15, "country": "UK", "rings": 5},
+        {"seed": 15, "country": "GB", "rings": 5},
     ),
     "dead_air": SampleRecipe(
         "9 s of silence after a prompt that announces nothing (NO ringback, 2 rings)",
@@ -66,12 +66,12 @@ SAMPLES: dict[str, SampleRecipe] = {
     "interrupting": SampleRecipe(
         "the agent starts 1.6-2.4 s before the customer ends, twice (UK, 2 rings)",
         ("interruption",),
-        {"seed": 25, "country": "UK", "rings": 2, "agent_interruptions": 2},
+        {"seed": 25, "country": "GB", "rings": 2, "agent_interruptions": 2},
     ),
     "shouting": SampleRecipe(
         "one agent turn shouted (+10 dB), one whispered (-14 dB) (UK, 2 rings)",
         ("loudness",),
-        {"seed": 17, "country": "UK", "rings": 2},
+        {"seed": 17, "country": "GB", "rings": 2},
         styles=((2, "shout"), (4, "whisper")),
     ),
 }

@@ -316,7 +316,7 @@ SAMPLE_CALLS: dict[str, CallSpec] = {
             "late_pickup",
             SHORT_EN,
             "UK double-ring ringback, answered after 5 rings (too late).",
-            country="UK",
+            country="GB",
             rings=5,
             seed=2,
         ),
@@ -339,7 +339,7 @@ SAMPLE_CALLS: dict[str, CallSpec] = {
             _shouting(),
             "UK ringback, 2 rings. One agent turn shouted (+10 dB over the agent's normal "
             "level), one whispered (-14 dB).",
-            country="UK",
+            country="GB",
             seed=5,
         ),
         _spec(
@@ -354,7 +354,7 @@ SAMPLE_CALLS: dict[str, CallSpec] = {
             "interrupting",
             _interrupting(),
             "UK ringback, 2 rings. Agent interrupts the customer twice, each overlap 2 s.",
-            country="UK",
+            country="GB",
             seed=7,
         ),
         _spec(

@@ -639,7 +639,7 @@ REAL_CALL_RECIPES: dict[str, dict[str, object]] = {
     },
     "real_interrupting": {
         "seed": 23,
-        "country": "UK",
+        "country": "GB",
         "rings": 3,
         "unexplained_silence_s": 5.5,
         "agent_interruptions": 2,

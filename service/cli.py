@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from service.config import Settings
+from analyzers.cli import register as register_analysis_commands
+from service.config import CONFIG_FILE, ENV_FILE, Settings
+
+if TYPE_CHECKING:
+    from service.db.session import Database
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,15 +24,35 @@ app = typer.Typer(
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
 
-# The settings every command reads: the environment (CALLCOACH_*), then these flags.
+# The settings every command reads (service/config.py): these flags, then the
+# environment (CALLCOACH_*), then .env and callcoach.toml in the working directory.
 DataDirOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional
-    typer.Option(help="data directory (default ./data or CALLCOACH_DATA_DIR)"),
+    typer.Option(
+        help=f"data directory (default: CALLCOACH_DATA_DIR, {ENV_FILE} or {CONFIG_FILE} "
+        "in this directory, else ./data)"
+    ),
 ]
 
 
 def _settings(**overrides: Any) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[Database]:
+    """The configured database, migrated to the current schema, disposed afterwards;
+    says on stderr which database it is, so a command can never silently use another."""
+    from service.db.migrate import upgrade_to_head
+    from service.db.session import Database
+
+    typer.echo(f"database: {settings.database_label}", err=True)
+    db = Database(settings.effective_database_url)
+    try:
+        upgrade_to_head(db.engine)
+        yield db
+    finally:
+        db.dispose()
 
 
 def _logging(level: str) -> None:
@@ -58,6 +84,8 @@ def serve(
     settings = _settings(data_dir=data_dir, worker_concurrency=workers)
     if load_samples or settings.load_samples:
         _load_samples(settings)
+    else:
+        typer.echo(f"database: {settings.database_label}", err=True)
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -69,19 +97,15 @@ def serve(
 
 
 def _load_samples(settings: Settings) -> None:
-    from service.db.migrate import upgrade_to_head
-    from service.db.session import Database
     from service.samples import DEMO_TEAM, load_samples
     from service.storage import LocalDiskStorage
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
-    upgrade_to_head(db.engine)
-    loaded = load_samples(settings, db, LocalDiskStorage(settings.effective_storage_dir))
-    db.dispose()
+    with open_database(settings) as db:
+        loaded = load_samples(settings, db, LocalDiskStorage(settings.effective_storage_dir))
     typer.echo(
         f"Sample calls: {len(loaded.queued)} queued, {loaded.already_there} already loaded "
-        f"(team {DEMO_TEAM!r}).\nRead key for team {DEMO_TEAM!r}: {loaded.read_key}"
+        f"(team {DEMO_TEAM!r}).\nDemo key for team {DEMO_TEAM!r} (upload and read): "
+        f"{loaded.demo_key}"
     )
 
 
@@ -115,22 +139,14 @@ def keys_create(
     data_dir: DataDirOption = None,
 ) -> None:
     """Print a new API key (shown once; only its hash is stored)."""
-    from service.db.migrate import upgrade_to_head
-    from service.db.session import Database
     from service.keys import create_api_key
 
-    settings = _settings(data_dir=data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
-    upgrade_to_head(db.engine)
     try:
-        with db.session() as session:
+        with open_database(_settings(data_dir=data_dir)) as db, db.session() as session:
             new = create_api_key(session, team, scope, name)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    finally:
-        db.dispose()
     typer.echo(new.key)
     typer.echo(f"team {new.team}, scopes {' '.join(new.scopes)}, key id {new.key_id}", err=True)
 
@@ -141,18 +157,12 @@ def keys_list(
     data_dir: DataDirOption = None,
 ) -> None:
     """List keys (ids, teams, scopes; never the keys themselves)."""
-    from service.db.migrate import upgrade_to_head
-    from service.db.session import Database
     from service.keys import list_api_keys
 
-    settings = _settings(data_dir=data_dir)
-    db = Database(settings.effective_database_url)
-    upgrade_to_head(db.engine)
-    with db.session() as session:
+    with open_database(_settings(data_dir=data_dir)) as db, db.session() as session:
         for row in list_api_keys(session, team):
             state = "revoked" if row.revoked_at else "active"
             typer.echo(f"{row.key_id}  {row.team.name}  {row.scopes}  {state}  {row.name or ''}")
-    db.dispose()
 
 
 @keys_app.command("revoke")
@@ -161,32 +171,17 @@ def keys_revoke(
     data_dir: DataDirOption = None,
 ) -> None:
     """Revoke a key at once."""
-    from service.db.session import Database
     from service.keys import revoke_api_key
 
-    settings = _settings(data_dir=data_dir)
-    db = Database(settings.effective_database_url)
-    with db.session() as session:
+    with open_database(_settings(data_dir=data_dir)) as db, db.session() as session:
         revoked = revoke_api_key(session, key_id)
-    db.dispose()
     if not revoked:
         typer.echo(f"error: no active key {key_id!r}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")
 
 
-def _register_analysis_commands() -> None:
-    # ---- `callcoach analyze`: owned by analyzers/cli.py (register(app)) -------------
-    try:
-        from analyzers.cli import register
-    except ModuleNotFoundError as exc:
-        if exc.name != "analyzers.cli":
-            raise
-        return
-    register(app)
-
-
-_register_analysis_commands()
+register_analysis_commands(app)  # `callcoach analyze`, owned by analyzers/cli.py
 
 
 def main() -> None:

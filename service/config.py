@@ -1,8 +1,12 @@
 """The service's one typed settings object.
 
-Every knob reads from the environment with the ``CALLCOACH_`` prefix (nested values as
-JSON, e.g. ``CALLCOACH_TWILIO_ACCOUNTS='{"AC..": {"secret": "..", "team": "acme"}}'``);
-``DATABASE_URL`` and ``REDIS_URL`` are accepted unprefixed too, as platforms set them.
+Every knob reads, first found wins: the command-line flag or constructor argument, the
+environment with the ``CALLCOACH_`` prefix (nested values as JSON, e.g.
+``CALLCOACH_TWILIO_ACCOUNTS='{"AC..": {"secret": "..", "team": "acme"}}'``), a ``.env``
+file, then a ``callcoach.toml`` file (``data_dir = "/srv/callcoach"``), both in the
+working directory. ``DATABASE_URL`` and ``REDIS_URL`` are accepted unprefixed too, as
+platforms set them. ``serve``, ``worker`` and ``keys`` all read this one object, so they
+find the same database.
 """
 
 from __future__ import annotations
@@ -11,11 +15,19 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sqlalchemy.engine import make_url
 
 from analyzers.options import Engine, Language
 
 MIB = 1024 * 1024
+CONFIG_FILE = "callcoach.toml"
+ENV_FILE = ".env"
 
 
 class WebhookAccount(BaseModel):
@@ -26,14 +38,34 @@ class WebhookAccount(BaseModel):
     )
     team: str = Field(description="team that owns the calls this account sends")
     agent_channel: int = Field(
-        0, ge=0, le=1, description="stereo channel of the agent in this platform's recordings"
+        0,
+        ge=0,
+        le=1,
+        description="stereo channel of the agent in this platform's recordings: "
+        "0 (left) or 1 (right)",
     )
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CALLCOACH_", extra="ignore", populate_by_name=True
+        env_prefix="CALLCOACH_",
+        extra="ignore",
+        populate_by_name=True,
+        env_file=ENV_FILE,
+        toml_file=CONFIG_FILE,
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls)
+        return (init_settings, env_settings, dotenv_settings, toml, file_secret_settings)
 
     # Where things live.
     data_dir: Path = Path("data")
@@ -152,6 +184,11 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + url[len(prefix) :]
             return url
         return f"sqlite:///{(self.data_dir / 'callcoach.db').resolve()}"
+
+    @property
+    def database_label(self) -> str:
+        """The database URL without its password, to tell people which one is in use."""
+        return make_url(self.effective_database_url).render_as_string(hide_password=True)
 
     @property
     def effective_storage_dir(self) -> Path:

@@ -1,10 +1,12 @@
 """Queue the committed sample calls (sample_audio/*.wav) for team "demo" so a fresh
-`callcoach serve --load-samples` has reports to look at."""
+`callcoach serve --load-samples` has reports to look at, and keep one demo key (upload
+and read) across restarts."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from service.calls.records import new_call
 from service.config import Settings
 from service.db.models import Call
 from service.db.session import Database
-from service.keys import create_api_key
+from service.keys import authenticate, create_api_key, has_scope
 from service.storage import AudioStorage
 from service.teams import get_or_create_team
 
@@ -26,11 +28,13 @@ log = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_audio"
 DEMO_TEAM = "demo"
+DEMO_SCOPES = ("ingest", "read")  # the dashboard's first upload needs ingest
+DEMO_KEY_FILE = "demo_key"
 
 
 @dataclass(frozen=True)
 class SamplesLoaded:
-    read_key: str
+    demo_key: str
     queued: list[uuid.UUID]
     already_there: int
 
@@ -92,7 +96,26 @@ def load_samples(
                 duration_s=duration_s,
             )
         queued.append(call_id)
-    with db.session() as session:
-        key = create_api_key(session, DEMO_TEAM, ["read"], name="serve --load-samples")
     log.info("samples: %d queued, %d already there", len(queued), already)
-    return SamplesLoaded(read_key=key.key, queued=queued, already_there=already)
+    return SamplesLoaded(demo_key=demo_key(settings, db), queued=queued, already_there=already)
+
+
+def demo_key(settings: Settings, db: Database) -> str:
+    """The demo team's key saved in ``<data_dir>/demo_key`` while it still works there
+    (not revoked, same database), else a new one, saved for the next start."""
+    path = settings.data_dir / DEMO_KEY_FILE
+    saved = path.read_text(encoding="ascii").strip() if path.is_file() else ""
+    with db.session() as session:
+        row = authenticate(session, saved) if saved else None
+        if (
+            row is not None
+            and row.team.name == DEMO_TEAM
+            and all(has_scope(row, scope) for scope in DEMO_SCOPES)
+        ):
+            return saved
+        new = create_api_key(session, DEMO_TEAM, DEMO_SCOPES, name="serve --load-samples")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(new.key + "\n")
+    return new.key

@@ -10,38 +10,32 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from analyzers.errors import ProfileError
 from analyzers.profile import Profile, build_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
 from service.calls.results import add_score_rows
-from service.db.models import DONE, Base, Call, CallFinding, CallMetric, CallReport, Team
+from service.db.models import (
+    DONE,
+    Call,
+    CallFinding,
+    CallMetric,
+    CallReport,
+    Team,
+    TeamProfile,
+)
 from service.db.session import Database
-from service.db.types import JSONColumn, UTCDateTime, utcnow
+from service.db.types import utcnow
 
 log = logging.getLogger(__name__)
 
 # Reports re-scored per transaction: bounded memory and short write locks on SQLite.
 RESCORE_BATCH = 50
-
-
-class TeamProfile(Base):
-    """Overrides of ``analyzers/data/default_profile.toml`` for one team (only the diff)."""
-
-    __tablename__ = "team_profiles"
-
-    team_id: Mapped[int] = mapped_column(
-        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
-    )
-    overrides: Mapped[dict[str, Any]] = mapped_column(JSONColumn, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")
 
 
 def get_overrides(session: Session, team_id: int) -> dict[str, Any]:

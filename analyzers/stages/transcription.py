@@ -15,6 +15,7 @@ from analyzers.stages.decode import DecodedCall
 from analyzers.stages.parties import UNKNOWN, PartyChannels
 from analyzers.stages.pickup import likely_countries
 from analyzers.transcribe import transcribe_call
+from analyzers.transcribe.channel import ChunkProgress
 
 # A word belongs to a turn when its midpoint is within this of the turn's bounds
 # (Whisper's word times are loose).
@@ -36,6 +37,7 @@ def transcribe(
     pickup: Pickup,
     options: AnalysisOptions,
     metadata: CallMetadata | None,
+    on_progress: ChunkProgress | None = None,
 ) -> Transcript:
     if options.engine == "none" or not activity.any_speech():
         return Transcript(language=None if options.language == "auto" else options.language)
@@ -46,6 +48,7 @@ def transcribe(
         options,
         vocabulary=_vocabulary(metadata),
         countries=likely_countries(options, pickup),
+        on_progress=on_progress,
     )
     words: dict[Speaker, list[Word]] = {
         party: result.words.get(ch, []) for party, ch in parties.channels.items()

@@ -11,7 +11,12 @@ import numpy as np
 from analyzers.errors import ModelUnavailableError
 from analyzers.options import AnalysisOptions
 from analyzers.report import Word
-from analyzers.transcribe.channel import DEFAULT_CHANNEL, ChannelSettings, transcribe_channels
+from analyzers.transcribe.channel import (
+    DEFAULT_CHANNEL,
+    ChannelSettings,
+    ChunkProgress,
+    transcribe_channels,
+)
 from analyzers.transcribe.chunks import Stretch, normalize_stretches
 from analyzers.transcribe.language import EngineLoader, choose_language
 from analyzers.transcribe.loaded import get_engine
@@ -38,6 +43,7 @@ def transcribe_call(
     countries: Sequence[str] = (),
     settings: ChannelSettings = DEFAULT_CHANNEL,
     load_engine: EngineLoader = get_engine,
+    on_progress: ChunkProgress | None = None,
 ) -> CallTranscript:
     """Words per channel index, plus the language they were transcribed in.
 
@@ -79,6 +85,7 @@ def transcribe_call(
         beam_size=options.beam_size,
         initial_prompt=". ".join(v.strip() for v in vocabulary if v.strip()) or None,
         settings=settings,
+        on_progress=on_progress,
     )
     words = dict(enumerate(per_channel))
     return CallTranscript(

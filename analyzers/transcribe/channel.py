@@ -54,6 +54,9 @@ class ChannelSettings:
 
 DEFAULT_CHANNEL = ChannelSettings()
 
+# Called with (chunks transcribed, chunks planned) after each batch, all channels together.
+ChunkProgress = Callable[[int, int], None]
+
 
 _RESAMPLE_CONTEXT_S = 0.05
 
@@ -118,6 +121,7 @@ def transcribe_channels(
     beam_size: int = 5,
     initial_prompt: str | None = None,
     settings: ChannelSettings = DEFAULT_CHANNEL,
+    on_progress: ChunkProgress | None = None,
 ) -> list[list[Word]]:
     """Words spoken on each channel, times in seconds from the start of the call.
 
@@ -128,9 +132,15 @@ def transcribe_channels(
     """
     plans = [plan_channel(x, sample_rate, speech, settings) for x, speech in channels]
     pieces = [audio for plan in plans for audio in plan.audio]
+    if on_progress is not None:
+        on_progress(0, len(pieces))
     results = (
         engine.transcribe_chunks(
-            pieces, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+            pieces,
+            language=language,
+            beam_size=beam_size,
+            initial_prompt=initial_prompt,
+            on_progress=None if on_progress is None else lambda n: on_progress(n, len(pieces)),
         )
         if pieces
         else []

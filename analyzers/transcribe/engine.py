@@ -8,7 +8,7 @@ word times relative to that array. Two implementations: ``faster_engine``
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -102,6 +102,10 @@ class DecodingSettings:
 DEFAULT_DECODING = DecodingSettings()
 
 
+# Called with the number of chunks transcribed so far, after each batch.
+ChunksDone = Callable[[int], None]
+
+
 @runtime_checkable
 class TranscriptionEngine(Protocol):
     name: str
@@ -126,9 +130,10 @@ class TranscriptionEngine(Protocol):
         language: str | None,
         beam_size: int,
         initial_prompt: str | None = None,
+        on_progress: ChunksDone | None = None,
     ) -> list[EngineResult]:
         """One result per chunk of at most 30 s, times relative to that chunk;
-        batched where the engine can."""
+        batched where the engine can; ``on_progress`` after each batch."""
         ...
 
     def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:

@@ -13,6 +13,7 @@ from analyzers.transcribe.engine import (
     FASTER_WHISPER,
     SAMPLE_RATE,
     WINDOW_S,
+    ChunksDone,
     DecodingSettings,
     EngineResult,
     EngineSegment,
@@ -122,6 +123,7 @@ class FasterWhisperEngine:
         language: str | None,
         beam_size: int,
         initial_prompt: str | None = None,
+        on_progress: ChunksDone | None = None,
     ) -> list[EngineResult]:
         """Chunks decoded ``batch_size`` at a time; a chunk that fails Whisper's
         checks is decoded again alone, with the temperature fallback."""
@@ -138,6 +140,8 @@ class FasterWhisperEngine:
                         chunk, language=language, beam_size=beam_size, initial_prompt=initial_prompt
                     )
                 results.append(result)
+            if on_progress is not None:
+                on_progress(len(results))
         return results
 
     def _decode_batch(

@@ -20,6 +20,7 @@ from analyzers.errors import ModelUnavailableError
 from analyzers.transcribe.engine import (
     DEFAULT_DECODING,
     OPENAI_WHISPER,
+    ChunksDone,
     DecodingSettings,
     EngineResult,
     EngineSegment,
@@ -121,14 +122,19 @@ class OpenAIWhisperEngine:
         language: str | None,
         beam_size: int,
         initial_prompt: str | None = None,
+        on_progress: ChunksDone | None = None,
     ) -> list[EngineResult]:
         """One at a time: openai-whisper's transcribe has no batched decoding."""
-        return [
-            self.transcribe(
-                chunk, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+        results: list[EngineResult] = []
+        for chunk in chunks:
+            results.append(
+                self.transcribe(
+                    chunk, language=language, beam_size=beam_size, initial_prompt=initial_prompt
+                )
             )
-            for chunk in chunks
-        ]
+            if on_progress is not None:
+                on_progress(len(results))
+        return results
 
     def detect_language(self, audio_16k: np.ndarray) -> LanguageGuess:
         if not self.multilingual:

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import func, select
 
 from service import metrics
+from service.api.docs import install_docs
 from service.api.errors import install_error_handlers
 from service.api.openapi import install_openapi
 from service.api.routes import agents, callbacks, calls, health, ranges, webhooks
@@ -108,8 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "get a report against the coach's ranges. Authenticate with an API key: "
         "`Authorization: Bearer <key>` or `X-API-Key: <key>`.",
         lifespan=lifespan,
+        docs_url=None,  # install_docs: the same pages, assets served locally
+        redoc_url=None,
     )
     install_error_handlers(app)
+    install_docs(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders)
     for module in (calls, agents, webhooks, callbacks, health, ranges):

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
 
-from analyzers.options import CallMetadata, Language
-from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS
+from analyzers.options import AGENT_CHANNEL_HELP, CallMetadata, Language
+from analyzers.ringback_plans import PLAN_COUNTRIES, iso_country
 from service.db.models import Call
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
@@ -53,13 +53,14 @@ CallTime = Annotated[datetime, AfterValidator(_call_time)]
 
 
 def _ringback_country(code: str) -> str:
-    """A country with a known ringback plan; UK is stored as its ISO code GB."""
-    upper = code.upper()
-    upper = "GB" if upper == "UK" else upper
-    if upper not in RINGBACK_PLANS and upper not in PLAN_ALIASES:
-        known = sorted({*RINGBACK_PLANS, *PLAN_ALIASES})
-        raise ValueError(f"no ringback plan for country {code!r}; known: {', '.join(known)}")
-    return upper
+    """A country with a known ringback plan, as its ISO code (UK is stored as GB, the
+    code the reports use)."""
+    iso = iso_country(code)
+    if iso not in PLAN_COUNTRIES:
+        raise ValueError(
+            f"no ringback plan for country {code!r}; known: {', '.join(PLAN_COUNTRIES)}"
+        )
+    return iso
 
 
 RingbackCountry = Annotated[
@@ -88,7 +89,7 @@ class RecordingFields(_Body):
 
     external_id: str | None = Field(None, max_length=200, description="the platform's call id")
     agent_id: str | None = Field(None, max_length=200)
-    agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    agent_channel: int = Field(0, ge=0, le=1, description=AGENT_CHANNEL_HELP)
     country: RingbackCountry | None = None
     language: Language | None = Field(None, description="default: the service's default")
     recording_started_at: CallTime | None = None

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.api.deps import Principal, StateDep
 from service.api.state import ServiceState
+from service.config import Settings
 from service.dashboard.session_cookie import (
     COOKIE_NAME,
     csrf_ok,
@@ -40,10 +41,17 @@ class Viewer:
         return scope in self.principal.scopes or "admin" in self.principal.scopes
 
 
+def configured_secret(settings: Settings) -> bytes:
+    """``session_secret`` when set (shared by every API host), else the data-dir file."""
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value().encode("utf-8")
+    return load_secret(settings.data_dir)
+
+
 def session_secret(request: Request, state: ServiceState) -> bytes:
     secret: bytes | None = getattr(request.app.state, "dashboard_secret", None)
     if secret is None:
-        secret = load_secret(state.settings.data_dir)
+        secret = configured_secret(state.settings)
         request.app.state.dashboard_secret = secret
     return secret
 

@@ -1,25 +1,29 @@
 """The dashboard's sign-in cookie: an API key's id, signed; never the key itself.
 
-Format: ``<payload>.<signature>``, payload = base64url(JSON {"k": key id, "t": issued
-at}), signature = HMAC-SHA256 under a per-installation secret. The key row is checked
-again on every request, so revoking the key signs its sessions out.
+Signed and timestamped by ``itsdangerous`` (what Starlette's sessions use) under the
+installation's secret: ``Settings.session_secret`` when set (several API hosts share it),
+else a file in the data directory. The key row is checked again on every request, so
+revoking the key signs its sessions out.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from itsdangerous import BadSignature, Signer, TimestampSigner, URLSafeTimedSerializer
 
 COOKIE_NAME = "callcoach_session"
 SESSION_MAX_AGE_S = 12 * 3600
 SECRET_FILE = "dashboard_secret"
+SESSION_SALT = "callcoach.session"
+CSRF_SALT = "callcoach.csrf"
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class SessionData:
 
 
 def load_secret(data_dir: Path) -> bytes:
-    """The signing secret in ``<data_dir>/dashboard_secret``, created on first use.
+    """The signing secret in ``<data_dir>/dashboard_secret``, created on first use
+    (the embedded default, when ``Settings.session_secret`` is not set).
 
     A file in the data directory (not memory) so that sessions survive restarts and
     every API process sharing the directory accepts them.
@@ -50,21 +55,26 @@ def load_secret(data_dir: Path) -> bytes:
     return bytes.fromhex(secret)
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+class _ClockSigner(TimestampSigner):
+    """itsdangerous' timestamp signer reading an injected clock (tests pass ``now``)."""
+
+    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock())
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _sign(secret: bytes, message: str) -> str:
-    return _b64(hmac.new(secret, message.encode("ascii"), hashlib.sha256).digest())
+def _serializer(secret: bytes, now: float | None) -> URLSafeTimedSerializer:
+    clock = time.time if now is None else (lambda: now)
+    return URLSafeTimedSerializer(
+        secret, salt=SESSION_SALT, signer=_ClockSigner, signer_kwargs={"clock": clock}
+    )
 
 
 def encode_session(secret: bytes, key_id: str, now: float | None = None) -> str:
-    payload = _b64(json.dumps({"k": key_id, "t": int(now or time.time())}).encode())
-    return f"{payload}.{_sign(secret, payload)}"
+    return _serializer(secret, now).dumps({"k": key_id})
 
 
 def decode_session(
@@ -74,24 +84,21 @@ def decode_session(
     max_age_s: float = SESSION_MAX_AGE_S,
 ) -> SessionData | None:
     """The session in a cookie value, or None if it is missing, forged or expired."""
-    if not cookie or cookie.count(".") != 1:
+    if not cookie:
         return None
-    payload, signature = cookie.split(".")
     try:
-        if not hmac.compare_digest(signature, _sign(secret, payload)):
-            return None
-        data = json.loads(_unb64(payload))
-        key_id, issued_at = str(data["k"]), float(data["t"])
-    except (ValueError, KeyError, TypeError, UnicodeError):
+        data, issued = _serializer(secret, now).loads(
+            cookie, max_age=int(max_age_s), return_timestamp=True
+        )
+        key_id = str(data["k"])
+    except (BadSignature, KeyError, TypeError):  # BadSignature covers expired and malformed
         return None
-    if not 0 <= (now or time.time()) - issued_at <= max_age_s:
-        return None
-    return SessionData(key_id=key_id, issued_at=issued_at)
+    return SessionData(key_id=key_id, issued_at=issued.timestamp())
 
 
 def csrf_token(secret: bytes, cookie: str) -> str:
     """A per-session token forms and scripts send back with every state change."""
-    return _sign(secret, "csrf:" + cookie)[:32]
+    return Signer(secret, salt=CSRF_SALT).get_signature(cookie).decode("ascii")
 
 
 def csrf_ok(secret: bytes, cookie: str | None, presented: str | None) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from analyzers.clock import clock
 from analyzers.report import Finding, Report
 from service.dashboard.svg import Scale, area_path, bucket, polylines, ticks, time_ticks
 
@@ -86,11 +87,6 @@ class Timeline:
         return next((lane for lane in self.lanes if lane.key == key), None)
 
 
-def _fmt_time(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
 def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
     # A mono recording cannot tell the parties apart: its one channel is "the recording".
     first = "Agent" if has_customer else "Recording"
@@ -141,7 +137,7 @@ def _per_party(curves: dict[str, Any], party: str) -> Any:
 
 
 def _finding_title(finding: Finding) -> str:
-    at = _fmt_time(finding.start_s or 0)
+    at = clock(finding.start_s or 0)
     return f"{finding.rule} ({finding.severity}) at {at}: {finding.message}"
 
 
@@ -253,7 +249,7 @@ def build_timeline(report: Report) -> Timeline:
         plot_right=plot_right,
         duration_s=duration,
         lanes=lanes,
-        time_ticks=[Tick(x(t), _fmt_time(t)) for t in time_ticks(duration)],
+        time_ticks=[Tick(x(t), clock(t)) for t in time_ticks(duration)],
         rings=rings,
         answered_x=answered_x,
         level_areas=level_areas,

@@ -53,6 +53,20 @@ class Team(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class TeamProfile(Base):
+    """A team's ranges profile: its overrides of ``analyzers/data/default_profile.toml``
+    (only the diff; service/team_profiles.py reads and saves it)."""
+
+    __tablename__ = "team_profiles"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSONColumn, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")
+
+
 class ApiKey(Base):
     """An API key: only a SHA-256 of the (high-entropy) key is stored."""
 

@@ -4,11 +4,15 @@ Every transition is a compare-and-set ``UPDATE ... WHERE status = ... AND lease_
 = ...``: a claim succeeds for exactly one worker, and a worker whose lease was taken
 over (it stalled, or was presumed dead) cannot write a result. A broker message is
 only a hint to look at a row; delivering it twice does no harm.
+
+Every function reads the time from ``clock`` (default: the wall clock in UTC), so tests
+move time forward instead of sleeping through leases and backoffs.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +38,9 @@ from service.storage import StoredBlob
 
 MAX_ERROR_MESSAGE = 2000
 
+# The current time in UTC; tests pass a clock they advance by hand.
+Clock = Callable[[], datetime]
+
 
 @dataclass(frozen=True)
 class ClaimedJob:
@@ -57,14 +64,20 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def claim(
-    db: Database, call_id: uuid.UUID, worker_id: str, lease_s: float, max_attempts: int
+    db: Database,
+    call_id: uuid.UUID,
+    worker_id: str,
+    lease_s: float,
+    max_attempts: int,
+    *,
+    clock: Clock = utcnow,
 ) -> ClaimedJob | None:
     """Take the job if it is queued and due, or processing with an expired lease.
 
     A job whose lease expired ``max_attempts`` times (its worker died each time: a
     recording that crashes workers) is failed instead of being tried again.
     """
-    now = utcnow()
+    now = clock()
     owner = f"{worker_id}/{uuid.uuid4().hex[:12]}"
     with db.session() as session:
         claimed = changed_rows(
@@ -123,9 +136,9 @@ def _fail_exhausted(session: Session, call_id: uuid.UUID, now: datetime, max_att
         add_deliveries(session, session.get_one(Call, call_id), "call.failed")
 
 
-def due_job_ids(db: Database, limit: int = 20) -> list[uuid.UUID]:
+def due_job_ids(db: Database, limit: int = 20, *, clock: Clock = utcnow) -> list[uuid.UUID]:
     """Jobs a worker could claim now, oldest first."""
-    now = utcnow()
+    now = clock()
     with db.session() as session:
         return list(
             session.scalars(
@@ -135,10 +148,10 @@ def due_job_ids(db: Database, limit: int = 20) -> list[uuid.UUID]:
 
 
 def claim_next(
-    db: Database, worker_id: str, lease_s: float, max_attempts: int
+    db: Database, worker_id: str, lease_s: float, max_attempts: int, *, clock: Clock = utcnow
 ) -> ClaimedJob | None:
-    for call_id in due_job_ids(db):
-        job = claim(db, call_id, worker_id, lease_s, max_attempts)
+    for call_id in due_job_ids(db, clock=clock):
+        job = claim(db, call_id, worker_id, lease_s, max_attempts, clock=clock)
         if job is not None:
             return job
     return None
@@ -150,7 +163,7 @@ def _owned(job: ClaimedJob) -> ColumnElement[bool]:
     )
 
 
-def heartbeat(db: Database, job: ClaimedJob, lease_s: float) -> bool:
+def heartbeat(db: Database, job: ClaimedJob, lease_s: float, *, clock: Clock = utcnow) -> bool:
     """Extend the lease; False when it was lost (taken over, or the call deleted)."""
     with db.session() as session:
         return (
@@ -158,7 +171,7 @@ def heartbeat(db: Database, job: ClaimedJob, lease_s: float) -> bool:
                 session,
                 update(Call)
                 .where(_owned(job))
-                .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
+                .values(lease_expires_at=clock() + timedelta(seconds=lease_s))
                 .execution_options(synchronize_session=False),
             )
             == 1
@@ -184,9 +197,11 @@ def set_audio(db: Database, job: ClaimedJob, blob: StoredBlob, content_type: str
         )
 
 
-def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -> bool:
+def complete(
+    db: Database, job: ClaimedJob, report: Report, analysis_s: float, *, clock: Clock = utcnow
+) -> bool:
     """Store the report and mark the call done, only if this worker still holds it."""
-    now = utcnow()
+    now = clock()
     with db.session() as session:
         updated = changed_rows(
             session,
@@ -220,7 +235,7 @@ def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -
         return True
 
 
-def fail(db: Database, job: ClaimedJob, code: str, message: str) -> bool:
+def fail(db: Database, job: ClaimedJob, code: str, message: str, *, clock: Clock = utcnow) -> bool:
     with db.session() as session:
         updated = changed_rows(
             session,
@@ -230,7 +245,7 @@ def fail(db: Database, job: ClaimedJob, code: str, message: str) -> bool:
                 status=FAILED,
                 error_code=code,
                 error_message=message[:MAX_ERROR_MESSAGE],
-                finished_at=utcnow(),
+                finished_at=clock(),
                 lease_owner=None,
                 lease_expires_at=None,
             )
@@ -243,10 +258,17 @@ def fail(db: Database, job: ClaimedJob, code: str, message: str) -> bool:
 
 
 def release_for_retry(
-    db: Database, job: ClaimedJob, delay_s: float, code: str, message: str, *, enqueued: bool
+    db: Database,
+    job: ClaimedJob,
+    delay_s: float,
+    code: str,
+    message: str,
+    *,
+    enqueued: bool,
+    clock: Clock = utcnow,
 ) -> bool:
     """Back to queued, due after ``delay_s`` (the last error stays visible meanwhile)."""
-    now = utcnow()
+    now = clock()
     with db.session() as session:
         return (
             changed_rows(

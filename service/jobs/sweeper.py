@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from service.db.models import PROCESSING, QUEUED, Call
 from service.db.session import Database, changed_rows
 from service.db.types import utcnow
+from service.jobs.claims import Clock
 
 
 def sweep(
@@ -25,9 +26,11 @@ def sweep(
     requeue_after_s: float,
     send_grace_s: float,
     limit: int = 100,
+    *,
+    clock: Clock = utcnow,
 ) -> int:
     """Send lost jobs again; ``send_grace_s`` leaves a new row to the API sending it."""
-    now = utcnow()
+    now = clock()
     stale = now - timedelta(seconds=requeue_after_s)
     fresh = now - timedelta(seconds=send_grace_s)
     with db.session() as session:

@@ -7,9 +7,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from service.db.models import Base
-from service.db.registry import import_table_modules
 
-import_table_modules()
+# Every table is declared in service/db/models.py, so its metadata is complete.
 target_metadata = Base.metadata
 
 

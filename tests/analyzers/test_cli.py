@@ -27,7 +27,7 @@ def test_json_report_on_stdout(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["schema_version"] == 1
-    assert report["pickup"]["rings"] == 5 and report["pickup"]["ringback_country"] == "UK"
+    assert report["pickup"]["rings"] == 5 and report["pickup"]["ringback_country"] == "GB"
     assert [f["rule"] for f in report["findings"] if f["severity"] != "info"] == ["pickup_delay"]
     assert json.loads(out.read_text()) == report
 
@@ -92,3 +92,24 @@ def test_bad_profile_and_bad_option() -> None:
     assert proc.returncode == 1 and "profile file not found" in proc.stderr
     proc = _run(str(SAMPLES / "good_call.wav"), "--language", "fr")
     assert proc.returncode == 2 and "language" in proc.stderr
+
+
+def test_render_report_prints_findings_at_their_clock_time() -> None:
+    from rich.console import Console
+
+    from analyzers.cli import render_report
+    from analyzers.report import Finding, Parties, Pickup, Report
+
+    finding = Finding(
+        rule="pickup_delay", severity="warning", start_s=65.3, end_s=66.0, value=4.0,
+        expected="≤ 3", message="answered late", advice="answer sooner",
+    )  # fmt: skip
+    report = Report(
+        duration_s=90.0, sample_rate=8000, channels=2, ranges_profile="default",
+        pickup=Pickup(rings=4, answered_at_s=65.3, source="audio"), parties=Parties(),
+        findings=[finding],
+    )  # fmt: skip
+    console = Console(record=True, width=120)
+    render_report(report, console)
+    text = console.export_text()
+    assert "Findings (1)" in text and "1:05.3  warning  pickup_delay: 4.0 (expected ≤ 3)" in text

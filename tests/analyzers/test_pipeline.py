@@ -232,3 +232,34 @@ def test_announced_hold_is_explained_by_the_agents_words() -> None:
     report, _ = _load("good_call", engine="faster-whisper")
     hold = next(s for s in report.silences if s.duration_s >= 5)
     assert hold.explained is True or hold.explanation == UNRELIABLE_REASON
+
+
+@pytest.mark.slow
+def test_progress_moves_with_each_transcribed_chunk() -> None:
+    """The transcription (80 % of the work) reports after every batch of chunks, so
+    the display and its time-left estimate move during it instead of sitting at ~17 %."""
+    import itertools
+
+    import numpy as np
+    import soundfile as sf
+
+    from analyzers.transcribe.engine import DEFAULT_DECODING
+
+    samples, sr = sf.read(SAMPLES / "good_call.wav", dtype="float32", always_2d=True)
+    twice = np.concatenate([samples, samples]).T  # 160 s: more chunks than one batch
+    seen: list[tuple[str, float]] = []
+    analyze(
+        CallAudio(samples=twice, sample_rate=sr),
+        AnalysisOptions(engine="faster-whisper", language="en"),
+        progress=lambda stage, done: seen.append((stage, done)),
+    )
+    fractions = [done for _, done in seen]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(fractions))
+    assert fractions[-1] == 1.0
+    chunks = [(stage, done) for stage, done in seen if stage.endswith(" chunks")]
+    done = [int(stage.split()[1].split("/")[0]) for stage, _ in chunks]
+    planned = int(chunks[0][0].split("/")[1].split()[0])
+    batch = DEFAULT_DECODING.batch_size
+    assert planned > batch  # more than one batch: the display moves during transcription
+    assert done == [0, *range(batch, planned, batch), planned]
+    assert chunks[-1][1] - chunks[0][1] == pytest.approx(0.80)  # the stage's whole share

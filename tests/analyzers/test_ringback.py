@@ -226,11 +226,11 @@ def test_ring_cut_by_the_answer_counts_from_about_0_3_s(
     assert result.answered_at_s == pytest.approx(answer_s, abs=ANSWER_TOLERANCE_S)
 
 
-@pytest.mark.parametrize("code", ["US", "ES", "UK", "FR"])
+@pytest.mark.parametrize("code", ["US", "ES", "GB", "FR"])
 def test_recording_started_inside_the_first_ring_counts_it(code: str) -> None:
     plan = RINGBACK_PLANS[code]
     ringback, _ = synthesize_ringback(plan, 3, SR)
-    skipped_s = 0.1 if code == "UK" else 0.5
+    skipped_s = 0.1 if code == "GB" else 0.5
     x = on_the_line(np.concatenate([ringback[round(skipped_s * SR) :], silence(8.0)]), "pink_noise")
     result = detect_ringback(x, SR)
     assert result.rings == 3
@@ -262,7 +262,8 @@ def test_recording_ending_while_it_rings_has_no_answer(code: str) -> None:
         ("US", "SE", "US"),  # the hint contradicts the audio: the audio wins
         ("SE", "NO", "SE"),
         ("NO", "SE", "NO"),
-        ("UK", "FR", "UK"),
+        ("GB", "FR", "GB"),
+        ("GB", "uk", "GB"),  # UK is accepted as a spelling of GB
         ("FR", "US", "FR"),
         ("ES", "GR", "ES"),
     ],
@@ -370,7 +371,7 @@ def test_tones_and_noise_that_are_not_ringback(signal) -> None:
 
 def test_ringback_longer_than_the_scan_limit() -> None:
     # 120 s of ringback: only the first 90 s are scanned, so rings are counted up to there.
-    plan = RINGBACK_PLANS["UK"]
+    plan = RINGBACK_PLANS["GB"]
     ringback, _ = synthesize_ringback(plan, 40, SR)
     result = detect_ringback(ringback, SR)
     assert result.rings == 30
@@ -439,11 +440,11 @@ def test_sample_call_without_ringback() -> None:
 
 @pytest.mark.parametrize("sample_rate", [11025, 16000, 48000])
 def test_other_sample_rates(sample_rate: int) -> None:
-    plan = RINGBACK_PLANS["UK"]
+    plan = RINGBACK_PLANS["GB"]
     ringback, _ = synthesize_ringback(plan, 3, sample_rate)
     x = np.concatenate([ringback, np.zeros(sample_rate, dtype=np.float32)])
     result = detect_ringback(x, sample_rate)
-    assert (result.rings, result.country) == (3, "UK")
+    assert (result.rings, result.country) == (3, "GB")
     assert result.answered_at_s == pytest.approx(9.0, abs=0.1)
 
 
@@ -488,7 +489,7 @@ T0 = datetime(2026, 3, 2, 9, 30, 0, tzinfo=UTC)
         ("SE", 6.0, 1),  # the end of ring 1's cycle (as synthesize_ringback lays it out)
         ("SE", 6.1, 2),  # ring 2 has started
         ("SE", 13.0, 3),
-        ("UK", 8.9, 3),
+        ("GB", 8.9, 3),
         ("US", 24.0, 4),
         ("NO", 10.5, 3),
     ],

@@ -30,7 +30,7 @@ from sample_audio.ringback_lines import (
 ANSWER_TOLERANCE_S = 0.3
 RECORDED = "recorded_US"
 # One plan per distinct sound (GR sounds like NO), plus the recording.
-SOURCES = [RECORDED, "US", "UK", "SE", "NO", "FR", "ES"]
+SOURCES = [RECORDED, "US", "GB", "SE", "NO", "FR", "ES"]
 needs_recording = pytest.mark.skipif(
     not RECORDED_US_RINGBACK.exists(),
     reason="recorded ringback missing: apt-get install baresip-core",

@@ -341,6 +341,31 @@ def running_api(settings: Settings) -> Iterator[Api]:
         yield Api(client, settings)
 
 
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on a free local port (a thread); yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
 @pytest.fixture
 def api(backend: Backend) -> Iterator[Api]:
     """The app on the test's backend (no Celery worker: start one where a job must run)."""

@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from analyzers.ringback_plans import PLAN_ALIASES, RINGBACK_PLANS
+from analyzers.options import CHANNEL_NAMES
+from analyzers.ringback_plans import PLAN_COUNTRIES
 from analyzers.rule_table import RULE_IDS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
@@ -28,7 +29,7 @@ from service.db.models import CALL_STATUSES, DONE
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-COUNTRIES = sorted({*RINGBACK_PLANS, *PLAN_ALIASES})
+COUNTRIES = PLAN_COUNTRIES
 LANGUAGES = {"auto": "Detect", "en": "English", "sv": "Swedish", "nb": "Norwegian", "el": "Greek"}
 
 
@@ -65,6 +66,7 @@ def calls_table(
             "rules": RULE_IDS,
             "statuses": CALL_STATUSES,
             "countries": COUNTRIES,
+            "channel_names": CHANNEL_NAMES,
             "languages": LANGUAGES,
             "csv_url": query.url("/calls.csv", page=None),
         },

@@ -130,3 +130,38 @@ def test_real_recorded_voices_are_transcribed(tiny_engine: TranscriptionEngine) 
         script.append(" ".join(u.text for u in truth.utterances if u.channel == ch))
         said.append(" ".join(w.word for w in found))
     assert wer(" ".join(script), " ".join(said)) <= REAL_VOICE_MAX_WER, said
+
+
+def test_progress_is_reported_after_each_batch_of_chunks(
+    tiny_engine: TranscriptionEngine,
+) -> None:
+    """Both channels' chunks in batches of one: (0, n) first, then after every batch
+    the count so far, ending at (n, n); the words are those of a run without it."""
+    from dataclasses import replace
+
+    from analyzers.transcribe.channel import plan_channel, transcribe_channels
+    from analyzers.transcribe.faster_engine import FasterWhisperEngine
+
+    assert isinstance(tiny_engine, FasterWhisperEngine)
+    singles = FasterWhisperEngine(
+        tiny_engine._model,
+        tiny_engine.model_name,
+        decoding=replace(tiny_engine.decoding, batch_size=1),
+    )
+    samples, sr, _ = short_english_call()
+    activity = detect_activity(samples, sr)
+    channels = [
+        (samples[ch], [(s.start_s, s.end_s) for s in activity[ch]])
+        for ch in range(samples.shape[0])
+    ]
+    planned = sum(len(plan_channel(x, sr, speech).chunks) for x, speech in channels)
+    assert planned >= 2
+    reports: list[tuple[int, int]] = []
+    words = transcribe_channels(
+        channels, sr, singles, "en", on_progress=lambda done, n: reports.append((done, n))
+    )
+    assert reports[0] == (0, planned) and reports[-1] == (planned, planned)
+    assert all(n == planned for _, n in reports)
+    done = [d for d, _ in reports[1:]]
+    assert done == list(range(1, planned + 1))  # one report per batch
+    assert words == transcribe_channels(channels, sr, singles, "en")

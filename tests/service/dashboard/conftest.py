@@ -7,8 +7,6 @@ No browser is ever downloaded: without /usr/bin/chromium the browser tests skip.
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,11 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from service.api.app import create_app
 from service.keys import create_api_key
-from tests.service.conftest import REPO, base_settings
+from tests.service.conftest import REPO, base_settings, live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,12 +37,6 @@ OTHER_TEAM = "rivals"
 
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -83,34 +74,19 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         job_lease_s=60.0,
     )
     app = create_app(settings)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the app did not start")
-        time.sleep(0.05)
-    state = app.state.callcoach
-    live = LiveApp(base_url)
-    with state.db.session() as session:
-        for role, team, scopes in (
-            ("read", TEAM, ["read"]),
-            ("uploader", TEAM, ["read", "ingest"]),
-            ("admin", TEAM, ["admin"]),
-            ("ingest_only", TEAM, ["ingest"]),
-            ("other", OTHER_TEAM, ["read", "ingest"]),
-        ):
-            live.keys[role] = create_api_key(session, team, scopes, name=f"dashboard {role}").key
-    try:
+    with live_server(app) as base_url:
+        live = LiveApp(base_url)
+        with app.state.callcoach.db.session() as session:
+            for role, team, scopes in (
+                ("read", TEAM, ["read"]),
+                ("uploader", TEAM, ["read", "ingest"]),
+                ("admin", TEAM, ["admin"]),
+                ("ingest_only", TEAM, ["ingest"]),
+                ("other", OTHER_TEAM, ["read", "ingest"]),
+            ):
+                new = create_api_key(session, team, scopes, name=f"dashboard {role}")
+                live.keys[role] = new.key
         yield live
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @pytest.fixture(scope="module")

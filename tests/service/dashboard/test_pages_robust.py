@@ -9,8 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.db.models import Team
-from service.team_profiles import TeamProfile
+from service.db.models import Team, TeamProfile
 from tests.service.conftest import Api, base_settings, running_api, sample_bytes
 
 pytestmark = pytest.mark.services

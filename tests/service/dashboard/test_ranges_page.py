@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from service.team_profiles import TeamProfile
+from service.db.models import TeamProfile
 from service.teams import get_or_create_team
 from tests.service.conftest import Api
 

@@ -1,5 +1,6 @@
-"""The timeline of a mono call: its one "unknown" party's curves fill the agent lanes,
-also for reports stored when that party was called "mono"."""
+"""The call timeline's layout, and the timeline of a mono call: its one "unknown"
+party's curves fill the agent lanes, also for reports stored when that party was
+called "mono"."""
 
 from __future__ import annotations
 
@@ -8,8 +9,22 @@ import json
 import pytest
 
 from analyzers.report import Report
-from service.dashboard.timeline import build_timeline
+from service.dashboard.timeline import MAX_MARKER_ROWS, build_timeline
 from tests.analyzers.golden.cases import GOLDEN_DIR
+from tests.service.dashboard.report_fixtures import finding, sample_report
+
+
+def test_timeline_stacks_overlapping_markers_in_rows() -> None:
+    findings = [finding("speech_rate", "info", 10.0 + i, 40.0) for i in range(6)]
+    findings.append(finding("pickup_delay", "warning", 5.0, 5.0))
+    timeline = build_timeline(sample_report(findings))
+    rows = [m.row for m in timeline.markers]
+    assert max(rows) == MAX_MARKER_ROWS - 1
+    first_row = [m for m in timeline.markers if m.row == 0]
+    assert len(first_row) >= 2  # the short pickup marker shares a row
+    assert len(timeline.rings) == 2 and timeline.answered_x is not None
+    findings_lane = timeline.lane("findings")
+    assert findings_lane is not None and findings_lane.height >= MAX_MARKER_ROWS * 22
 
 
 def _mono_report(old_name: bool) -> Report:

@@ -4,7 +4,6 @@ worker cannot write a result, retries wait for their backoff, crash loops end.""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +15,7 @@ from service.db.models import Call, CallFinding, CallMetric, CallReport
 from service.db.session import Database
 from service.jobs import claims
 from tests.service.conftest import add_call
+from tests.service.jobs.clock import ManualClock
 
 pytestmark = pytest.mark.services
 
@@ -122,16 +122,18 @@ def test_claim_next_hands_out_each_job_once(db: Database) -> None:
 
 def test_expired_lease_is_taken_over_and_stale_result_discarded(db: Database) -> None:
     call_id = add_call(db)
-    first = claims.claim(db, call_id, "a", lease_s=0.3, max_attempts=3)
+    clock = ManualClock()
+    first = claims.claim(db, call_id, "a", lease_s=60, max_attempts=3, clock=clock)
     assert first is not None
-    assert claims.claim(db, call_id, "b", lease_s=30, max_attempts=3) is None  # lease alive
-    time.sleep(0.4)
-    second = claims.claim(db, call_id, "b", lease_s=30, max_attempts=3)
+    clock.advance(59.9)
+    assert claims.claim(db, call_id, "b", lease_s=60, max_attempts=3, clock=clock) is None
+    clock.advance(0.2)  # the lease has expired
+    second = claims.claim(db, call_id, "b", lease_s=60, max_attempts=3, clock=clock)
     assert second is not None and second.attempts == 2
-    assert not claims.heartbeat(db, first, 30)
-    assert not claims.complete(db, first, _report(), 1.0)  # the stalled worker loses
-    assert claims.complete(db, second, _report(), 2.0)
-    assert not claims.complete(db, second, _report(), 2.0)  # and only once
+    assert not claims.heartbeat(db, first, 60, clock=clock)
+    assert not claims.complete(db, first, _report(), 1.0, clock=clock)  # the stalled one loses
+    assert claims.complete(db, second, _report(), 2.0, clock=clock)
+    assert not claims.complete(db, second, _report(), 2.0, clock=clock)  # and only once
     row = _status(db, call_id)
     assert (row.status, row.analysis_s, row.findings_count) == ("done", 2.0, 2)
     with db.session() as session:
@@ -140,12 +142,16 @@ def test_expired_lease_is_taken_over_and_stale_result_discarded(db: Database) ->
 
 def test_heartbeat_keeps_the_lease(db: Database) -> None:
     call_id = add_call(db)
-    job = claims.claim(db, call_id, "a", lease_s=0.5, max_attempts=3)
+    clock = ManualClock()
+    job = claims.claim(db, call_id, "a", lease_s=60, max_attempts=3, clock=clock)
     assert job is not None
-    for _ in range(5):
-        time.sleep(0.2)
-        assert claims.heartbeat(db, job, 0.5)
-        assert claims.claim(db, call_id, "b", lease_s=30, max_attempts=3) is None
+    for _ in range(5):  # 200 s in all, far past the first lease
+        clock.advance(40)
+        assert claims.heartbeat(db, job, 60, clock=clock)
+        assert claims.claim(db, call_id, "b", lease_s=60, max_attempts=3, clock=clock) is None
+    clock.advance(61)  # the heartbeat stops: the lease runs out
+    assert claims.claim(db, call_id, "b", lease_s=60, max_attempts=3, clock=clock) is not None
+    assert not claims.heartbeat(db, job, 60, clock=clock)
 
 
 def test_complete_stores_report_metrics_and_findings(db: Database) -> None:
@@ -174,12 +180,18 @@ def test_retry_waits_for_backoff(db: Database) -> None:
     call_id = add_call(db)
     job = claims.claim(db, call_id, "a", lease_s=30, max_attempts=3)
     assert job is not None
-    assert claims.release_for_retry(db, job, 0.5, "internal_error", "boom", enqueued=False)
+    clock = ManualClock()
+    assert claims.release_for_retry(
+        db, job, 300, "internal_error", "boom", enqueued=False, clock=clock
+    )
     row = _status(db, call_id)
     assert (row.status, row.error_code) == ("queued", "internal_error")
-    assert claims.claim(db, call_id, "b", lease_s=30, max_attempts=3) is None
-    time.sleep(0.6)
-    again = claims.claim(db, call_id, "b", lease_s=30, max_attempts=3)
+    clock.advance(299)
+    assert claims.claim(db, call_id, "b", lease_s=30, max_attempts=3, clock=clock) is None
+    assert claims.due_job_ids(db, clock=clock) == []
+    clock.advance(2)
+    assert claims.due_job_ids(db, clock=clock) == [call_id]
+    again = claims.claim_next(db, "b", lease_s=30, max_attempts=3, clock=clock)
     assert again is not None and again.attempts == 2
 
 
@@ -199,9 +211,11 @@ def test_fail_records_reason(db: Database) -> None:
 
 def test_crash_loop_ends_as_failed(db: Database) -> None:
     call_id = add_call(db)
+    clock = ManualClock()
     for _ in range(2):
-        assert claims.claim(db, call_id, "a", lease_s=0.1, max_attempts=2) is not None
-        time.sleep(0.15)  # the worker "dies": its lease expires
-    assert claims.claim(db, call_id, "b", lease_s=30, max_attempts=2) is None
+        job = claims.claim(db, call_id, "a", lease_s=60, max_attempts=2, clock=clock)
+        assert job is not None
+        clock.advance(61)  # the worker "dies": its lease expires
+    assert claims.claim(db, call_id, "b", lease_s=60, max_attempts=2, clock=clock) is None
     row = _status(db, call_id)
     assert (row.status, row.error_code) == ("failed", "worker_lost")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -11,6 +10,7 @@ from service.db.session import Database
 from service.jobs import claims
 from service.jobs.sweeper import sweep
 from tests.service.conftest import add_call
+from tests.service.jobs.clock import ManualClock
 
 pytestmark = pytest.mark.services
 
@@ -19,15 +19,20 @@ def test_sweeper_resends_unsent_and_abandoned_jobs_once(db: Database) -> None:
     unsent = add_call(db)
     abandoned = add_call(db)
     running = add_call(db)
-    assert claims.claim(db, abandoned, "dead", lease_s=0.2, max_attempts=3)
-    assert claims.claim(db, running, "alive", lease_s=60, max_attempts=3)
+    clock = ManualClock()
+    assert claims.claim(db, abandoned, "dead", lease_s=30, max_attempts=3, clock=clock)
+    assert claims.claim(db, running, "alive", lease_s=3600, max_attempts=3, clock=clock)
     sent: list[uuid.UUID] = []
-    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=5) == 0  # all too fresh
-    time.sleep(0.3)
-    sweep(db, sent.append, requeue_after_s=600, send_grace_s=0.1)
+    # All too fresh: the API may still be sending the new row, the lease is alive.
+    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=15, clock=clock) == 0
+    clock.advance(31)
+    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=15, clock=clock) == 2
     assert sorted(sent) == sorted([unsent, abandoned])
     # A second sweeper pass (or another worker's) does not send them again.
-    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=0.1) == 0
-    # ...until they are stale again.
-    time.sleep(0.3)
-    assert sweep(db, sent.append, requeue_after_s=0.2, send_grace_s=0.1) == 2
+    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=15, clock=clock) == 0
+    clock.advance(599)
+    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=15, clock=clock) == 0
+    # ...until they are stale again; the running job's lease is still held.
+    clock.advance(2)
+    assert sweep(db, sent.append, requeue_after_s=600, send_grace_s=15, clock=clock) == 2
+    assert running not in sent

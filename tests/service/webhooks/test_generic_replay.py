@@ -23,7 +23,7 @@ from service.signing import (
     parse_signatures,
     sign,
 )
-from tests.service.api.test_webhooks import _post_generic as post_generic
+from tests.service.api.routes.test_webhooks import _post_generic as post_generic
 from tests.service.conftest import Api, Backend, LocalServer, running_api, wav_bytes
 
 pytestmark = pytest.mark.services

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from service.signing import sign
-from tests.service.api.test_webhooks import GENERIC_SECRET, SENDER, WEBHOOK_SETTINGS
+from tests.service.api.routes.test_webhooks import GENERIC_SECRET, SENDER, WEBHOOK_SETTINGS
 from tests.service.conftest import Api, Backend, running_api, wav_bytes
 
 pytestmark = pytest.mark.services

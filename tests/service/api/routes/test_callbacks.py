@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.api.test_webhooks import WEBHOOK_SETTINGS, _post_generic
+from tests.service.api.routes.test_webhooks import WEBHOOK_SETTINGS, _post_generic
 from tests.service.conftest import Backend, LocalServer, Recorded, running_api
 
 pytestmark = pytest.mark.services
