@@ -60,6 +60,10 @@ def _metric(report: Report, rule: str) -> tuple[object, str, str | None]:
     return m.value, m.status, m.reason
 
 
+# The rules this module withholds (others, such as customer_name, score these calls too).
+PHRASE_RULES = {"opening", "closing", "negative_language"}
+
+
 def test_confidence_figures() -> None:
     ws = _words("a b c d", 0.0, SURE) + _words("e", 2.0, UNSURE)
     conf = word_confidence(ws, 0.5)
@@ -81,7 +85,8 @@ def test_sure_words_are_judged() -> None:
         _report([garbled_but_sure, *MIDDLE_TURNS, _words(CLOSING, CLOSING_AT)]),
         default_profile(),
     )
-    assert [f.rule for f in report.findings] == ["opening"]
+    phrase_findings = [f.rule for f in report.findings if f.rule in PHRASE_RULES]
+    assert phrase_findings == ["opening"]
     assert _metric(report, "closing") == ("complete", "ok", None)
 
 
