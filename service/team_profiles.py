@@ -22,6 +22,7 @@ from service.calls.results import add_score_rows
 from service.db.models import DONE, Base, Call, CallFinding, CallMetric, CallReport, Team
 from service.db.session import Database
 from service.db.types import JSONColumn, UTCDateTime, utcnow
+from service.search.index import index_call
 
 # Reports re-scored per transaction: bounded memory and short write locks on SQLite.
 RESCORE_BATCH = 50
@@ -93,6 +94,7 @@ def replace_scores(session: Session, call_id: uuid.UUID, report: Report) -> None
     add_score_rows(session, call_id, report)
     call = session.get_one(Call, call_id)
     call.findings_count = len(report.findings)
+    index_call(session, call_id, stored.report)
 
 
 def _done_call_ids(db: Database, team_id: int) -> Iterator[list[uuid.UUID]]:

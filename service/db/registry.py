@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 _SERVICE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,3 +23,13 @@ def import_table_modules() -> list[str]:
         importlib.import_module(name)
         names.append(name)
     return names
+
+
+# Tables SQLAlchemy cannot declare: SQLite's FTS5 search index and its shadow tables
+# (service/search/index.py). Autogenerate and drift checks leave them alone.
+ENGINE_OWNED_TABLE_PREFIXES = ("transcript_fts",)
+
+
+def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    """Alembic's ``include_name`` hook: skips the tables above."""
+    return not (type_ == "table" and name and name.startswith(ENGINE_OWNED_TABLE_PREFIXES))

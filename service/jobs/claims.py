@@ -30,6 +30,7 @@ from service.db.models import (
 )
 from service.db.session import Database
 from service.db.types import utcnow
+from service.search.index import index_call
 from service.storage import StoredBlob
 
 MAX_ERROR_MESSAGE = 2000
@@ -211,6 +212,7 @@ def complete(db: Database, job: ClaimedJob, report: Report, analysis_s: float) -
             )
         )
         add_score_rows(session, job.call_id, report)
+        index_call(session, job.call_id)  # the report just added (flushed first)
         add_deliveries(session, session.get_one(Call, job.call_id), "call.done")
         return True
 

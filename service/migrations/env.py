@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from service.db.models import Base
-from service.db.registry import import_table_modules
+from service.db.registry import import_table_modules, include_name
 
 import_table_modules()
 target_metadata = Base.metadata
@@ -19,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

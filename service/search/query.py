@@ -1,0 +1,219 @@
+"""Searching the team's transcripts: the matching turns, newest call first, a page at a
+time (keyset cursor), each with an HTML snippet whose matches are marked."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.orm import Session
+
+from service.db.models import CallFinding
+from service.search.index import ALL_TS_CONFIGS, FTS_TABLE, TranscriptSegment
+from service.search.terms import SearchTerms, fts5_match
+
+Seg = TranscriptSegment
+# Marks around a match in the engine's snippet (never in a transcript: control chars).
+_START, _STOP = "\x02", "\x03"
+_LT, _GT = "\x04", "\x05"
+_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
+SNIPPET_WORDS = 24
+_PG_HEADLINE = (
+    f"StartSel={_START}, StopSel={_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8, ShortWord=1"
+)
+_fts = table(FTS_TABLE, column("rowid", Integer))
+
+
+class BadSearchCursorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    agent_id: str | None = None
+    recorded_from: datetime | None = None
+    recorded_to: datetime | None = None
+    rule: str | None = None  # calls with at least one finding of this rule
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    segment_id: int
+    call_id: uuid.UUID
+    agent_id: str | None
+    recorded_at: datetime
+    party: str
+    start_s: float
+    end_s: float
+    snippet_html: str
+
+
+def _tsquery(config: str, terms: SearchTerms) -> ColumnElement[Any]:
+    regconfig = literal_column(f"'{config}'::regconfig")  # one of ALL_TS_CONFIGS
+    parts: list[ColumnElement[Any]] = []
+    if terms.words:
+        parts.append(func.plainto_tsquery(regconfig, literal(" ".join(terms.words))))
+    parts.extend(func.phraseto_tsquery(regconfig, literal(" ".join(p))) for p in terms.phrases)
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
+
+
+def _pg_match(terms: SearchTerms) -> ColumnElement[bool]:
+    # One GIN-indexable condition per configuration (the query stemmed like the rows).
+    return or_(
+        *(
+            and_(Seg.ts_config == config, Seg.tsv.op("@@")(_tsquery(config, terms)))
+            for config in ALL_TS_CONFIGS
+        )
+    )
+
+
+def _matching(dialect: str, terms: SearchTerms) -> Select[Any]:
+    columns = (Seg.id, Seg.call_id, Seg.agent_id, Seg.recorded_at, Seg.party, Seg.start_s)
+    if dialect == "postgresql":
+        return select(*columns, Seg.end_s).where(_pg_match(terms))
+    return (
+        select(*columns, Seg.end_s)
+        .select_from(_fts)
+        .join(Seg, Seg.id == _fts.c.rowid)
+        .where(literal_column(FTS_TABLE).op("MATCH")(fts5_match(terms)))
+    )
+
+
+def _filtered(query: Select[Any], team_id: int, filters: SearchFilters) -> Select[Any]:
+    query = query.where(Seg.team_id == team_id)
+    if filters.agent_id is not None:
+        query = query.where(Seg.agent_id == filters.agent_id)
+    if filters.party is not None:
+        query = query.where(Seg.party == filters.party)
+    if filters.recorded_from is not None:
+        query = query.where(Seg.recorded_at >= filters.recorded_from)
+    if filters.recorded_to is not None:
+        query = query.where(Seg.recorded_at < filters.recorded_to)
+    if filters.rule is not None:
+        query = query.where(
+            select(CallFinding.call_id)
+            .where(CallFinding.call_id == Seg.call_id, CallFinding.rule == filters.rule)
+            .exists()
+        )
+    return query
+
+
+def encode_cursor(hit: Hit) -> str:
+    raw = json.dumps([hit.recorded_at.isoformat(), hit.call_id.hex, hit.segment_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after_cursor(cursor: str) -> ColumnElement[bool]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        recorded, call_hex, segment_id = json.loads(raw)
+        recorded_at = datetime.fromisoformat(recorded)
+        call_id = uuid.UUID(hex=call_hex)
+        if recorded_at.tzinfo is None or not isinstance(segment_id, int):
+            raise ValueError("bad cursor")
+    except (ValueError, TypeError) as exc:
+        raise BadSearchCursorError("invalid cursor") from exc
+    return or_(
+        Seg.recorded_at < recorded_at,
+        and_(
+            Seg.recorded_at == recorded_at,
+            or_(Seg.call_id > call_id, and_(Seg.call_id == call_id, Seg.id > segment_id)),
+        ),
+    )
+
+
+def highlight_html(raw: str) -> str:
+    """The engine's snippet as HTML: text escaped, matches in <mark>."""
+    escaped = html.escape(raw.replace(_LT, "<").replace(_GT, ">"))
+    escaped = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return escaped.replace(_START, "").replace(_STOP, "")
+
+
+def _snippets(session: Session, terms: SearchTerms, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
+        config = Seg.ts_config.cast(REGCONFIG)
+        # ts_headline drops what its parser takes for XML tags: hide the angle brackets.
+        shown = func.replace(func.replace(Seg.text, "<", _LT), ">", _GT)
+        headline = func.ts_headline(config, shown, _tsquery_by_row(terms), _PG_HEADLINE)
+        rows = session.execute(select(Seg.id, headline).where(Seg.id.in_(ids)))
+    else:
+        rows = session.execute(
+            text(
+                f"SELECT rowid, snippet({FTS_TABLE}, 0, char(2), char(3), '…', {SNIPPET_WORDS}) "
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match AND rowid IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"match": fts5_match(terms), "ids": ids},
+        )
+    return {int(row_id): highlight_html(raw or "") for row_id, raw in rows}
+
+
+def _tsquery_by_row(terms: SearchTerms) -> ColumnElement[Any]:
+    return case({config: _tsquery(config, terms) for config in ALL_TS_CONFIGS}, value=Seg.ts_config)
+
+
+def search_segments(
+    session: Session,
+    team_id: int,
+    terms: SearchTerms,
+    filters: SearchFilters,
+    limit: int,
+    cursor: str | None = None,
+) -> tuple[list[Hit], str | None]:
+    """The team's turns matching ``terms``: newest call first, a call's turns in order;
+    returns (page, cursor of the next page or None)."""
+    query = _filtered(_matching(session.get_bind().dialect.name, terms), team_id, filters)
+    if cursor:
+        query = query.where(_after_cursor(cursor))
+    query = query.order_by(Seg.recorded_at.desc(), Seg.call_id, Seg.id).limit(limit + 1)
+    rows = session.execute(query).all()
+    page = rows[:limit]
+    snippets = _snippets(session, terms, [row.id for row in page])
+    hits = [
+        Hit(
+            segment_id=row.id,
+            call_id=row.call_id,
+            agent_id=row.agent_id,
+            recorded_at=row.recorded_at,
+            party=row.party,
+            start_s=row.start_s,
+            end_s=row.end_s,
+            snippet_html=snippets.get(row.id, ""),
+        )
+        for row in page
+    ]
+    next_cursor = encode_cursor(hits[-1]) if len(rows) > limit else None
+    return hits, next_cursor
+
+
+def call_page_url(call_id: uuid.UUID, start_s: float) -> str:
+    """The dashboard's call page, playing from ``start_s``."""
+    return f"/calls/{call_id}#t={start_s:.2f}"
