@@ -50,7 +50,9 @@ def upgrade() -> None:
         "transcript_segments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("call_id", sa.Uuid(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False, comment="the call's team (denormalised)"),
+        sa.Column(
+            "team_id", sa.Integer(), nullable=False, comment="the call's team (denormalised)"
+        ),
         sa.Column("agent_id", sa.String(length=200), nullable=True),
         sa.Column("recorded_at", UTCDateTime(), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=False, comment="agent|customer|unknown"),
