@@ -71,7 +71,7 @@ def test_filters_agent_dates_party_rule(db: Database) -> None:
         (anna, "customer"),
         (bert, "customer"),
     }
-    # newest call first, a call's turns in time order
+    # the most recently stored call first, a call's turns in time order
     assert [(h.call_id, h.start_s) for h in _search(db, "refund")] == [
         (bert, 1.0),
         (bert, 2.5),
