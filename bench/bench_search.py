@@ -240,6 +240,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=40, help="timed requests per query")
+    parser.add_argument("--sqlite-dir", type=Path, help="keep the SQLite database here")
     args = parser.parse_args()
 
     from fastapi.testclient import TestClient
@@ -254,7 +255,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        url, pg_name = database_url(args.backend, work)
+        url, pg_name = database_url(args.backend, args.sqlite_dir or work)
         try:
             db = Database(url)
             upgrade_to_head(db.engine)

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    bindparam,
     case,
     column,
     func,
@@ -26,7 +25,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
@@ -100,8 +98,12 @@ def _matching(dialect: str, terms: SearchTerms, team_id: int) -> Select[Any]:
         return select(*columns, Seg.end_s).where(_pg_match(terms), Seg.team_id == team_id)
     # SQLite: the FTS index drives (newest rowid first, stopping at the page's end);
     # "+ 0" keeps the planner from walking the team's index and probing FTS per row.
+    # The snippet is computed for the rows the LIMIT keeps only (no sort step).
+    snippet = func.snippet(literal_column(FTS_TABLE), 0, _START, _STOP, "…", SNIPPET_WORDS).label(
+        "snippet"
+    )
     return (
-        select(*columns, Seg.end_s)
+        select(*columns, Seg.end_s, snippet)
         .select_from(_fts)
         .join(Seg, Seg.id == _fts.c.rowid)
         .where(literal_column(FTS_TABLE).op("MATCH")(fts5_match(terms)))
@@ -148,23 +150,14 @@ def highlight_html(raw: str) -> str:
     return escaped.replace(_START, "").replace(_STOP, "")
 
 
-def _snippets(session: Session, terms: SearchTerms, ids: list[int]) -> dict[int, str]:
+def _pg_snippets(session: Session, terms: SearchTerms, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
-    if session.get_bind().dialect.name == "postgresql":
-        config = Seg.ts_config.cast(REGCONFIG)
-        # ts_headline drops what its parser takes for XML tags: hide the angle brackets.
-        shown = func.replace(func.replace(Seg.text, "<", _LT), ">", _GT)
-        headline = func.ts_headline(config, shown, _tsquery_by_row(terms), _PG_HEADLINE)
-        rows = session.execute(select(Seg.id, headline).where(Seg.id.in_(ids)))
-    else:
-        rows = session.execute(
-            text(
-                f"SELECT rowid, snippet({FTS_TABLE}, 0, char(2), char(3), '…', {SNIPPET_WORDS}) "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match AND rowid IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"match": fts5_match(terms), "ids": ids},
-        )
+    config = Seg.ts_config.cast(REGCONFIG)
+    # ts_headline drops what its parser takes for XML tags: hide the angle brackets.
+    shown = func.replace(func.replace(Seg.text, "<", _LT), ">", _GT)
+    headline = func.ts_headline(config, shown, _tsquery_by_row(terms), _PG_HEADLINE)
+    rows = session.execute(select(Seg.id, headline).where(Seg.id.in_(ids)))
     return {int(row_id): highlight_html(raw or "") for row_id, raw in rows}
 
 
@@ -190,9 +183,14 @@ def search_segments(
     query = _filtered(_matching(dialect, terms, team_id), filters)
     if cursor:
         query = query.where(Seg.id < decode_cursor(cursor))
-    rows = session.execute(query.order_by(Seg.id.desc()).limit(limit + 1)).all()
+    # On SQLite the order must name the FTS rowid (the same value) for FTS5 to stream it.
+    newest_first = Seg.id.desc() if dialect == "postgresql" else _fts.c.rowid.desc()
+    rows = session.execute(query.order_by(newest_first).limit(limit + 1)).all()
     page = rows[:limit]
-    snippets = _snippets(session, terms, [row.id for row in page])
+    if dialect == "postgresql":
+        snippets = _pg_snippets(session, terms, [row.id for row in page])
+    else:
+        snippets = {row.id: highlight_html(row.snippet or "") for row in page}
     hits = [
         Hit(
             segment_id=row.id,
