@@ -241,6 +241,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=40, help="timed requests per query")
     parser.add_argument("--sqlite-dir", type=Path, help="keep the SQLite database here")
+    parser.add_argument("--keep-postgres", action="store_true", help="do not drop the database")
     args = parser.parse_args()
 
     from fastapi.testclient import TestClient
@@ -271,7 +272,7 @@ def main() -> None:
             with TestClient(create_app(settings)) as client:
                 rows = measure(client, {"Authorization": f"Bearer {key}"}, args.runs)
         finally:
-            if pg_name:
+            if pg_name and not args.keep_postgres:
                 drop_database(pg_name)
     print(
         f"\n{args.backend}: {args.calls} calls, {segments} turns indexed in {fill_s:.0f} s; "

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
 
-from service.db.models import CallFinding
+from service.calls.queries import has_finding
 from service.search.index import ALL_TS_CONFIGS, FTS_TABLE, TranscriptSegment
 from service.search.terms import SearchTerms, fts5_match
 
@@ -112,6 +112,7 @@ def _matching(dialect: str, terms: SearchTerms, team_id: int) -> Select[Any]:
 
 
 def _filtered(query: Select[Any], filters: SearchFilters) -> Select[Any]:
+    # The call's agent and date are on the index rows: no join with calls.
     if filters.agent_id is not None:
         query = query.where(Seg.agent_id == filters.agent_id)
     if filters.party is not None:
@@ -121,11 +122,7 @@ def _filtered(query: Select[Any], filters: SearchFilters) -> Select[Any]:
     if filters.recorded_to is not None:
         query = query.where(Seg.recorded_at < filters.recorded_to)
     if filters.rule is not None:
-        query = query.where(
-            select(CallFinding.call_id)
-            .where(CallFinding.call_id == Seg.call_id, CallFinding.rule == filters.rule)
-            .exists()
-        )
+        query = query.where(has_finding(Seg.call_id, filters.rule))
     return query
 
 

@@ -29,7 +29,11 @@ def _search(db: Database, q: str, team: str = "acme", **filters: object) -> list
     with db.session() as session:
         team_id = get_or_create_team(session, team).id
         hits, _ = search_segments(
-            session, team_id, parse_query(q), SearchFilters(**filters), 100  # type: ignore[arg-type]
+            session,
+            team_id,
+            parse_query(q),
+            SearchFilters(**filters),
+            100,  # type: ignore[arg-type]
         )
     return hits
 
@@ -172,7 +176,9 @@ def test_english_stemming(db: Database) -> None:
 
 
 def test_swedish_and_norwegian_words(db: Database) -> None:
-    sv = store_done_call(db, [("customer", 1.0, 2.0, "Jag ringde växeln två gånger")], language="sv")
+    sv = store_done_call(
+        db, [("customer", 1.0, 2.0, "Jag ringde växeln två gånger")], language="sv"
+    )
     nb = store_done_call(db, [("agent", 1.0, 2.0, "Hvordan går det med søknaden?")], language="nb")
     assert _calls(_search(db, "växeln")) == {sv}
     assert _calls(_search(db, "gånger")) == {sv}
