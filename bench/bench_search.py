@@ -190,26 +190,34 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def timed(client: Any, path: str, params: dict[str, str], headers: dict[str, str], runs: int):  # type: ignore[no-untyped-def]
+    for _ in range(3):  # warm caches
+        client.get(path, params=params, headers=headers)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path, params=params, headers=headers)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.text
+    return times, response.json()
+
+
 def measure(client: Any, headers: dict[str, str], runs: int) -> list[tuple[str, int, float, float]]:
-    rows = []
+    # What any API request costs here (auth, a small query, JSON): the floor.
+    times, body = timed(client, "/v1/calls", {"limit": "20"}, headers, runs)
+    rows = [
+        (
+            "(baseline: GET /v1/calls?limit=20)",
+            len(body["items"]),
+            statistics.median(times),
+            percentile(times, 0.95),
+        )
+    ]
     for q, filters in QUERIES:
         params = {"q": q, "limit": "20", **filters}
-        for _ in range(3):  # warm caches
-            client.get("/v1/search", params=params, headers=headers)
-        times = []
-        hits = 0
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get("/v1/search", params=params, headers=headers)
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, response.text
-            hits = len(response.json()["items"])
-        label = q + (
-            "" if not filters else " " + " ".join(f"{k}={v[:10]}" for k, v in filters.items())
-        )
-        rows.append((label, hits, statistics.median(times), percentile(times, 0.95)))
-        rows[-1] = (*rows[-1][:2], rows[-1][2], rows[-1][3])
-        rows[-1] = rows[-1]
+        times, body = timed(client, "/v1/search", params, headers, runs)
+        label = q + "".join(f" {k}={v[:10]}" for k, v in filters.items())
+        rows.append((label, len(body["items"]), statistics.median(times), percentile(times, 0.95)))
         all_times.extend(times)
     return rows
 
@@ -264,7 +272,7 @@ def main() -> None:
             with db.session() as session:
                 segments = session.scalar(select(func.count()).select_from(TranscriptSegment))
                 if args.backend == "postgres":
-                    session.execute(text("ANALYZE"))
+                    session.execute(text("ANALYZE"))  # what autovacuum does after a load
             with db.session() as session:
                 key = create_api_key(session, TEAM, ["read"]).key
             db.dispose()

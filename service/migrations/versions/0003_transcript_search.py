@@ -91,6 +91,7 @@ def upgrade() -> None:
         ["tsv"],
         unique=False,
         postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_TRIGGER)
