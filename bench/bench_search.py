@@ -202,6 +202,33 @@ def timed(client: Any, path: str, params: dict[str, str], headers: dict[str, str
     return times, response.json()
 
 
+def engine_ms(db: Any, team: str, runs: int) -> list[tuple[float, float]]:
+    """p50/p95 of each query's search_segments() alone (the databases' part)."""
+    from service.search.query import SearchFilters, search_segments
+    from service.search.terms import parse_query
+    from service.teams import get_or_create_team
+
+    out = []
+    with db.session() as session:
+        team_id = get_or_create_team(session, team).id
+        for q, raw in QUERIES:
+            filters = SearchFilters(
+                agent_id=raw.get("agent_id"),
+                party=raw.get("party"),
+                rule=raw.get("rule"),
+                recorded_from=datetime.fromisoformat(raw["from"]) if "from" in raw else None,
+                recorded_to=datetime.fromisoformat(raw["to"]) if "to" in raw else None,
+            )
+            times = []
+            for run in range(runs + 3):
+                start = time.perf_counter()
+                search_segments(session, team_id, parse_query(q), filters, 20)
+                if run >= 3:
+                    times.append((time.perf_counter() - start) * 1000)
+            out.append((statistics.median(times), percentile(times, 0.95)))
+    return out
+
+
 def measure(client: Any, headers: dict[str, str], runs: int) -> list[tuple[str, int, float, float]]:
     # What any API request costs here (auth, a small query, JSON): the floor.
     times, body = timed(client, "/v1/calls", {"limit": "20"}, headers, runs)
@@ -275,6 +302,7 @@ def main() -> None:
                     session.execute(text("ANALYZE"))  # what autovacuum does after a load
             with db.session() as session:
                 key = create_api_key(session, TEAM, ["read"]).key
+            engine = engine_ms(db, TEAM, args.runs)
             db.dispose()
             settings = Settings(data_dir=work / "data", database_url=url, warm_up_model=False)
             with TestClient(create_app(settings)) as client:
@@ -286,10 +314,11 @@ def main() -> None:
         f"\n{args.backend}: {args.calls} calls, {segments} turns indexed in {fill_s:.0f} s; "
         f"{args.runs} requests per query through GET /v1/search (limit 20)\n"
     )
-    print("| query | hits | p50 ms | p95 ms |")
-    print("|---|---:|---:|---:|")
-    for label, hits, p50, p95 in rows:
-        print(f"| {label} | {hits} | {p50:.1f} | {p95:.1f} |")
+    print("| query | hits | API p50 ms | API p95 ms | database p50 ms | database p95 ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for (label, hits, p50, p95), db_ms in zip(rows, [(None, None), *engine], strict=True):
+        db_cells = "| |" if db_ms[0] is None else f"{db_ms[0]:.1f} | {db_ms[1]:.1f} |"
+        print(f"| {label} | {hits} | {p50:.1f} | {p95:.1f} | {db_cells}")
     print(
         f"| **all queries** | | {statistics.median(all_times):.1f} | "
         f"{percentile(all_times, 0.95):.1f} |"
