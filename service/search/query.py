@@ -25,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
@@ -183,7 +184,7 @@ def search_segments(
     if cursor:
         query = query.where(Seg.id < decode_cursor(cursor))
     if dialect == "postgresql":
-        newest_first = _pg_newest_first(session, query)
+        newest_first = _pg_newest_first(session, terms, team_id)
     else:  # the order must name the FTS rowid (the same value) for FTS5 to stream it
         newest_first = _fts.c.rowid.desc()
     rows = session.execute(query.order_by(newest_first).limit(limit + 1)).all()
@@ -209,16 +210,26 @@ def search_segments(
     return _calls_in_time_order(hits), next_cursor
 
 
-def _pg_newest_first(session: Session, query: Select[Any]) -> ColumnElement[Any]:
+def _pg_newest_first(session: Session, terms: SearchTerms, team_id: int) -> ColumnElement[Any]:
     """The order that makes PostgreSQL's plan fit the words' frequency.
 
     A common word: walk the primary key backwards and stop at the page's end. A rare one:
     its few rows from the GIN index, then sorted. The planner picks between them from
     lexeme statistics, which miss rare words (a 0.5 s backward walk over every row was
-    seen); a capped count of the matches decides instead.
+    seen); a capped count of the words' matches in the team, read through the GIN index
+    only, decides instead (filters do not count: they are checked on either path).
     """
-    probe = query.with_only_columns(Seg.id).limit(COMMON_MATCHES).subquery()
+    probe = (
+        select(Seg.id)
+        .where(_pg_match(terms), Seg.team_id == team_id)
+        .limit(COMMON_MATCHES)
+        .subquery()
+    )
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_indexscan = off"))
     matches = session.scalar(select(func.count()).select_from(probe)) or 0
+    session.execute(text("RESET enable_seqscan"))
+    session.execute(text("RESET enable_indexscan"))
     return Seg.id.desc() if matches >= COMMON_MATCHES else (Seg.id + 0).desc()
 
 
