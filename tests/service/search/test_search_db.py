@@ -196,8 +196,14 @@ def test_greek_with_and_without_accents(db: Database) -> None:
         assert "<mark>" in hits[0].snippet_html
 
 
-def test_pages_follow_the_cursor(db: Database) -> None:
+@pytest.mark.parametrize("recent_rows", [20_000, 3])
+def test_pages_follow_the_cursor(
+    db: Database, recent_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with PostgreSQL's first step over fewer rows than a page (both steps run)."""
     from service.teams import get_or_create_team
+
+    monkeypatch.setattr("service.search.query.RECENT_ROWS", recent_rows)
 
     turns = [("agent", float(i), i + 0.5, f"thanks number {i}") for i in range(7)]
     store_done_call(db, turns, recorded_at=DAY1)
