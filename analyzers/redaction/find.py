@@ -1,0 +1,141 @@
+"""Find personal data in one party's words: which words, of which kind.
+
+Spoken forms are normalised first (analyzers.redaction.numbers); each span is given as
+the indices of the first and last word, so the words' times stay the caller's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analyzers.redaction.checksums import iban_ok
+from analyzers.redaction.numbers import DigitRun, digit_runs, fold, word_digits
+from analyzers.redaction.recognizers import PiiKind, classify, classify_strict
+
+_AT = {"at", "@", "snabel-a", "snabela", "alfakroll", "kroll-alfa", "krollalfa", "παπακι"}
+_DOT = {"dot", "punkt", "punktum", "τελεια"}
+_TLDS = {"com", "se", "no", "gr", "net", "org", "eu", "uk", "io", "nu", "info", "dk", "fi", "de"}
+_WRITTEN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.([a-z]{2,6})$")
+_NAME = re.compile(r"^[\w.+-]+$")
+_BREAK = "\x00"  # stands in for a word already claimed, so no run crosses it
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    kind: PiiKind
+    first: int  # index of the first word
+    last: int  # index of the last word (inclusive)
+
+
+def find_pii(words: list[str]) -> list[PiiSpan]:
+    """Spans of personal data in ``words`` (one party's words in order), sorted."""
+    spans = _emails(words)
+    spans += _ibans(_masked(words, spans))
+    masked = _masked(words, spans)
+    for run in digit_runs(masked):
+        spans += _run_spans(run, 0, len(run.digits))
+    return sorted(spans, key=lambda s: s.first)
+
+
+def _masked(words: list[str], spans: list[PiiSpan]) -> list[str]:
+    out = list(words)
+    for span in spans:
+        out[span.first : span.last + 1] = [_BREAK] * (span.last - span.first + 1)
+    return out
+
+
+def _emails(words: list[str]) -> list[PiiSpan]:
+    spans: list[PiiSpan] = []
+    folded = [fold(w) for w in words]
+    for k, word in enumerate(folded):
+        if _WRITTEN_EMAIL.search(words[k]):
+            spans.append(PiiSpan("EMAIL", k, k))
+        elif word in _AT and k > 0 and (end := _domain_end(folded, k + 1)) is not None:
+            spans.append(PiiSpan("EMAIL", _name_start(folded, k - 1), end))
+    return spans
+
+
+def _domain_end(folded: list[str], j: int) -> int | None:
+    """Last word of "example dot com" (or "example.com") starting at j, if it is one."""
+    if j >= len(folded):
+        return None
+    if m := _DOMAIN.match(folded[j]):
+        return j if m.group(2) in _TLDS else None
+    end = None
+    while j + 2 < len(folded) + 0 and folded[j + 1] in _DOT and _NAME.match(folded[j + 2]):
+        j += 2
+        end = j if folded[j] in _TLDS else end
+    return end
+
+
+def _name_start(folded: list[str], k: int) -> int:
+    """First word of "anna dot svensson" ending at k."""
+    while k >= 2 and folded[k - 1] in _DOT and _NAME.match(folded[k - 2]):
+        k -= 2
+    return k
+
+
+def _ibans(words: list[str]) -> list[PiiSpan]:
+    spans: list[PiiSpan] = []
+    i = 0
+    while i < len(words):
+        end = _iban_end(words, i)
+        if end is None:
+            i += 1
+            continue
+        spans.append(PiiSpan("IBAN", i, end))
+        i = end + 1
+    return spans
+
+
+def _iban_end(words: list[str], i: int) -> int | None:
+    """Last word of the longest valid IBAN that starts at word i (letters spelled out
+    or written, digits as numerals or words)."""
+    compact, best = "", None
+    for j in range(i, min(len(words), i + 40)):
+        piece = _iban_piece(words[j])
+        if not piece:
+            break
+        compact += piece
+        if len(compact) >= 2 and not compact[:2].isalpha():
+            return None
+        if iban_ok(compact):
+            best = j
+    return best
+
+
+def _iban_piece(word: str) -> str:
+    folded = fold(word)
+    if folded.isascii() and folded.isalnum() and (len(folded) <= 2 or any(c.isdigit() for c in folded)):
+        return folded.upper()
+    return word_digits(word).digits
+
+
+def _run_spans(run: DigitRun, a: int, b: int) -> list[PiiSpan]:
+    """Spans for digits a..b of a run: the whole as one kind, or the longest checked
+    card/id inside it and the rest on either side."""
+    if a >= b:
+        return []
+    whole_plus = run.plus and a == 0
+    kind = classify(run.digits[a:b], whole_plus)
+    if kind is not None and kind != "NUMBER":
+        return [_span(run, kind, a, b)]
+    for lo, hi in _windows(run, a, b):
+        if (strict := classify_strict(run.digits[lo:hi], False)) is not None:
+            return [*_run_spans(run, a, lo), _span(run, strict, lo, hi), *_run_spans(run, hi, b)]
+    return [_span(run, kind, a, b)] if kind is not None else []
+
+
+def _windows(run: DigitRun, a: int, b: int) -> list[tuple[int, int]]:
+    """Word-aligned sub-ranges of digits a..b, 10 to 19 digits, longest first."""
+    cuts = [p for p in range(a, b + 1) if p in (a, b) or run.word_of_digit[p] != run.word_of_digit[p - 1]]
+    found = [(lo, hi) for lo in cuts for hi in cuts if 10 <= hi - lo <= 19 and (lo, hi) != (a, b)]
+    return sorted(found, key=lambda w: w[0] - w[1])
+
+
+def _span(run: DigitRun, kind: PiiKind, a: int, b: int) -> PiiSpan:
+    first = run.first_word if a == 0 else run.word_of_digit[a]
+    last = run.last_word if b == len(run.digits) else run.word_of_digit[b - 1]
+    return PiiSpan(kind, first, last)
