@@ -76,6 +76,9 @@ def analyze_command(
     model: Annotated[str | None, typer.Option(help="model name or directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
+    redact: Annotated[
+        bool, typer.Option("--redact/--no-redact", help="tag cards, ids, phone, e-mail in words")
+    ] = True,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
@@ -94,6 +97,7 @@ def analyze_command(
             language=language,
             engine=engine,
             model=model,
+            redact=redact,
         )  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -24,6 +24,7 @@ from analyzers.stages.measures import measure_parties
 from analyzers.stages.parties import assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
+from analyzers.stages.redact import attach_redactions, redact_transcript
 from analyzers.stages.report import StageResults, build_report
 from analyzers.stages.signals import timeline_signals
 from analyzers.stages.transcription import transcribe
@@ -92,6 +93,7 @@ def analyze(
     tracks = run("pitch", track_pitch, call, activity, parties)
     loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
     transcript = run("transcribe", transcribe, call, activity, parties, pickup, options, metadata)
+    transcript, redactions = run("redact", redact_transcript, transcript, options)
     metrics = run(
         "measures",
         measure_parties,
@@ -111,6 +113,7 @@ def analyze(
     found = StageResults(pickup, parties, conversation, loudness, transcript, metrics, signals)
     report = run("report", build_report, call, found, metadata, profile)
     report = run("rules", apply_rules, report, profile)
+    report = attach_redactions(report, redactions)
 
     report.timings_s = watch.timings
     if progress:
