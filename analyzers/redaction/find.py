@@ -108,7 +108,11 @@ def _iban_end(words: list[str], i: int) -> int | None:
 
 def _iban_piece(word: str) -> str:
     folded = fold(word)
-    if folded.isascii() and folded.isalnum() and (len(folded) <= 2 or any(c.isdigit() for c in folded)):
+    if (
+        folded.isascii()
+        and folded.isalnum()
+        and (len(folded) <= 2 or any(c.isdigit() for c in folded))
+    ):
         return folded.upper()
     return word_digits(word).digits
 
@@ -130,7 +134,11 @@ def _run_spans(run: DigitRun, a: int, b: int) -> list[PiiSpan]:
 
 def _windows(run: DigitRun, a: int, b: int) -> list[tuple[int, int]]:
     """Word-aligned sub-ranges of digits a..b, 10 to 19 digits, longest first."""
-    cuts = [p for p in range(a, b + 1) if p in (a, b) or run.word_of_digit[p] != run.word_of_digit[p - 1]]
+    cuts = [
+        p
+        for p in range(a, b + 1)
+        if p in (a, b) or run.word_of_digit[p] != run.word_of_digit[p - 1]
+    ]
     found = [(lo, hi) for lo in cuts for hi in cuts if 10 <= hi - lo <= 19 and (lo, hi) != (a, b)]
     return sorted(found, key=lambda w: w[0] - w[1])
 
