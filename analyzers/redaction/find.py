@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzers.redaction.checksums import iban_ok
-from analyzers.redaction.numbers import DigitRun, digit_runs, fold, word_digits
+from analyzers.redaction.checksums import IBAN_LENGTHS, iban_ok
+from analyzers.redaction.numbers import DigitRun, digit_runs, fold
 from analyzers.redaction.recognizers import PiiKind, classify, classify_strict
 
 _AT = {"at", "@", "snabel-a", "snabela", "alfakroll", "kroll-alfa", "krollalfa", "παπακι"}
@@ -19,6 +19,7 @@ _TLDS = {"com", "se", "no", "gr", "net", "org", "eu", "uk", "io", "nu", "info", 
 _WRITTEN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.([a-z]{2,6})$")
 _NAME = re.compile(r"^[\w.+-]+$")
+_LONGEST_VALUE = 19  # digits: a longer run holds more than one value
 _BREAK = "\x00"  # stands in for a word already claimed, so no run crosses it
 
 
@@ -78,58 +79,52 @@ def _name_start(folded: list[str], k: int) -> int:
 
 
 def _ibans(words: list[str]) -> list[PiiSpan]:
-    spans: list[PiiSpan] = []
-    i = 0
-    while i < len(words):
-        end = _iban_end(words, i)
-        if end is None:
-            i += 1
-            continue
-        spans.append(PiiSpan("IBAN", i, end))
-        i = end + 1
+    """IBANs written in one word, or a country code ("SE", "S E", "SE45") followed
+    by a read-out number."""
+    spans = [PiiSpan("IBAN", i, i) for i, w in enumerate(words) if iban_ok(_alnum(w))]
+    masked = _masked(words, spans)
+    for run in digit_runs(masked):
+        prefix, first = _country_prefix(masked, run.first_word)
+        length = IBAN_LENGTHS.get(prefix[:2], 0) - len(prefix)
+        if prefix and 0 < length <= len(run.digits) and iban_ok(prefix + run.digits[:length]):
+            last = run.word_of_digit[length - 1]
+            spans.append(PiiSpan("IBAN", first, last))
     return spans
 
 
-def _iban_end(words: list[str], i: int) -> int | None:
-    """Last word of the longest valid IBAN that starts at word i (letters spelled out
-    or written, digits as numerals or words)."""
-    compact, best = "", None
-    for j in range(i, min(len(words), i + 40)):
-        piece = _iban_piece(words[j])
-        if not piece:
-            break
-        compact += piece
-        if len(compact) >= 2 and not compact[:2].isalpha():
-            return None
-        if iban_ok(compact):
-            best = j
-    return best
+def _alnum(word: str) -> str:
+    return "".join(c for c in word if c.isalnum()).upper()
 
 
-def _iban_piece(word: str) -> str:
-    folded = fold(word)
-    if (
-        folded.isascii()
-        and folded.isalnum()
-        and (len(folded) <= 2 or any(c.isdigit() for c in folded))
-    ):
-        return folded.upper()
-    return word_digits(word).digits
+def _country_prefix(words: list[str], start: int) -> tuple[str, int]:
+    """The country code (and check digits, if written with it) just before word
+    ``start``, and the index of its first word; ("", start) when there is none."""
+    before = [w.strip(" .,:") for w in words[max(0, start - 2) : start]]
+    if len(before) == 2 and all(len(w) == 1 and w.isalpha() for w in before):
+        return (before[0] + before[1]).upper(), start - 2
+    if before and re.fullmatch(r"[A-Z]{2}\d{0,2}", before[-1]):
+        return before[-1], start - 1
+    return "", start
 
 
-def _run_spans(run: DigitRun, a: int, b: int) -> list[PiiSpan]:
-    """Spans for digits a..b of a run: the whole as one kind, or the longest checked
-    card/id inside it and the rest on either side."""
+def _run_spans(run: DigitRun, a: int, b: int, inside: bool = False) -> list[PiiSpan]:
+    """Spans for digits a..b of a run: the whole as one kind, or, for a run longer
+    than any one value, the longest checked card/id inside it and the rest on either
+    side (tagged [NUMBER] however short: it is part of the same read-out number)."""
     if a >= b:
         return []
-    whole_plus = run.plus and a == 0
-    kind = classify(run.digits[a:b], whole_plus)
+    kind = classify(run.digits[a:b], run.plus and a == 0)
     if kind is not None and kind != "NUMBER":
         return [_span(run, kind, a, b)]
-    for lo, hi in _windows(run, a, b):
-        if (strict := classify_strict(run.digits[lo:hi], False)) is not None:
-            return [*_run_spans(run, a, lo), _span(run, strict, lo, hi), *_run_spans(run, hi, b)]
-    return [_span(run, kind, a, b)] if kind is not None else []
+    if b - a > _LONGEST_VALUE:
+        for lo, hi in _windows(run, a, b):
+            if (strict := classify_strict(run.digits[lo:hi], False)) is not None:
+                return [
+                    *_run_spans(run, a, lo, inside=True),
+                    _span(run, strict, lo, hi),
+                    *_run_spans(run, hi, b, inside=True),
+                ]
+    return [_span(run, "NUMBER", a, b)] if kind is not None or inside else []
 
 
 def _windows(run: DigitRun, a: int, b: int) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _UNITS = {
     # en
-    "zero": 0, "oh": 0, "o": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4,
+    "zero": 0, "oh": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     # sv
     "noll": 0, "ett": 1, "en": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
@@ -32,7 +32,9 @@ _TEENS = {
     "sexton": 16, "sjutton": 17, "arton": 18, "nitton": 19,
     "ti": 10, "elleve": 11, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16,
     "sytten": 17, "atten": 18, "nitten": 19,
-    "δεκα": 10, "εντεκα": 11, "δωδεκα": 12,
+    "δεκα": 10, "εντεκα": 11, "δωδεκα": 12, "δεκατρια": 13, "δεκατεσσερα": 14,
+    "δεκαπεντε": 15, "δεκαεξι": 16, "δεκαεπτα": 17, "δεκαεφτα": 17, "δεκαοκτω": 18,
+    "δεκαοχτω": 18, "δεκαεννεα": 19, "δεκαεννια": 19,
 }  # fmt: skip
 _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
