@@ -15,23 +15,22 @@ from dataclasses import dataclass
 from analyzers.redaction.checksums import fodselsnummer_ok, luhn_ok
 
 DIGITS = {
-    "en": "zero one two three four five six seven eight nine".split(),
-    "sv": "noll ett två tre fyra fem sex sju åtta nio".split(),
-    "nb": "null en to tre fire fem seks sju åtte ni".split(),
-    "el": "μηδέν ένα δύο τρία τέσσερα πέντε έξι επτά οκτώ εννέα".split(),
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+    "sv": ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"],
+    "nb": ["null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni"],
+    "el": ["μηδέν", "ένα", "δύο", "τρία", "τέσσερα", "πέντε", "έξι", "επτά", "οκτώ", "εννέα"],
 }
 TENS = {
-    "en": "twenty thirty forty fifty sixty seventy eighty ninety".split(),
-    "sv": "tjugo trettio fyrtio femtio sextio sjuttio åttio nittio".split(),
-    "nb": "tjue tretti førti femti seksti sytti åtti nitti".split(),
-    "el": "είκοσι τριάντα σαράντα πενήντα εξήντα εβδομήντα ογδόντα ενενήντα".split(),
+    "en": ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+    "sv": ["tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio"],
+    "nb": ["tjue", "tretti", "førti", "femti", "seksti", "sytti", "åtti", "nitti"],
+    "el": ["είκοσι", "τριάντα", "σαράντα", "πενήντα", "εξήντα", "εβδομήντα", "ογδόντα", "ενενήντα"],
 }
 TEENS = {
     "en": "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
     "sv": "tio elva tolv tretton fjorton femton sexton sjutton arton nitton",
     "nb": "ti elleve tolv tretten fjorten femten seksten sytten atten nitten",
-    "el": "δέκα έντεκα δώδεκα δεκατρία δεκατέσσερα δεκαπέντε δεκαέξι δεκαεπτά δεκαοκτώ "
-    "δεκαεννέα",
+    "el": "δέκα έντεκα δώδεκα δεκατρία δεκατέσσερα δεκαπέντε δεκαέξι δεκαεπτά δεκαοκτώ δεκαεννέα",
 }
 AT = {"en": "at", "sv": "snabel-a", "nb": "alfakrøll", "el": "παπάκι"}
 DOT = {"en": "dot", "sv": "punkt", "nb": "punktum", "el": "τελεία"}
@@ -42,8 +41,10 @@ LEAD = {
                     "nb": "fødselsnummeret mitt er", "el": "το ΑΜΚΑ μου είναι"},
     "PHONE": {"en": "you can call me on", "sv": "du kan ringa mig på", "nb": "du kan ringe meg på",
               "el": "μπορείτε να με καλέσετε στο"},
-    "IBAN": {"en": "the account is", "sv": "kontot är", "nb": "kontoen er", "el": "ο λογαριασμός είναι"},
-    "EMAIL": {"en": "my email is", "sv": "min mejl är", "nb": "e-posten min er", "el": "το email μου είναι"},
+    "IBAN": {"en": "the account is", "sv": "kontot är", "nb": "kontoen er",
+             "el": "ο λογαριασμός είναι"},
+    "EMAIL": {"en": "my email is", "sv": "min mejl är", "nb": "e-posten min er",
+              "el": "το email μου είναι"},
     None: {"en": "right so", "sv": "okej så", "nb": "ok så", "el": "εντάξει λοιπόν"},
 }  # fmt: skip
 TAIL = {"en": "thank you", "sv": "tack så mycket", "nb": "takk skal du ha", "el": "ευχαριστώ πολύ"}
@@ -70,7 +71,8 @@ def spoken(digits: str, language: str, rng: random.Random) -> list[str]:
     words: list[str] = []
     i = 0
     while i < len(digits):
-        if language == "en" and i + 1 < len(digits) and digits[i] == digits[i + 1] and rng.random() < 0.7:
+        repeated = i + 1 < len(digits) and digits[i] == digits[i + 1]
+        if language == "en" and repeated and rng.random() < 0.7:
             words += ["double", DIGITS["en"][int(digits[i])]]
             i += 2
             continue
@@ -172,7 +174,8 @@ def positive(kind: str, language: str, rng: random.Random) -> Case:
         value = spoken(card(rng), language, rng)
     elif kind == "NATIONAL_ID":
         maker = {"sv": personnummer, "nb": fodselsnummer, "el": amka}.get(language)
-        value = spoken((maker or rng.choice([personnummer, fodselsnummer, amka]))(rng), language, rng)
+        maker = maker or rng.choice([personnummer, fodselsnummer, amka])
+        value = spoken(maker(rng), language, rng)
     elif kind == "PHONE":
         value = spoken(phone(language, rng), language, rng)
     elif kind == "IBAN":
@@ -180,7 +183,8 @@ def positive(kind: str, language: str, rng: random.Random) -> Case:
     else:
         value = _email_words(language, rng)
     lead = LEAD[kind][language].split()
-    return Case(language, [*lead, *value, *TAIL[language].split()], kind, len(lead), len(lead) + len(value) - 1)
+    words = [*lead, *value, *TAIL[language].split()]
+    return Case(language, words, kind, len(lead), len(lead) + len(value) - 1)
 
 
 NEGATIVES = {

@@ -6,7 +6,7 @@ import pytest
 
 from analyzers.redaction.find import find_pii
 from analyzers.redaction.numbers import digit_runs
-from analyzers.redaction.scoring import score
+from analyzers.redaction.scoring import Score, score
 from sample_audio.pii_transcripts import NEGATIVES, labelled_cases
 
 
@@ -32,7 +32,7 @@ def test_spoken_numbers_become_digits(text: str, digits: str) -> None:
 
 
 def test_each_digit_keeps_the_word_it_came_from() -> None:
-    (run,) = digit_runs("is double four twenty one".split())
+    (run,) = digit_runs(["is", "double", "four", "twenty", "one"])
     assert run.digits == "4421"
     assert run.word_of_digit == (2, 2, 3, 4)
     assert (run.first_word, run.last_word) == (1, 4)  # "double" belongs to the number
@@ -48,7 +48,8 @@ def test_each_digit_keeps_the_word_it_came_from() -> None:
         ("ΑΜΚΑ 01018012342", [("NATIONAL_ID", "01018012342")]),
         ("ring +46 70 123 45 67 tack", [("PHONE", "+46 70 123 45 67")]),
         ("kontot SE45 5000 0000 0583 9825 7466", [("IBAN", "SE45 5000 0000 0583 9825 7466")]),
-        ("mejl anna punkt berg snabel-a telia punkt se", [("EMAIL", "anna punkt berg snabel-a telia punkt se")]),
+        ("mejl anna punkt berg snabel-a telia punkt se",
+         [("EMAIL", "anna punkt berg snabel-a telia punkt se")]),
         ("email john@example.com ok", [("EMAIL", "john@example.com")]),
         # A 16-digit number failing Luhn (a misheard card): redacted, as [NUMBER].
         ("number 4539 1488 0343 6468 ok", [("NUMBER", "4539 1488 0343 6468")]),
@@ -78,10 +79,10 @@ def test_no_negative_sentence_loses_a_word() -> None:
     assert _score().false_words == []
 
 
-_cache: dict[str, object] = {}
+_cache: dict[str, Score] = {}
 
 
-def _score():  # noqa: ANN202
+def _score():
     if "score" not in _cache:
         _cache["score"] = score(labelled_cases())
     return _cache["score"]

@@ -23,7 +23,7 @@ NUMBERS = {
     "NATIONAL_ID": "8112189876",  # a Swedish personnummer read in English digits
     "PHONE": "0701234567",
 }
-_DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+_DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
 @functools.cache
@@ -39,7 +39,7 @@ def _level_db(x: np.ndarray) -> float:
 
 @pytest.mark.parametrize("kind", list(NUMBERS))
 def test_read_out_number_is_tagged_in_the_report(kind: str) -> None:
-    call, report = _analysed(kind)
+    _, report = _analysed(kind)
     customer = [t for t in report.turns if t.party == "customer"]
     words = [w.word.strip(" .,").lower() for t in customer for w in t.words]
     assert words, "the customer's digits were not transcribed"
