@@ -105,6 +105,7 @@ def get_report(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> Respons
         **_ERRORS,
         200: {"content": {"audio/wav": {}}, "description": "the whole recording"},
         206: {"description": "the requested byte range"},
+        409: {"model": ErrorBody, "description": "redaction on and the call not analysed yet"},
         416: {"description": "range outside the file"},
     },
     summary="The recording (supports HTTP Range)",
