@@ -149,7 +149,7 @@ def digit_runs(words: list[str]) -> list[DigitRun]:
             plus, start = True, i
             continue
         if not got.digits:
-            if start >= 0 and not re.search(r"\w", word):  # a lone dash or comma
+            if start >= 0 and re.fullmatch(r"\s*[-–—,.:/]+\s*", word):  # a lone dash, comma
                 continue
             close(i - 1)
             repeat, pending_tens = 1, None
