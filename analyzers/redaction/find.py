@@ -19,6 +19,8 @@ _TLDS = {"com", "se", "no", "gr", "net", "org", "eu", "uk", "io", "nu", "info", 
 _WRITTEN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.([a-z]{2,6})$")
 _NAME = re.compile(r"^[\w.+-]+$")
+# Digit words that are also common function words ("to", "a", "you").
+_FUNCTION_WORDS = {"to", "en", "ett", "ni"}
 _LONGEST_VALUE = 19  # digits: a longer run holds more than one value
 _BREAK = "\x00"  # stands in for a word already claimed, so no run crosses it
 
@@ -36,8 +38,19 @@ def find_pii(words: list[str]) -> list[PiiSpan]:
     spans += _ibans(_masked(words, spans))
     masked = _masked(words, spans)
     for run in digit_runs(masked):
-        spans += _run_spans(run, 0, len(run.digits))
+        spans += _run_spans(run, _start(run, masked), len(run.digits))
     return sorted(spans, key=lambda s: s.first)
+
+
+def _start(run: DigitRun, words: list[str]) -> int:
+    """1 when the run opens with a word that is more likely not a digit ("to", "en",
+    "ett", "ni") and the number reads as a known kind without it; else 0."""
+    opener = fold(words[run.first_word])
+    if opener not in _FUNCTION_WORDS or run.word_of_digit[1:2] != (run.word_of_digit[0] + 1,):
+        return 0
+    without, whole = classify(run.digits[1:], False), classify(run.digits, run.plus)
+    known = ("CARD", "NATIONAL_ID", "PHONE")
+    return 1 if without in known and whole not in known else 0
 
 
 def _masked(words: list[str], spans: list[PiiSpan]) -> list[str]:

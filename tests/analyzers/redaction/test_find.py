@@ -51,6 +51,9 @@ def test_each_digit_keeps_the_word_it_came_from() -> None:
         ("mejl anna punkt berg snabel-a telia punkt se",
          [("EMAIL", "anna punkt berg snabel-a telia punkt se")]),
         ("email john@example.com ok", [("EMAIL", "john@example.com")]),
+        # "to", "ett" before a number are words, not digits, when that makes it a value.
+        ("send it to 0701234567 please", [("PHONE", "0701234567")]),
+        ("jag har ett 4539 1488 0343 6467", [("CARD", "4539 1488 0343 6467")]),
         # A 16-digit number failing Luhn (a misheard card): redacted, as [NUMBER].
         ("number 4539 1488 0343 6468 ok", [("NUMBER", "4539 1488 0343 6468")]),
         # A card and its expiry read as one run: the card inside it, the rest [NUMBER].
