@@ -19,7 +19,14 @@ import soundfile as sf
 from sqlalchemy import MetaData, select
 
 from tests.analyzers.redaction.spoken_digits import SOUNDS, digit_call
-from tests.service.conftest import Api, LocalServer, Recorded, base_settings, running_api
+from tests.service.conftest import (
+    Api,
+    LocalServer,
+    Recorded,
+    base_settings,
+    running_api,
+    wav_bytes,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -152,3 +159,14 @@ def test_with_redaction_off_the_number_and_the_original_stay(tmp_path: Path) -> 
         assert leaks(shown["report"]) and leaks(shown["page"])
         assert json.loads(shown["report"])["redactions"] == []
         assert api.client.get(f"/v1/calls/{call_id}/audio", headers=headers).content == original
+
+
+def test_with_redaction_on_the_recording_waits_for_the_analysis(api: Api) -> None:
+    headers = api.key("acme", "ingest", "read")
+    call_id = api.upload(headers, wav_bytes(1.0)).json()["id"]
+    audio = api.client.get(f"/v1/calls/{call_id}/audio", headers=headers)
+    status = api.client.get(f"/v1/calls/{call_id}", headers=headers).json()["status"]
+    assert audio.status_code == (200 if status == "done" else 409)
+    if api.settings.queue_backend != "celery":  # the in-process worker runs it
+        api.wait_status(headers, call_id, {"done"}, 60)
+        assert api.client.get(f"/v1/calls/{call_id}/audio", headers=headers).status_code == 200
