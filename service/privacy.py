@@ -53,7 +53,9 @@ def team_privacy(session: Session, team_id: int) -> PrivacySettings:
     row = session.get(TeamPrivacy, team_id)
     if row is None:
         return PrivacySettings()
-    return PrivacySettings(pii_redaction=row.pii_redaction, audio_mode=row.audio_mode)  # type: ignore[arg-type]
+    return PrivacySettings.model_validate(
+        {"pii_redaction": row.pii_redaction, "audio_mode": row.audio_mode}
+    )
 
 
 def save_team_privacy(

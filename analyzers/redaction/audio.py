@@ -28,7 +28,7 @@ DEFAULT_BLANK = BlankSettings()
 
 
 def padded_spans(
-    spans: Sequence[Span], duration_s: float, settings: BlankSettings = DEFAULT_BLANK
+    spans: Sequence[tuple[float, float]], duration_s: float, settings: BlankSettings = DEFAULT_BLANK
 ) -> list[Span]:
     """The spans widened by the padding, clipped to the recording, overlaps merged."""
     return merge_spans(
@@ -40,7 +40,7 @@ def padded_spans(
 def blank_audio(
     samples: np.ndarray,
     sample_rate: int,
-    spans: Sequence[Span],
+    spans: Sequence[tuple[float, float]],
     mode: AudioMode = "tone",
     settings: BlankSettings = DEFAULT_BLANK,
 ) -> np.ndarray:
