@@ -263,3 +263,17 @@ class TranscriptSegment(Base):
         Text().with_variant(TSVECTOR(), "postgresql"),
         comment="PostgreSQL: to_tsvector(ts_config, text), set by a trigger; SQLite: unused",
     )
+
+
+class TeamPrivacy(Base):
+    """A team's privacy settings; no row = the defaults (redaction on, tone)."""
+
+    __tablename__ = "team_privacy"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    pii_redaction: Mapped[bool] = mapped_column(Boolean, default=True)
+    audio_mode: Mapped[str] = mapped_column(String(20), default="tone", comment="tone|silence")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")
