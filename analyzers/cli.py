@@ -15,6 +15,7 @@ from analyzers.options import AGENT_CHANNEL_HELP
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
 
+    from analyzers.options import AnalysisOptions
     from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
@@ -104,17 +105,8 @@ def analyze_command(
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     from analyzers.options import AnalysisOptions
-    from analyzers.pipeline import analyze
-    from analyzers.profile import load_profile
 
     err = Console(stderr=True)
     try:
@@ -130,6 +122,32 @@ def analyze_command(
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")
         _fail(f"--{option}: {first['msg']}", code=2)
+    report = _analyze_with_progress(call, options, profile, err)
+    text = report.model_dump_json(indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+    else:
+        render_report(report, Console())
+    _exit_on_warnings(call, report, allow_partial)
+
+
+def _analyze_with_progress(
+    call: Path, options: AnalysisOptions, profile: Path | None, err: Console
+) -> Report:
+    """The analysis with a progress bar on a terminal; input errors end the command."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from analyzers.pipeline import analyze
+    from analyzers.profile import load_profile
+
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -156,14 +174,7 @@ def analyze_command(
         _fail(f"{call}: is a directory, not a recording")
     except OSError as exc:
         _fail(f"{call}: cannot read: {exc.strerror or exc}")
-    text = report.model_dump_json(indent=2)
-    if out:
-        out.write_text(text + "\n", encoding="utf-8")
-    if as_json:
-        sys.stdout.write(text + "\n")
-    else:
-        render_report(report, Console())
-    _exit_on_warnings(call, report, allow_partial)
+    return report
 
 
 def _exit_on_warnings(call: Path, report: object, allow_partial: bool) -> None:

@@ -37,7 +37,8 @@ def test_sample_produces_exactly_its_findings(name: str) -> None:
     )
     report = analyze(SAMPLE_DIR / f"{name}.wav", options)
     assert report.language == "en"
-    assert sorted({f.rule for f in report.findings}) == truth["expected_findings"]
+    problems = {f.rule for f in report.findings if f.severity != "info"}
+    assert sorted(problems) == truth["expected_findings"]
     assert not [u for u in report.unmeasured if u.rule in ("opening", "closing")]
 
 
