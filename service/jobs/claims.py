@@ -164,37 +164,36 @@ def _owned(job: ClaimedJob) -> ColumnElement[bool]:
     )
 
 
+def _update_owned(session: Session, job: ClaimedJob, **values: object) -> bool:
+    """Update the call this worker holds; False when it no longer holds it."""
+    statement = (
+        update(Call)
+        .where(_owned(job))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return changed_rows(session, statement) == 1
+
+
+# A finished job (done or failed) gives its lease back.
+_RELEASED = {"lease_owner": None, "lease_expires_at": None}
+
+
 def heartbeat(db: Database, job: ClaimedJob, lease_s: float, *, clock: Clock = utcnow) -> bool:
     """Extend the lease; False when it was lost (taken over, or the call deleted)."""
     with db.session() as session:
-        return (
-            changed_rows(
-                session,
-                update(Call)
-                .where(_owned(job))
-                .values(lease_expires_at=clock() + timedelta(seconds=lease_s))
-                .execution_options(synchronize_session=False),
-            )
-            == 1
-        )
+        return _update_owned(session, job, lease_expires_at=clock() + timedelta(seconds=lease_s))
 
 
 def set_audio(db: Database, job: ClaimedJob, blob: StoredBlob, content_type: str | None) -> bool:
     with db.session() as session:
-        return (
-            changed_rows(
-                session,
-                update(Call)
-                .where(_owned(job))
-                .values(
-                    audio_key=blob.key,
-                    audio_bytes=blob.size,
-                    audio_sha256=blob.sha256,
-                    audio_content_type=content_type,
-                )
-                .execution_options(synchronize_session=False),
-            )
-            == 1
+        return _update_owned(
+            session,
+            job,
+            audio_key=blob.key,
+            audio_bytes=blob.size,
+            audio_sha256=blob.sha256,
+            audio_content_type=content_type,
         )
 
 
@@ -204,24 +203,19 @@ def complete(
     """Store the report and mark the call done, only if this worker still holds it."""
     now = clock()
     with db.session() as session:
-        updated = changed_rows(
+        updated = _update_owned(
             session,
-            update(Call)
-            .where(_owned(job))
-            .values(
-                status=DONE,
-                finished_at=now,
-                duration_s=report.duration_s,
-                analysis_s=analysis_s,
-                findings_count=len(report.findings),
-                error_code=None,
-                error_message=None,
-                lease_owner=None,
-                lease_expires_at=None,
-            )
-            .execution_options(synchronize_session=False),
+            job,
+            status=DONE,
+            finished_at=now,
+            duration_s=report.duration_s,
+            analysis_s=analysis_s,
+            findings_count=len(report.findings),
+            error_code=None,
+            error_message=None,
+            **_RELEASED,
         )
-        if updated != 1:
+        if not updated:
             session.rollback()
             return False
         session.add(
@@ -239,21 +233,16 @@ def complete(
 
 def fail(db: Database, job: ClaimedJob, code: str, message: str, *, clock: Clock = utcnow) -> bool:
     with db.session() as session:
-        updated = changed_rows(
+        updated = _update_owned(
             session,
-            update(Call)
-            .where(_owned(job))
-            .values(
-                status=FAILED,
-                error_code=code,
-                error_message=message[:MAX_ERROR_MESSAGE],
-                finished_at=clock(),
-                lease_owner=None,
-                lease_expires_at=None,
-            )
-            .execution_options(synchronize_session=False),
+            job,
+            status=FAILED,
+            error_code=code,
+            error_message=message[:MAX_ERROR_MESSAGE],
+            finished_at=clock(),
+            **_RELEASED,
         )
-        if updated != 1:
+        if not updated:
             return False
         add_deliveries(session, session.get_one(Call, job.call_id), "call.failed")
         return True
