@@ -87,6 +87,14 @@ class ClosingRange(_Section):
     advice: str
 
 
+class HoldRange(_Section):
+    max_without_return_s: float
+    announce_lookback_s: float
+    min_music_s: float
+    advice_unannounced: str
+    advice_long: str
+
+
 class ActivitySettings(_Section):
     min_speech_s: float
     min_gap_s: float
@@ -105,6 +113,7 @@ class Profile(_Section):
     opening: OpeningRange
     negative_language: NegativeLanguageRange
     closing: ClosingRange
+    hold: HoldRange
     activity: ActivitySettings
 
     @model_validator(mode="after")

@@ -169,3 +169,28 @@ class Report(_Model):
     context: CallContext = Field(default_factory=CallContext)
     signals: Signals | None = None
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+
+
+class Hold(_Model):
+    """A stretch of music on hold (on either channel): neither speech nor silence."""
+
+    start_s: float
+    end_s: float
+    duration_s: float
+    announced: bool | None = Field(
+        None, description="the agent announced it just before; None without a transcript"
+    )
+    announcement: str | None = Field(None, description="the agent's words that announced it")
+    confidence: float | None = Field(None, description="music detector confidence, 0..1")
+
+
+ToneKind = Literal["dtmf", "busy", "congestion", "sit"]
+
+
+class Tone(_Model):
+    """A key press (``dtmf``; the digit is never kept) or a call-progress tone."""
+
+    kind: ToneKind
+    start_s: float
+    end_s: float
+    party: Speaker | None = Field(None, description="whose channel it was heard on")
