@@ -12,7 +12,7 @@ frequencies, which is what keeps them from "talking off" a key. A press is such 
 of the same key lasting at least 40 ms; dropouts up to 20 ms inside it are bridged.
 The digits are deliberately not returned: they may be card numbers or PINs.
 
-Call-progress tones (ITU-T E.180 / Q.35): per 32 ms frame, the share of the energy at
+Call-progress tones (ITU-T E.180 / Q.35): per 32 ms frame (hop 20 ms), the share of the energy at
 the tone frequencies (350-500 Hz, 620 Hz, and the SIT frequencies near 950, 1400,
 1800 Hz). Runs of tone frames become bursts; a SIT is three bursts in rising order
 (950, 1400, 1800 Hz, 0.2-0.45 s each); busy and congestion are at least three bursts
@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 
 from analyzers.activity import _runs
+from analyzers.hold import mono_channel
 
 ToneKind = Literal["dtmf", "busy", "congestion", "sit"]
 
@@ -44,6 +45,7 @@ _DTMF_MIN_FRAMES = 2
 _DTMF_MAX_DROPOUT_S = 0.02
 _DTMF_SHARE = 0.75  # the two tones' share of the frame energy
 _DTMF_PROBES = (0.985, 1.0, 1.015)
+_DTMF_PRECHECK = 0.3  # nominal share below which no probe can reach _DTMF_SHARE
 _DTMF_GROUP_DOMINANCE_DB = 8.0  # a tone above the other frequencies of its group
 # High-group level minus low-group level: Q.24 accepts -8..+4 dB; 1 dB more each way
 # for the level a tone loses when it is off its nominal frequency.
@@ -51,6 +53,7 @@ _TWIST_MIN_DB, _TWIST_MAX_DB = -9.0, 5.0
 _DTMF_MIN_TONE_DBOV = -45.0
 
 _PROGRESS_WIN_S = 0.032
+_PROGRESS_HOP_S = 0.02
 # Candidate frequencies: the 350-500 Hz group (busy/congestion in every plan here),
 # 620 Hz (North American busy/reorder 480+620), the SIT tones and their E.180 variants.
 _LOW_GROUP_HZ = (350.0, 400.0, 425.0, 440.0, 450.0, 480.0)
@@ -65,6 +68,7 @@ _CADENCE_MIN_BURSTS = 3
 _CADENCE_MAX_PERIOD_S = 1.3
 _CADENCE_TOLERANCE = 0.25  # bursts and pauses within 25 % of each other
 _BUSY_MIN_ON_S = 0.3
+_OFF_BELOW_DB = 10.0  # the pauses of a busy/congestion cadence are this far below its tone
 
 
 @dataclass(frozen=True)
@@ -76,17 +80,21 @@ class ToneEvent:
     end_s: float
 
 
-def _frames(x: np.ndarray, sample_rate: int, win_s: float) -> tuple[np.ndarray, int]:
+def _frames(
+    x: np.ndarray, sample_rate: int, win_s: float, hop_s: float = _HOP_S
+) -> tuple[np.ndarray, int]:
     win = round(win_s * sample_rate)
-    hop = round(_HOP_S * sample_rate)
+    hop = round(hop_s * sample_rate)
     if len(x) < win:
         return np.zeros((0, win), dtype=np.float32), hop
     return np.lib.stride_tricks.sliding_window_view(x, win)[::hop], hop
 
 
-def _frame_power(x: np.ndarray, sample_rate: int, win_s: float, n_frames: int) -> np.ndarray:
+def _frame_power(
+    x: np.ndarray, sample_rate: int, win_s: float, n_frames: int, hop_s: float = _HOP_S
+) -> np.ndarray:
     """Mean square of each frame, from a running sum (no per-frame copies)."""
-    win, hop = round(win_s * sample_rate), round(_HOP_S * sample_rate)
+    win, hop = round(win_s * sample_rate), round(hop_s * sample_rate)
     cum = np.concatenate(([0.0], np.cumsum(np.square(x, dtype=np.float64))))
     starts = np.arange(n_frames) * hop
     return (cum[starts + win] - cum[starts]) / win
@@ -112,9 +120,23 @@ def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     # Q.24 accepts +-1.5 % off nominal: each frequency is read at nominal and at both
     # limits, and the strongest counts (a 25.6 ms window alone would lose up to 3 dB).
-    probes = tuple(f * k for f in DTMF_LOW_HZ + DTMF_HIGH_HZ for k in _DTMF_PROBES)
-    power = _tone_power(frames, sample_rate, probes).reshape(len(frames), 8, -1).max(axis=2)
+    # Only frames where the nominal frequencies already carry a good part of the energy
+    # can hold a key: the off-nominal probes are read for those alone.
     total = _frame_power(x, sample_rate, _DTMF_WIN_S, len(frames))
+    # Frames too quiet to hold two tones at the minimum level are not read at all.
+    nominal = np.zeros((len(frames), 8))
+    loud = total >= 2 * 10 ** (_DTMF_MIN_TONE_DBOV / 10)
+    if np.any(loud):
+        nominal[loud] = _tone_power(frames[loud], sample_rate, DTMF_LOW_HZ + DTMF_HIGH_HZ)
+    maybe = loud & (
+        nominal[:, :4].max(axis=1) + nominal[:, 4:].max(axis=1) >= _DTMF_PRECHECK * total
+    )
+    probes = tuple(f * k for f in DTMF_LOW_HZ + DTMF_HIGH_HZ for k in _DTMF_PROBES)
+    power = nominal
+    if np.any(maybe):
+        power = nominal.copy()
+        probed = _tone_power(frames[maybe], sample_rate, probes)
+        power[maybe] = probed.reshape(-1, 8, len(_DTMF_PROBES)).max(axis=2)
     low, high = power[:, :4], power[:, 4:]
     row, col = np.argmax(low, axis=1), np.argmax(high, axis=1)
     idx = np.arange(len(frames))
@@ -140,7 +162,7 @@ def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
 
 def detect_dtmf(samples: np.ndarray, sample_rate: int) -> list[ToneEvent]:
     """Each DTMF key press on one channel (1-D ``samples``), in time order."""
-    x = _validated(samples, sample_rate)
+    x = mono_channel(samples, sample_rate)
     keys = _dtmf_keys(x, sample_rate)
     bridge = round(_DTMF_MAX_DROPOUT_S / _HOP_S)
     # Bridge short dropouts within one key: a gap of -1 between the same key.
@@ -181,14 +203,18 @@ class _Burst:
 _LABELS = ("low", "low+620", "sit1", "sit2", "sit3")
 
 
-def _progress_labels(x: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Per frame: the index of its tone in ``_LABELS``, or -1."""
-    frames, _ = _frames(x, sample_rate, _PROGRESS_WIN_S)
+def _progress_labels(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: the index of its tone in ``_LABELS`` (or -1), and its level in dBov."""
+    frames, _ = _frames(x, sample_rate, _PROGRESS_WIN_S, _PROGRESS_HOP_S)
     if len(frames) == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
     groups = (_LOW_GROUP_HZ, (620.0,), _SIT_HZ[1], _SIT_HZ[2], _SIT_HZ[3])
-    power = _tone_power(frames, sample_rate, tuple(f for g in groups for f in g))
-    total = _frame_power(x, sample_rate, _PROGRESS_WIN_S, len(frames))
+    freqs = tuple(f for g in groups for f in g)
+    total = _frame_power(x, sample_rate, _PROGRESS_WIN_S, len(frames), _PROGRESS_HOP_S)
+    power = np.zeros((len(frames), len(freqs)))
+    loud = total >= 10 ** (_MIN_TONE_DBOV / 10)  # quieter frames cannot hold a tone
+    if np.any(loud):
+        power[loud] = _tone_power(frames[loud], sample_rate, freqs)
     # Neighbouring candidates see the same tone: a group counts its strongest once.
     edges = np.cumsum([0, *(len(g) for g in groups)])
     best = np.stack([power[:, a:b].max(axis=1) for a, b in itertools.pairwise(edges)], 1)
@@ -200,7 +226,7 @@ def _progress_labels(x: np.ndarray, sample_rate: int) -> np.ndarray:
     pair = (low + p620 >= _TONE_SHARE * total) & (
         np.minimum(low, p620) >= np.maximum(floor, 0.1 * np.maximum(low, p620))
     )
-    return np.where(pair, 1, labels)
+    return np.where(pair, 1, labels), 10 * np.log10(np.maximum(total, 1e-12))
 
 
 def _bursts(labels: np.ndarray) -> list[_Burst]:
@@ -213,7 +239,8 @@ def _bursts(labels: np.ndarray) -> list[_Burst]:
     for a, b in zip(starts, stops, strict=True):
         if labels[a] < 0:
             continue
-        burst = _Burst(_LABELS[labels[a]], a * _HOP_S, (b - 1) * _HOP_S + _PROGRESS_WIN_S)
+        start_s, end_s = a * _PROGRESS_HOP_S, (b - 1) * _PROGRESS_HOP_S + _PROGRESS_WIN_S
+        burst = _Burst(_LABELS[labels[a]], start_s, end_s)
         last = bursts[-1] if bursts else None
         if last and last.label == burst.label and burst.start_s - last.end_s <= _MAX_DROPOUT_S:
             bursts[-1] = _Burst(last.label, last.start_s, burst.end_s)  # a codec dropout
@@ -239,8 +266,12 @@ def _similar(values: list[float]) -> bool:
     return max(values) <= min(values) * (1 + _CADENCE_TOLERANCE) / (1 - _CADENCE_TOLERANCE)
 
 
-def _cadenced(bursts: list[_Burst]) -> list[ToneEvent]:
-    """Busy and congestion: runs of same-tone bursts in a regular, fast cadence."""
+def _cadenced(bursts: list[_Burst], level_db: np.ndarray) -> list[ToneEvent]:
+    """Busy and congestion: runs of same-tone bursts in a regular, fast cadence.
+
+    The pauses must be quiet: music repeating a note at 425-480 Hz keeps sounding
+    between the notes, a busy tone stops.
+    """
     found: list[ToneEvent] = []
     run: list[_Burst] = []
 
@@ -251,7 +282,7 @@ def _cadenced(bursts: list[_Burst]) -> list[ToneEvent]:
             found.append(ToneEvent(kind, round(run[0].start_s, 3), round(run[-1].end_s, 3)))
 
     for burst in bursts:
-        if run and _continues(run, burst):
+        if run and _continues(run, burst) and _quiet_between(run[-1], burst, level_db):
             run.append(burst)
             continue
         close()
@@ -269,11 +300,30 @@ def _continues(run: list[_Burst], burst: _Burst) -> bool:
     return _similar(ons) and _similar(offs)
 
 
+def _level(level_db: np.ndarray, start_s: float, end_s: float) -> float | None:
+    """Median level of the frames lying wholly within [start_s, end_s]."""
+    a = int(np.ceil(start_s / _PROGRESS_HOP_S))
+    b = int(np.floor((end_s - _PROGRESS_WIN_S) / _PROGRESS_HOP_S)) + 1
+    inside = level_db[max(a, 0) : min(b, len(level_db))]
+    return float(np.median(inside)) if inside.size else None
+
+
+def _quiet_between(a: _Burst, b: _Burst, level_db: np.ndarray) -> bool:
+    gap = _level(level_db, a.end_s, b.start_s)
+    tones = [
+        x
+        for x in (_level(level_db, a.start_s, a.end_s), _level(level_db, b.start_s, b.end_s))
+        if x is not None
+    ]
+    return gap is None or not tones or gap <= min(tones) - _OFF_BELOW_DB
+
+
 def detect_progress_tones(samples: np.ndarray, sample_rate: int) -> list[ToneEvent]:
     """Busy, congestion and SIT tones on one channel (1-D ``samples``), in time order."""
-    x = _validated(samples, sample_rate)
-    bursts = _bursts(_progress_labels(x, sample_rate))
-    return sorted(_sits(bursts) + _cadenced(bursts), key=lambda e: e.start_s)
+    x = mono_channel(samples, sample_rate)
+    labels, level_db = _progress_labels(x, sample_rate)
+    bursts = _bursts(labels)
+    return sorted(_sits(bursts) + _cadenced(bursts, level_db), key=lambda e: e.start_s)
 
 
 def detect_tones(samples: np.ndarray, sample_rate: int) -> list[ToneEvent]:
@@ -282,15 +332,3 @@ def detect_tones(samples: np.ndarray, sample_rate: int) -> list[ToneEvent]:
         detect_dtmf(samples, sample_rate) + detect_progress_tones(samples, sample_rate),
         key=lambda e: e.start_s,
     )
-
-
-def _validated(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    x = np.asarray(samples)
-    if x.ndim != 1:
-        raise ValueError(f"tone detection wants one channel (1-D samples), got shape {x.shape}")
-    if not isinstance(sample_rate, int | np.integer) or sample_rate < 4000:
-        raise ValueError(f"sample rate must be an integer >= 4000, got {sample_rate!r}")
-    x = x.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("samples contain NaN or infinite values")
-    return x

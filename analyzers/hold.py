@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analyzers.activity import Segment, _runs
+from analyzers.activity import Segment, _runs, _validated
+from analyzers.errors import UnsupportedAudioError
 
 BAND_HZ = (200.0, 3400.0)
 _WIN_S = 0.064
@@ -175,15 +176,14 @@ def _window_scores(f: _Frames) -> _WindowScores:
     length = np.maximum(stops - starts, 1)
     top_share = (cs_top[stops] - cs_top[starts]) / length
     active = (cs_active[stops] - cs_active[starts]) / length
-    low_energy = np.empty(len(starts))
-    steady = np.empty(len(starts))
-    for k, (a, b) in enumerate(zip(starts, stops, strict=True)):
-        steady[k] = np.bincount(f.dominant[a:b]).max() / max(b - a, 1)
-        lin = 10 ** (f.level_db[a:b] / 10)
-        mean_db = 10 * np.log10(max(float(lin.mean()), 1e-12)) if b > a else -120.0
-        low_energy[k] = float(np.mean(f.level_db[a:b] < mean_db - _LOW_ENERGY_BELOW_DB))
-    # Either cue may be weak (a soft passage drops in level, noise breaks partials) as
-    # long as the other makes up for it; each cue alone must still be plausible.
+    # Windows as rows (the last, shorter window is padded with its own last frame).
+    rows = np.minimum(starts[:, None] + np.arange(per)[None, :], n - 1)
+    level = f.level_db[rows]
+    mean_db = 10 * np.log10(np.maximum(np.mean(10 ** (level / 10), axis=1), 1e-12))
+    low_energy = np.mean(level < mean_db[:, None] - _LOW_ENERGY_BELOW_DB, axis=1)
+    dominant = f.dominant[rows]
+    centre_bin = np.median(dominant, axis=1)
+    steady = np.mean(np.abs(dominant - centre_bin[:, None]) <= 1, axis=1)
     margin = (persistence - _PERSISTENCE_MIN) / _CUE_SCALE + (
         _LOW_ENERGY_MAX - low_energy
     ) / _CUE_SCALE
@@ -197,16 +197,17 @@ def _window_scores(f: _Frames) -> _WindowScores:
     return _WindowScores(centre, persistence, low_energy, top_share, active, margin)
 
 
-def _validated(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    x = np.asarray(samples)
-    if x.ndim != 1:
-        raise ValueError(f"detect_music wants one channel (1-D samples), got shape {x.shape}")
-    if not isinstance(sample_rate, int | np.integer) or sample_rate < 4000:
-        raise ValueError(f"sample rate must be an integer >= 4000, got {sample_rate!r}")
-    x = x.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(x)):
-        raise ValueError("samples contain NaN or infinite values")
-    return x
+def mono_channel(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """One channel's samples as float32, checked as detect_activity checks a call.
+
+    Raises the errors of analyzers.errors (UnsupportedAudioError for a rate under 4 kHz
+    or more than one channel, CorruptAudioError for NaN/inf, EmptyAudioError).
+    """
+    if np.ndim(samples) != 1:
+        raise UnsupportedAudioError(
+            f"wants one channel (1-D samples), got shape {np.shape(samples)}"
+        )
+    return _validated(samples, sample_rate)[0]
 
 
 def detect_music(
@@ -224,7 +225,7 @@ def detect_music(
     """
     from scipy.ndimage import uniform_filter1d
 
-    x = _validated(samples, sample_rate)
+    x = mono_channel(samples, sample_rate)
     duration_s = len(x) / sample_rate
     if duration_s < _WINDOW_S:
         return []

@@ -17,6 +17,7 @@ from analyzers.call_tones import (
     detect_progress_tones,
     detect_tones,
 )
+from analyzers.errors import CorruptAudioError, UnsupportedAudioError
 from analyzers.tones import RINGBACK_PLANS, synthesize_ringback
 from sample_audio.nonspeech import (
     CODECS,
@@ -169,9 +170,9 @@ def test_ringback_is_not_busy(code: str) -> None:
 
 
 def test_bad_input_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="one channel"):
+    with pytest.raises(UnsupportedAudioError, match="one channel"):
         detect_tones(np.zeros((2, 800), np.float32), SR)
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(CorruptAudioError, match="NaN"):
         detect_dtmf(np.full(800, np.inf, np.float32), SR)
     assert detect_tones(np.zeros(10, np.float32), SR) == []
 

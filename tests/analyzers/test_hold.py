@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 
 from analyzers.activity import Segment, detect_activity
+from analyzers.errors import CorruptAudioError, UnsupportedAudioError
 from analyzers.hold import MusicSegment, detect_music, merge_holds, remove_holds
 from analyzers.hold_rule import announce_holds, score_holds, stretches_without_agent
 from analyzers.profile import default_profile
@@ -172,11 +173,11 @@ def test_no_music_on_silence_or_a_steady_tone() -> None:
 
 
 def test_bad_input_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="one channel"):
+    with pytest.raises(UnsupportedAudioError, match="one channel"):
         detect_music(np.zeros((2, 8000), np.float32), SAMPLE_RATE)
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(CorruptAudioError, match="NaN"):
         detect_music(np.full(8000, np.nan, np.float32), SAMPLE_RATE)
-    with pytest.raises(ValueError, match="sample rate"):
+    with pytest.raises(UnsupportedAudioError, match="sample rate"):
         detect_music(np.zeros(8000, np.float32), 100)
     assert detect_music(np.zeros(100, np.float32), SAMPLE_RATE) == []
 
