@@ -7,7 +7,7 @@ against a changed profile without decoding or transcribing again.
 
 from __future__ import annotations
 
-from analyzers import acoustic_rules, phrase_rules
+from analyzers import acoustic_rules, hold_rule, phrase_rules
 from analyzers.profile import Profile
 from analyzers.report import Report
 from analyzers.rule_table import RULES
@@ -25,12 +25,18 @@ SCORERS: dict[str, Scorer] = {
     "opening": phrase_rules.score_opening,
     "negative_language": phrase_rules.score_negative_language,
     "closing": phrase_rules.score_closing,
+    "hold": hold_rule.score_holds,
 }
 
 
 def apply_rules(report: Report, profile: Profile) -> Report:
     """A copy of ``report`` with findings, metrics and unmeasured filled from ``profile``."""
-    report = report.model_copy(update={"silences": phrase_rules.explain_silences(report, profile)})
+    report = report.model_copy(
+        update={
+            "silences": phrase_rules.explain_silences(report, profile),
+            "holds": hold_rule.explain_holds(report, profile),
+        }
+    )
     card = Scorecard()
     for rule in RULES:
         SCORERS[rule.id](report, profile, card)
