@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from analyzers.activity import true_runs
 from analyzers.hold import mono_channel
-
-ToneKind = Literal["dtmf", "busy", "congestion", "sit"]
+from analyzers.report import ToneKind
 
 DTMF_LOW_HZ = (697.0, 770.0, 852.0, 941.0)
 DTMF_HIGH_HZ = (1209.0, 1336.0, 1477.0, 1633.0)
