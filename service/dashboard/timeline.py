@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from analyzers.report import Finding, Report
+from analyzers.report import Finding, Hold, Report
 from service.dashboard.svg import Scale, area_path, bucket, polylines, ticks, time_ticks
 
 WIDTH = 1000.0
@@ -80,6 +80,8 @@ class Timeline:
     silences: list[Span]
     interruptions: list[Span]
     markers: list[Marker]
+    holds: list[Span] = field(default_factory=list)  # music on hold: not speech, not silence
+    tones: list[Span] = field(default_factory=list)  # key presses and call-progress tones
 
     def lane(self, key: str) -> Lane | None:
         return next((lane for lane in self.lanes if lane.key == key), None)
@@ -90,7 +92,7 @@ def _fmt_time(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
+def _layout(has_customer: bool, marker_rows: int, has_holds: bool = False) -> list[Lane]:
     # A mono recording cannot tell the parties apart: its one channel is "the recording".
     first = "Agent" if has_customer else "Recording"
     spec = [
@@ -102,6 +104,8 @@ def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
     if has_customer:
         spec.append(("level_customer", "Customer", "loudness, dBov", 58.0))
     spec.append(("talk", "Speech", "and silence", 40.0))
+    if has_holds:
+        spec.append(("hold", "Hold", "music, tones", 24.0))
     lanes, top = [], 4.0
     for key, title, subtitle, height in spec:
         lanes.append(Lane(key, title, subtitle, top, height))
@@ -168,7 +172,11 @@ def build_timeline(report: Report) -> Timeline:
             if f.start_s is not None
         ]
     )
-    lanes = _layout(has_customer, 1 + max((m.row for m in markers), default=0))
+    lanes = _layout(
+        has_customer,
+        1 + max((m.row for m in markers), default=0),
+        bool(report.holds or report.tones),
+    )
     n_px = int(plot_right - LEFT)
 
     # Loudness envelopes: the loudest value per pixel so short shouts stay visible.
@@ -261,4 +269,34 @@ def build_timeline(report: Report) -> Timeline:
         silences=silences,
         interruptions=interruptions,
         markers=markers,
+        holds=_holds(x, report),
+        tones=_tones(x, report),
     )
+
+
+def _holds(x: Scale, report: Report) -> list[Span]:
+    def label(h: Hold) -> str:
+        said = {True: "announced", False: "not announced", None: "announcement not checked"}
+        return f"{h.duration_s:.0f} s on hold ({said[h.announced]})"
+
+    return [
+        replace(s, label=label(h))
+        for s, h in zip(
+            _spans(x, [(h.start_s, h.end_s) for h in report.holds]), report.holds, strict=True
+        )
+    ]
+
+
+def _tones(x: Scale, report: Report) -> list[Span]:
+    names = {
+        "dtmf": "key press",
+        "busy": "busy tone",
+        "congestion": "congestion tone",
+        "sit": "SIT",
+    }
+    return [
+        replace(s, label=f"{names[t.kind]}" + (f" ({t.party})" if t.party else ""))
+        for s, t in zip(
+            _spans(x, [(t.start_s, t.end_s) for t in report.tones]), report.tones, strict=True
+        )
+    ]
