@@ -114,10 +114,10 @@ def _av_round_trip(x: np.ndarray, codec: Codec, sample_rate: int) -> np.ndarray:
 
         y = soxr.resample(y, rate, sample_rate).astype(np.float32)
     # Encoders add a fixed look-ahead delay; align on the cross-correlation peak.
-    return _aligned(y, x)
+    return aligned(y, x)
 
 
-def _aligned(y: np.ndarray, reference: np.ndarray, max_lag: int = 2000) -> np.ndarray:
+def aligned(y: np.ndarray, reference: np.ndarray, max_lag: int = 2000) -> np.ndarray:
     from scipy.signal import correlate
 
     n = min(len(reference), 20 * SAMPLE_RATE, max(0, len(y) - max_lag))
