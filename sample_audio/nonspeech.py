@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from analyzers.call_tones import DTMF_HIGH_HZ, DTMF_LOW_HZ
 from sample_audio.levels import active_level_dbov
 
 MOH_DIR = Path("/usr/share/asterisk/moh")
@@ -179,3 +180,36 @@ def hold_channel(
     add(np.zeros(round(gap_s * SAMPLE_RATE), np.float32))
     add_clips(speech_after)
     return HoldChannel(np.concatenate(pieces), holds, speech)
+
+
+# --- key presses ---------------------------------------------------------------------
+
+
+def tone(freqs: tuple[float, ...], dur_s: float, dbov: float = -20.0) -> np.ndarray:
+    """Sum of sinusoids, each at ``dbov`` (RMS re full scale)."""
+    t = np.arange(round(dur_s * SAMPLE_RATE)) / SAMPLE_RATE
+    amp = 10 ** (dbov / 20) * np.sqrt(2)
+    return (amp * sum(np.sin(2 * np.pi * f * t) for f in freqs)).astype(np.float32)
+
+
+def silence(dur_s: float) -> np.ndarray:
+    return np.zeros(round(dur_s * SAMPLE_RATE), dtype=np.float32)
+
+
+def key_presses(
+    seed: int, n: int, twist_db: float = 0.0, dbov: float = -25.0
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """``n`` random keys, 40-150 ms each, 40-300 ms apart; their (start_s, end_s)."""
+    rng = np.random.default_rng(seed)
+    pieces, truth, t = [silence(0.5)], [], 0.5
+    for _ in range(n):
+        low = DTMF_LOW_HZ[rng.integers(4)] * (1 + rng.uniform(-0.015, 0.015))
+        high = DTMF_HIGH_HZ[rng.integers(4)] * (1 + rng.uniform(-0.015, 0.015))
+        dur = float(rng.uniform(0.04, 0.15))
+        press = tone((low,), dur, dbov) + tone((high,), dur, dbov + twist_db)
+        pause = float(rng.uniform(0.04, 0.3))
+        pieces += [press, silence(pause)]
+        truth.append((t, t + len(press) / SAMPLE_RATE))
+        t += (len(press) + round(pause * SAMPLE_RATE)) / SAMPLE_RATE
+    pieces.append(silence(0.5))
+    return np.concatenate(pieces), truth

@@ -24,7 +24,7 @@ import numpy as np
 
 from analyzers.profile import default_profile
 from analyzers.report import Report
-from sample_audio.nonspeech import SAMPLE_RATE, codec_round_trip, moh, with_noise
+from sample_audio.nonspeech import SAMPLE_RATE, codec_round_trip, key_presses, moh, with_noise
 from sample_audio.realcalls import RealCallTruth, build_real_call, compose_call
 
 Condition = Literal[
@@ -269,6 +269,36 @@ def _rel(a: float | None, b: float | None) -> float | None:
 
 def _loudness_flags(report: Report) -> set[tuple[str, int]]:
     # A flag by its kind and the second it starts in (edges move a little per codec).
-    return {
-        (f.severity, round(f.start_s or 0.0)) for f in report.findings if f.rule == "loudness"
-    }
+    return {(f.severity, round(f.start_s or 0.0)) for f in report.findings if f.rule == "loudness"}
+
+
+@dataclass(frozen=True)
+class ConditionCall:
+    name: str
+    audio: np.ndarray  # (2, n) at 8 kHz, clean
+    truth: RealCallTruth
+    hold: tuple[float, float] | None = None  # music on the agent's line
+    presses: tuple[tuple[float, float], ...] = ()  # DTMF on the customer's line
+
+
+def condition_calls() -> list[ConditionCall]:
+    """The calls every condition is applied to: the hold call, and a real call with two
+    agent interruptions, a 5.5 s unexplained silence (in which the customer presses
+    four keys: tones, not speech, so it stays a silence) and UK ringback, 3 rings."""
+    from sample_audio.realcalls import real_call_spec
+
+    hold = hold_call()
+    audio, _, truth = build_real_call(real_call_spec("real_interrupting"))
+    (quiet,) = [s for s in truth.silences if s.duration_s >= 5.0]
+    keys, presses = key_presses(seed=3, n=4, dbov=-22.0)
+    at = quiet.start_s + 1.0
+    audio = with_key_presses(audio, truth.customer_channel, at, keys)
+    return [
+        ConditionCall("music_on_hold", hold.audio, hold.truth, hold=hold.hold),
+        ConditionCall(
+            "interrupting_dtmf",
+            audio,
+            truth,
+            presses=tuple((a + at, b + at) for a, b in presses),
+        ),
+    ]

@@ -10,8 +10,6 @@ import pytest
 import soundfile as sf
 
 from analyzers.call_tones import (
-    DTMF_HIGH_HZ,
-    DTMF_LOW_HZ,
     ToneEvent,
     detect_dtmf,
     detect_progress_tones,
@@ -24,8 +22,11 @@ from sample_audio.nonspeech import (
     SAMPLE_RATE,
     Codec,
     codec_round_trip,
+    key_presses,
     moh,
     moh_tracks,
+    silence,
+    tone,
     with_noise,
 )
 from sample_audio.realcalls import ASTERISK_SOUNDS_DIR, LIBRIVOX_DIR, available
@@ -33,36 +34,6 @@ from sample_audio.realcalls import ASTERISK_SOUNDS_DIR, LIBRIVOX_DIR, available
 SR = SAMPLE_RATE
 TIME_TOLERANCE_S = 0.02
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_audio"
-
-
-def tone(freqs: tuple[float, ...], dur_s: float, dbov: float = -20.0) -> np.ndarray:
-    """Sum of sinusoids, each at ``dbov`` (RMS re full scale)."""
-    t = np.arange(round(dur_s * SR)) / SR
-    amp = 10 ** (dbov / 20) * np.sqrt(2)
-    return (amp * sum(np.sin(2 * np.pi * f * t) for f in freqs)).astype(np.float32)
-
-
-def silence(dur_s: float) -> np.ndarray:
-    return np.zeros(round(dur_s * SR), dtype=np.float32)
-
-
-def key_presses(
-    seed: int, n: int, twist_db: float = 0.0, dbov: float = -25.0
-) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """``n`` random keys, 40-150 ms each, 40-300 ms apart; their (start_s, end_s)."""
-    rng = np.random.default_rng(seed)
-    pieces, truth, t = [silence(0.5)], [], 0.5
-    for _ in range(n):
-        low = DTMF_LOW_HZ[rng.integers(4)] * (1 + rng.uniform(-0.015, 0.015))
-        high = DTMF_HIGH_HZ[rng.integers(4)] * (1 + rng.uniform(-0.015, 0.015))
-        dur = float(rng.uniform(0.04, 0.15))
-        press = tone((low,), dur, dbov) + tone((high,), dur, dbov + twist_db)
-        pause = float(rng.uniform(0.04, 0.3))
-        pieces += [press, silence(pause)]
-        truth.append((t, t + len(press) / SR))
-        t += (len(press) + round(pause * SR)) / SR
-    pieces.append(silence(0.5))
-    return np.concatenate(pieces), truth
 
 
 # -- DTMF -------------------------------------------------------------------------------

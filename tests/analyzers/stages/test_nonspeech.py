@@ -20,10 +20,9 @@ from analyzers.stages.decode import decode
 from analyzers.stages.nonspeech import find_nonspeech
 from analyzers.stages.parties import assign_parties
 from analyzers.turns import talk_time
-from sample_audio.nonspeech import SAMPLE_RATE, hold_channel, moh_tracks
+from sample_audio.nonspeech import SAMPLE_RATE, hold_channel, key_presses, moh_tracks
 from sample_audio.realcalls import available, missing_corpora
 from tests.analyzers.stages.calls import PROFILE
-from tests.analyzers.test_call_tones import key_presses
 
 pytestmark = pytest.mark.skipif(
     not (available() and moh_tracks()),
