@@ -28,6 +28,7 @@ Confidence is the stretch's mean margin mapped to 0..1.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,10 +67,15 @@ _TOP_BINS = 10
 _TONE_TOP_SHARE = 0.9
 _TONE_STEADY_SHARE = 0.9
 _MIN_ACTIVE_SHARE = 0.7  # share of the window's frames above _MIN_LEVEL_DBOV
+# Growing music into sparse, quiet or fading passages next to it (see _grown).
+_CONTINUE_PERSISTENCE = 0.2
+_GROW_S = 10.0
+_JOIN_GAP_S = 8.0
 _CONFIDENCE_SLOPE = 2.0  # mean window margin -> confidence (logistic)
 # Edges: a pause is _MIN_PAUSE_FRAMES frames this far below the stretch's median level,
 # looked for up to _SNAP_REACH_S outside and _SNAP_SLACK_S inside the detected edge.
 _PAUSE_BELOW_DB = 12.0
+_FLOOR_MARGIN_DB = 6.0  # a frame this close to the channel's 5th-percentile level is the floor
 _MIN_PAUSE_FRAMES = 4
 _SNAP_REACH_S = 2.0
 _SNAP_SLACK_S = 0.3
@@ -234,7 +240,7 @@ def detect_music(
     w = _window_scores(frames)
     smooth = uniform_filter1d(w.score, max(1, round(_SMOOTH_S / _STEP_S)), mode="nearest")
     spans: list[tuple[float, float, list[float]]] = []
-    for a, b in true_runs(smooth > 0):
+    for a, b in true_runs(_grown(smooth > 0, w)):
         start = float(w.centre_s[a]) - _STEP_S / 2
         end = float(w.centre_s[b - 1]) + _STEP_S / 2
         if spans and start - spans[-1][1] < max_gap_s:
@@ -252,31 +258,79 @@ def detect_music(
     return out
 
 
+def _grown(seeds: np.ndarray, w: _WindowScores) -> np.ndarray:
+    """Music windows grown into the passages next to them that are quieter or sparser.
+
+    Sparse or quiet passages, fade-ins and a short break inside a track miss the
+    music thresholds but are not speech either: speech keeps few of its spectral peaks
+    (persistence under ~0.17 on every voice measured), so a window with
+    ``_CONTINUE_PERSISTENCE`` or more continues the music next to it (up to
+    ``_GROW_S`` outward), and a gap of at most ``_JOIN_GAP_S`` between two music
+    stretches joins them when each of its windows continues the music or is near
+    silence (a digital-silence break between tracks).
+    """
+    steps = max(1, round(_GROW_S / _STEP_S))
+    sounding = w.active >= _MIN_ACTIVE_SHARE
+    continues = (w.persistence >= _CONTINUE_PERSISTENCE) & sounding
+    grown = seeds.copy()
+    runs = true_runs(seeds)
+    for (_, b), (a2, _) in itertools.pairwise(runs):
+        gap = slice(b, a2)
+        if (a2 - b) * _STEP_S <= _JOIN_GAP_S and bool(np.all(continues[gap] | ~sounding[gap])):
+            grown[gap] = True
+    for a, b in true_runs(grown):
+        lo = a
+        while lo > 0 and a - lo < steps and continues[lo - 1]:
+            lo -= 1
+        hi = b
+        while hi < len(grown) and hi - b < steps and continues[hi]:
+            hi += 1
+        grown[lo:hi] = True
+    return grown
+
+
 def _snapped_edges(level_db: np.ndarray, start_s: float, end_s: float) -> tuple[float, float]:
     """Move a music stretch's edges to the pause that separates it from the speech.
 
     Window decisions lag the change from speech to music (a window is music only once
-    most of it is). The hold starts after the longest pause shortly before the detected
-    start (the agent stops, then the music comes in) and ends at the longest pause
-    shortly after the detected end; without such a pause the lag is taken off instead.
+    most of it is). The hold starts after the pause shortly before the detected start
+    (the agent stops, the line goes quiet, the music comes in) and ends at the pause
+    shortly after the detected end. A pause at the line's floor (the switch to hold)
+    is preferred, the latest before the start and the first after the end, so a
+    fade-in or fade-out counts as music; else the longest pause well below the music's
+    level; without either the lag is taken off instead.
     """
     a, b = round(start_s / _HOP_S), round(end_s / _HOP_S)
     inside = level_db[a:b]
     if inside.size == 0:
         return start_s, end_s
     quiet = level_db < float(np.median(inside)) - _PAUSE_BELOW_DB
+    at_floor = level_db <= float(np.percentile(level_db, 5)) + _FLOOR_MARGIN_DB
     reach, slack = round(_SNAP_REACH_S / _HOP_S), round(_SNAP_SLACK_S / _HOP_S)
-    before = _longest_pause(quiet, a - reach, a + slack)
-    after = _longest_pause(quiet, b - slack, b + reach)
-    new_start = before[1] * _HOP_S + _WIN_S / 2 if before else start_s - _WINDOW_LAG_S
-    new_end = after[0] * _HOP_S + _WIN_S / 2 if after else end_s + _WINDOW_LAG_S
+    floor_before = _pauses(at_floor, a - reach, a + slack)
+    floor_after = _pauses(at_floor, b - slack, b + reach)
+    before = floor_before or _pauses(quiet, a - reach, a + slack)
+    after = floor_after or _pauses(quiet, b - slack, b + reach)
+    if before:
+        start = before[-1] if floor_before else max(before, key=_length)
+        new_start = start[1] * _HOP_S + _WIN_S / 2
+    else:
+        new_start = start_s - _WINDOW_LAG_S
+    if after:
+        end = after[0] if floor_after else max(after, key=_length)
+        new_end = end[0] * _HOP_S + _WIN_S / 2
+    else:
+        new_end = end_s + _WINDOW_LAG_S
     return new_start, new_end
 
 
-def _longest_pause(quiet: np.ndarray, lo: int, hi: int) -> tuple[int, int] | None:
+def _length(run: tuple[int, int]) -> tuple[int, int]:
+    return (run[1] - run[0], run[0])
+
+
+def _pauses(quiet: np.ndarray, lo: int, hi: int) -> list[tuple[int, int]]:
     lo, hi = max(0, lo), min(len(quiet), hi)
-    pauses = [(lo + p, lo + q) for p, q in true_runs(quiet[lo:hi]) if q - p >= _MIN_PAUSE_FRAMES]
-    return max(pauses, key=lambda r: (r[1] - r[0], r[0])) if pauses else None
+    return [(lo + p, lo + q) for p, q in true_runs(quiet[lo:hi]) if q - p >= _MIN_PAUSE_FRAMES]
 
 
 def remove_holds(
