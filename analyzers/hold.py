@@ -70,7 +70,8 @@ _MIN_ACTIVE_SHARE = 0.7  # share of the window's frames above _MIN_LEVEL_DBOV
 # Growing music into sparse, quiet or fading passages next to it (see _grown).
 _CONTINUE_PERSISTENCE = 0.2
 _GROW_S = 10.0
-_JOIN_GAP_S = 8.0
+_JOIN_GAP_S = 12.0
+_MIN_SEED_S = 3.0  # music stretches this long grow and join
 _CONFIDENCE_SLOPE = 2.0  # mean window margin -> confidence (logistic)
 # Edges: a pause is _MIN_PAUSE_FRAMES frames this far below the stretch's median level,
 # looked for up to _SNAP_REACH_S outside and _SNAP_SLACK_S inside the detected edge.
@@ -164,6 +165,8 @@ class _WindowScores:
     low_energy: np.ndarray
     top_share: np.ndarray
     active: np.ndarray
+    level_db: np.ndarray  # mean level of the window, dBov
+    tone: np.ndarray  # one steady tone (dial tone, ringback burst, a beep), not music
     score: np.ndarray  # > 0 where the window is music
 
 
@@ -201,7 +204,7 @@ def _window_scores(f: _Frames) -> _WindowScores:
     music = plausible & ~tone & (active >= _MIN_ACTIVE_SHARE)
     margin = np.where(music, margin, -1.0)
     centre = (starts + stops) / 2 * _HOP_S
-    return _WindowScores(centre, persistence, low_energy, top_share, active, margin)
+    return _WindowScores(centre, persistence, low_energy, top_share, active, mean_db, tone, margin)
 
 
 def mono_channel(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -266,17 +269,21 @@ def _grown(seeds: np.ndarray, w: _WindowScores) -> np.ndarray:
     (persistence under ~0.17 on every voice measured), so a window with
     ``_CONTINUE_PERSISTENCE`` or more continues the music next to it (up to
     ``_GROW_S`` outward), and a gap of at most ``_JOIN_GAP_S`` between two music
-    stretches joins them when each of its windows continues the music or is near
-    silence (a digital-silence break between tracks).
+    stretches joins them when each of its windows continues the music or is at the
+    line's floor (a digital-silence break between tracks, line noise over it).
     """
     steps = max(1, round(_GROW_S / _STEP_S))
-    sounding = w.active >= _MIN_ACTIVE_SHARE
-    continues = (w.persistence >= _CONTINUE_PERSISTENCE) & sounding
-    grown = seeds.copy()
-    runs = true_runs(seeds)
+    floor = float(np.percentile(w.level_db, 5)) if w.level_db.size else 0.0
+    at_floor = (w.active < _MIN_ACTIVE_SHARE) | (w.level_db <= floor + _FLOOR_MARGIN_DB)
+    continues = (w.persistence >= _CONTINUE_PERSISTENCE) & (w.active >= _MIN_ACTIVE_SHARE) & ~w.tone
+    # Only confident music grows: a lone music-like window (a ringback burst) does not.
+    runs = [(a, b) for a, b in true_runs(seeds) if (b - a) * _STEP_S >= _MIN_SEED_S]
+    grown = np.zeros_like(seeds)
+    for a, b in runs:
+        grown[a:b] = True
     for (_, b), (a2, _) in itertools.pairwise(runs):
         gap = slice(b, a2)
-        if (a2 - b) * _STEP_S <= _JOIN_GAP_S and bool(np.all(continues[gap] | ~sounding[gap])):
+        if (a2 - b) * _STEP_S <= _JOIN_GAP_S and bool(np.all(continues[gap] | at_floor[gap])):
             grown[gap] = True
     for a, b in true_runs(grown):
         lo = a
@@ -286,7 +293,7 @@ def _grown(seeds: np.ndarray, w: _WindowScores) -> np.ndarray:
         while hi < len(grown) and hi - b < steps and continues[hi]:
             hi += 1
         grown[lo:hi] = True
-    return grown
+    return grown | seeds
 
 
 def _snapped_edges(level_db: np.ndarray, start_s: float, end_s: float) -> tuple[float, float]:
@@ -307,8 +314,10 @@ def _snapped_edges(level_db: np.ndarray, start_s: float, end_s: float) -> tuple[
     quiet = level_db < float(np.median(inside)) - _PAUSE_BELOW_DB
     at_floor = level_db <= float(np.percentile(level_db, 5)) + _FLOOR_MARGIN_DB
     reach, slack = round(_SNAP_REACH_S / _HOP_S), round(_SNAP_SLACK_S / _HOP_S)
-    floor_before = _pauses(at_floor, a - reach, a + slack)
-    floor_after = _pauses(at_floor, b - slack, b + reach)
+    # Growing (analysis windows half over the music) may have crossed the floor pause.
+    grown = round(_WINDOW_S / 2 / _HOP_S)
+    floor_before = _pauses(at_floor, a - reach, a + grown)
+    floor_after = _pauses(at_floor, b - grown, b + reach)
     before = floor_before or _pauses(quiet, a - reach, a + slack)
     after = floor_after or _pauses(quiet, b - slack, b + reach)
     if before:
