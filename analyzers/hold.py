@@ -74,12 +74,11 @@ _JOIN_GAP_S = 12.0
 _MIN_SEED_S = 3.0  # music stretches this long grow and join
 _CONFIDENCE_SLOPE = 2.0  # mean window margin -> confidence (logistic)
 # Edges: a pause is _MIN_PAUSE_FRAMES frames this far below the stretch's median level,
-# looked for up to _SNAP_REACH_S outside and _SNAP_SLACK_S inside the detected edge.
+# looked for up to _SNAP_REACH_S outside and half an analysis window inside the edge.
 _PAUSE_BELOW_DB = 12.0
 _FLOOR_MARGIN_DB = 6.0  # a frame this close to the channel's 5th-percentile level is the floor
 _MIN_PAUSE_FRAMES = 4
 _SNAP_REACH_S = 2.0
-_SNAP_SLACK_S = 0.3
 _WINDOW_LAG_S = 0.5
 
 
@@ -313,13 +312,13 @@ def _snapped_edges(level_db: np.ndarray, start_s: float, end_s: float) -> tuple[
         return start_s, end_s
     quiet = level_db < float(np.median(inside)) - _PAUSE_BELOW_DB
     at_floor = level_db <= float(np.percentile(level_db, 5)) + _FLOOR_MARGIN_DB
-    reach, slack = round(_SNAP_REACH_S / _HOP_S), round(_SNAP_SLACK_S / _HOP_S)
-    # Growing (analysis windows half over the music) may have crossed the floor pause.
+    reach = round(_SNAP_REACH_S / _HOP_S)
+    # Growing (analysis windows half over the music) may have crossed the pause.
     grown = round(_WINDOW_S / 2 / _HOP_S)
     floor_before = _pauses(at_floor, a - reach, a + grown)
     floor_after = _pauses(at_floor, b - grown, b + reach)
-    before = floor_before or _pauses(quiet, a - reach, a + slack)
-    after = floor_after or _pauses(quiet, b - slack, b + reach)
+    before = floor_before or _pauses(quiet, a - reach, a + grown)
+    after = floor_after or _pauses(quiet, b - grown, b + reach)
     if before:
         start = before[-1] if floor_before else max(before, key=_length)
         new_start = start[1] * _HOP_S + _WIN_S / 2

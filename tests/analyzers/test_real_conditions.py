@@ -44,6 +44,34 @@ pytestmark = [
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CALLS = ("music_on_hold", "interrupting_dtmf")
 
+# Measured failures, kept as strict xfails so a fix shows (see the bench table).
+_OPUS_8K_MUSIC = (
+    "Opus at 8 kbit/s smears the music: most of the hold is not found (music as speech)"
+)
+_NOISE_VAD = "white noise at 15 dB SNR: voice activity loses quiet agent speech (not the detectors)"
+_LOSS_DTMF = "packet loss concealment mangles one key press: not a tone, so heard as speech"
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    ("music_on_hold", "opus_8k"): _OPUS_8K_MUSIC,
+    ("music_on_hold", "noise_15db"): _NOISE_VAD,
+    ("interrupting_dtmf", "packet_loss"): _LOSS_DTMF,
+    ("interrupting_dtmf", "noise_15db"): _NOISE_VAD,
+    ("hold_rule", "opus_8k"): _OPUS_8K_MUSIC,
+    ("hold_rule", "noise_15db"): _NOISE_VAD + "; the hold announcement is not transcribed",
+    ("dtmf", "packet_loss"): _LOSS_DTMF,
+}
+
+
+def _cases(name: str) -> list[object]:
+    return [
+        pytest.param(
+            condition,
+            marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(name, condition)])
+            if (name, condition) in KNOWN_FAILURES
+            else (),
+        )
+        for condition in CONDITIONS
+    ]
+
 
 @functools.cache
 def calls() -> dict[str, ConditionCall]:
@@ -59,8 +87,20 @@ def analysed(name: str, condition: Condition) -> Report:
     return analyze(CallAudio(samples=through(call.audio, condition), sample_rate=8000), options)
 
 
-@pytest.mark.parametrize("condition", CONDITIONS)
-@pytest.mark.parametrize("name", CALLS)
+@pytest.mark.parametrize(
+    ("name", "condition"),
+    [
+        pytest.param(
+            name,
+            condition,
+            marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(name, condition)])
+            if (name, condition) in KNOWN_FAILURES
+            else (),
+        )
+        for name in CALLS
+        for condition in CONDITIONS
+    ],
+)
 def test_every_metric_within_tolerance(
     name: str, condition: Condition, record_property: pytest.RecordProperty
 ) -> None:
@@ -73,7 +113,7 @@ def test_every_metric_within_tolerance(
     assert out_of_tolerance(errors) == {}
 
 
-@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize("condition", _cases("hold_rule"))
 def test_music_on_hold_is_a_hold_not_speech(condition: Condition) -> None:
     call = calls()["music_on_hold"]
     assert call.hold is not None
@@ -100,7 +140,7 @@ def test_music_on_hold_is_a_hold_not_speech(condition: Condition) -> None:
     assert not [w for w in words if hold.start_s + 0.5 < w.start_s < hold.end_s - 0.5]
 
 
-@pytest.mark.parametrize("condition", CONDITIONS)
+@pytest.mark.parametrize("condition", _cases("dtmf"))
 def test_key_presses_are_tones_not_speech(condition: Condition) -> None:
     call = calls()["interrupting_dtmf"]
     report = analysed("interrupting_dtmf", condition)
