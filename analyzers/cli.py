@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from analyzers.clock import clock
 from analyzers.errors import AnalysisError
-from analyzers.options import AGENT_CHANNEL_HELP
+from analyzers.options import AGENT_CHANNEL_HELP, AnalysisOptions
 
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
@@ -102,7 +102,6 @@ def analyze_command(
     ] = True,
 ) -> None:
     """Analyse one call and print its report."""
-    from pydantic import ValidationError
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -112,24 +111,18 @@ def analyze_command(
         TimeRemainingColumn,
     )
 
-    from analyzers.options import AnalysisOptions
     from analyzers.pipeline import analyze
     from analyzers.profile import load_profile
 
     err = Console(stderr=True)
-    try:
-        options = AnalysisOptions(
-            agent_channel=agent_channel,
-            country=country,
-            language=language,
-            engine=engine,
-            model=model,
-            redact=redact,
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        option = str(first["loc"][0]).replace("_", "-")
-        _fail(f"--{option}: {first['msg']}", code=2)
+    options = _analysis_options(
+        agent_channel=agent_channel,
+        country=country,
+        language=language,
+        engine=engine,
+        model=model,
+        redact=redact,
+    )
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -164,6 +157,18 @@ def analyze_command(
     else:
         render_report(report, Console())
     _exit_on_warnings(call, report, allow_partial)
+
+
+def _analysis_options(**values: Any) -> AnalysisOptions:
+    """The command line's options checked; a bad one exits 2 naming the --option."""
+    from pydantic import ValidationError
+
+    try:
+        return AnalysisOptions(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = str(first["loc"][0]).replace("_", "-")
+        _fail(f"--{option}: {first['msg']}", code=2)
 
 
 def _exit_on_warnings(call: Path, report: object, allow_partial: bool) -> None:

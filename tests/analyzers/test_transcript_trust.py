@@ -95,7 +95,7 @@ def test_unsure_opening_is_unmeasured_not_a_finding() -> None:
     report = apply_rules(
         _report([garbled, *MIDDLE_TURNS, _words(CLOSING, CLOSING_AT)]), default_profile()
     )
-    assert [f.rule for f in report.findings] == []
+    assert [f.rule for f in report.findings if f.rule in PHRASE_RULES] == []
     assert _metric(report, "opening") == (None, "unmeasured", UNRELIABLE_REASON)
     assert ("opening", UNRELIABLE_REASON) in [(u.rule, u.reason) for u in report.unmeasured]
 
@@ -106,7 +106,7 @@ def test_unsure_closing_is_unmeasured() -> None:
         _report([_words(OPENING, 10.0), *MIDDLE_TURNS, unsure_closing]),
         default_profile(),
     )
-    assert [f.rule for f in report.findings] == []
+    assert [f.rule for f in report.findings if f.rule in PHRASE_RULES] == []
     assert _metric(report, "opening") == ("complete", "ok", None)
     assert _metric(report, "closing") == (None, "unmeasured", UNRELIABLE_REASON)
 
