@@ -162,7 +162,7 @@ def _channel_features(x: np.ndarray, sample_rate: int) -> _ChannelFeatures:
     return _ChannelFeatures(band_db, concentration, peak_bin)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) index pairs of the True runs in a bool array."""
     if mask.size == 0:
         return []
@@ -188,7 +188,7 @@ def _tone_frames(f: _ChannelFeatures, floor_db: np.ndarray) -> np.ndarray:
     length = round(_TONE_MIN_S / HOP_S)
     # Smooth over 50 ms first: two-frequency tones beat (US 440+480 Hz at 40 Hz).
     level = 10 * np.log10(uniform_filter1d(10 ** (band_db / 10), 5, mode="nearest"))
-    for a, b in _runs(candidate):
+    for a, b in true_runs(candidate):
         if b - a < length:
             continue
         windows = np.lib.stride_tricks.sliding_window_view(level[a:b], length)
@@ -231,7 +231,7 @@ def _noise_floor(band_db: np.ndarray, usable: np.ndarray) -> np.ndarray:
     n = len(band_db)
     live = band_db > _DEAD_DB
     floor = np.full(n, _CLEAN_LINE_FLOOR_DB)
-    gaps = [(a, b) for a, b in _runs(~live) if b - a >= _DEAD_GAP_FRAMES]
+    gaps = [(a, b) for a, b in true_runs(~live) if b - a >= _DEAD_GAP_FRAMES]
     edges = [0, *[e for gap in gaps for e in gap], n]
     pieces = [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
     for a, b in pieces:
@@ -321,7 +321,7 @@ def _hysteresis_runs(
     strong_cum = np.concatenate(([0], np.cumsum(strong)))
     kept = [
         (a, b)
-        for a, b in _runs(candidate)
+        for a, b in true_runs(candidate)
         if b - a >= min_frames and strong_cum[b] - strong_cum[a] >= _MIN_STRONG_FRAMES
     ]
     return _grow_edges(kept, band_db, allowed, th)
@@ -394,7 +394,7 @@ def _own_speech_runs(
     return [(a, b) for a, b in runs if not any(_is_echo_stretch(band_db, lk, a, b) for lk in leaks)]
 
 
-def _validated(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+def validated_samples(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     if not isinstance(sample_rate, int | np.integer) or sample_rate < 4000:
         raise UnsupportedAudioError(f"sample rate must be an integer >= 4000, got {sample_rate!r}")
     x = np.asarray(samples)
@@ -427,7 +427,7 @@ def detect_activity(
     channel are bridged; stretches shorter than ``min_speech_s`` are dropped.
     A 1-D array is taken as one channel.
     """
-    x = _validated(samples, sample_rate)
+    x = validated_samples(samples, sample_rate)
     if min_speech_s < 0 or min_gap_s < 0:
         raise ValueError("min_speech_s and min_gap_s must be >= 0")
     features = [_channel_features(ch, sample_rate) for ch in x]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from analyzers.name_matching import name_from_call, name_mentions
 from analyzers.phrase_matching import PhraseMatch, find_phrases, load_phrase_book
-from analyzers.phrase_rules import _why_unmeasurable, agent_words
+from analyzers.phrase_rules import why_unmeasurable, agent_words
 from analyzers.profile import Profile
 from analyzers.questions import Question, agent_questions, agent_replies, party_turns
 from analyzers.report import Finding, Report, Severity, Turn, Word
@@ -86,7 +86,7 @@ def score_question_pacing(report: Report, profile: Profile, card: Scorecard) -> 
         card.add_unmeasured(profile, "question_pacing", MONO_REASON)
         return
     _score_patience(report, profile, card)
-    reason = _why_unmeasurable(report, agent_words(report))
+    reason = why_unmeasurable(report, agent_words(report))
     if reason is not None:
         card.add_unmeasured(profile, "question_pacing", reason, keys=("longest_run", "questions"))
         return
@@ -129,7 +129,7 @@ def _customer_name(report: Report) -> tuple[str | None, str]:
 def score_customer_name(report: Report, profile: Profile, card: Scorecard) -> None:
     rng = profile.customer_name
     words = agent_words(report)
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     name, source = _customer_name(report) if reason is None else (None, "")
     if reason is None and name is None:
         if not _asked_name(words, report.language or "en"):
@@ -282,7 +282,7 @@ def acknowledged(
 def score_active_listening(report: Report, profile: Profile, card: Scorecard) -> None:
     rng = profile.active_listening
     words = agent_words(report)
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     blocks = [b for b in customer_blocks(report.turns) if b.duration_s >= rng.min_customer_turn_s]
     if reason is None and not blocks:
         reason = "the customer did not speak long enough to need acknowledging"
@@ -366,7 +366,7 @@ def _listening_finding(
 def score_politeness(report: Report, profile: Profile, card: Scorecard) -> None:
     rng = profile.politeness
     words = agent_words(report)
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     if reason is not None:
         card.add_unmeasured(profile, "politeness", reason)
         return

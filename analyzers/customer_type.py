@@ -20,7 +20,7 @@ from typing import Literal
 
 from analyzers.conversation_rules import customer_blocks, customer_words
 from analyzers.phrase_matching import check_negative_language, find_phrases, load_phrase_book
-from analyzers.phrase_rules import _why_unmeasurable, agent_words
+from analyzers.phrase_rules import why_unmeasurable, agent_words
 from analyzers.profile import Profile
 from analyzers.questions import agent_questions, agent_replies, party_turns, split_sentences
 from analyzers.questions import find_questions as find_question_sentences
@@ -339,7 +339,7 @@ _HANDLING: dict[str, Callable[[Report, Profile], list[Lapse]]] = {
 def _why_not_classified(report: Report) -> str | None:
     if report.agent_channel is None:
         return MONO_REASON
-    reason = _why_unmeasurable(report, agent_words(report))
+    reason = why_unmeasurable(report, agent_words(report))
     if reason is None and not customer_words(report):
         reason = "the customer said no words that could be transcribed"
     return reason

@@ -56,6 +56,7 @@ PHRASE_KEYS: dict[str, tuple[str, ...]] = {
     "active_listening": ("acknowledgement", "clarifying"),
     "politeness": ("polite",),
     "customer_type": ("negative", "friendly", "hesitation", "assertive", "recommendation"),
+    "hold": ("announcement",),
 }
 
 NegativeCategory = Literal["negative", "over_familiar", "criticism"]
@@ -642,18 +643,24 @@ def check_closing(
 
 
 def explain_silence(
-    agent_words: Sequence[Word], silence_start_s: float, language: str, lookback_s: float
+    agent_words: Sequence[Word],
+    silence_start_s: float,
+    language: str,
+    lookback_s: float,
+    *,
+    table: Literal["silence", "hold"] = "silence",
 ) -> str | None:
     """The agent's announcement of a pause just before a silence, or None.
 
     An announcement ("let me check that for you", "one moment please") explains the
     silence when it started before the silence and ended no more than ``lookback_s``
-    before it. Returns the announcement as transcribed (the latest one).
+    before it. Returns the announcement as transcribed (the latest one). With
+    ``table="hold"`` the phrases are those that announce a hold ("please hold").
     """
     book = load_phrase_book(language)
     found = [
         m
-        for m in find_phrases(agent_words, book.get("silence", "announcement"))
+        for m in find_phrases(agent_words, book.get(table, "announcement"))
         if m.start_s < silence_start_s
         and m.end_s >= silence_start_s - lookback_s
         and m.end_s <= silence_start_s + _ANNOUNCEMENT_END_TOLERANCE_S

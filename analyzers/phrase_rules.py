@@ -34,7 +34,7 @@ def agent_words(report: Report) -> list[Word]:
     return [w for t in report.turns if t.party == "agent" for w in t.words]
 
 
-def _why_unmeasurable(report: Report, words: list[Word]) -> str | None:
+def why_unmeasurable(report: Report, words: list[Word]) -> str | None:
     if report.agent_channel is None:
         return "mono recording: the agent's words cannot be told apart"
     if report.language is None:
@@ -50,7 +50,7 @@ def explain_silences(report: Report, profile: Profile) -> list[Silence]:
     """The report's silences with ``explained``/``explanation`` set from the
     agent's words just before each (None when there is no usable transcript)."""
     words = agent_words(report)
-    usable = _why_unmeasurable(report, words) is None
+    usable = why_unmeasurable(report, words) is None
     out = []
     for s in report.silences:
         if not usable:
@@ -82,7 +82,7 @@ def _opening_expected(profile: Profile) -> str:
 def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
     words = agent_words(report)
     expected = _opening_expected(profile)
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     if reason is not None:
         card.add_unmeasured(profile, "opening", reason, expected=expected)
         return
@@ -130,7 +130,7 @@ def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
 
 def score_negative_language(report: Report, profile: Profile, card: Scorecard) -> None:
     words = agent_words(report)
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     if reason is not None:
         card.add_unmeasured(profile, "negative_language", reason, expected="none")
         return
@@ -163,7 +163,7 @@ def score_negative_language(report: Report, profile: Profile, card: Scorecard) -
 def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
     words = agent_words(report)
     expected = f"next step, thanks and farewell in the last {profile.closing.within_last_s:g} s"
-    reason = _why_unmeasurable(report, words)
+    reason = why_unmeasurable(report, words)
     if reason is not None:
         card.add_unmeasured(profile, "closing", reason, expected=expected)
         return

@@ -22,6 +22,7 @@ from analyzers.stages.conversation import measure_conversation
 from analyzers.stages.decode import AudioSource, decode
 from analyzers.stages.loudness import measure_loudness
 from analyzers.stages.measures import measure_parties
+from analyzers.stages.nonspeech import find_nonspeech
 from analyzers.stages.parties import assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
@@ -38,6 +39,7 @@ _STAGE_WEIGHTS = {
     "decode": 0.03,
     "ringback": 0.02,
     "activity": 0.04,
+    "nonspeech": 0.02,
     "turns": 0.01,
     "pitch": 0.05,
     "loudness": 0.02,
@@ -100,7 +102,11 @@ def analyze(
     pickup = run("ringback", find_pickup, call, options, metadata)
     activity = run("activity", find_activity, call, pickup, profile)
     parties = run("parties", assign_parties, call, options)
-    conversation = run("turns", measure_conversation, activity, parties, pickup, profile)
+    nonspeech = run("nonspeech", find_nonspeech, call, activity, parties, profile)
+    activity = nonspeech.activity  # music on hold and tones are not speech
+    conversation = run(
+        "turns", measure_conversation, activity, parties, pickup, profile, nonspeech.hold_spans()
+    )
     tracks = run("pitch", track_pitch, call, activity, parties)
     loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
     transcript = run(
@@ -131,7 +137,9 @@ def analyze(
         if options.compute_signals
         else None
     )
-    found = StageResults(pickup, parties, conversation, loudness, transcript, metrics, signals)
+    found = StageResults(
+        pickup, parties, conversation, loudness, transcript, metrics, signals, nonspeech
+    )
     report = run("report", build_report, call, found, metadata, profile)
     report = run("rules", apply_rules, report, profile)
     report = run(

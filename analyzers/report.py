@@ -202,6 +202,31 @@ class CustomerTypeResult(_Model):
     scores: dict[str, float] = Field(default_factory=dict, description="each type's score, 0..1")
 
 
+class Hold(_Model):
+    """A stretch of music on hold (on either channel): neither speech nor silence."""
+
+    start_s: float
+    end_s: float
+    duration_s: float
+    announced: bool | None = Field(
+        None, description="the agent announced it just before; None without a transcript"
+    )
+    announcement: str | None = Field(None, description="the agent's words that announced it")
+    confidence: float | None = Field(None, description="music detector confidence, 0..1")
+
+
+ToneKind = Literal["dtmf", "busy", "congestion", "sit"]
+
+
+class Tone(_Model):
+    """A key press (``dtmf``; the digit is never kept) or a call-progress tone."""
+
+    kind: ToneKind
+    start_s: float
+    end_s: float
+    party: Speaker | None = Field(None, description="whose channel it was heard on")
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     duration_s: float
@@ -217,6 +242,10 @@ class Report(_Model):
     turns: list[Turn] = Field(default_factory=list)
     silences: list[Silence] = Field(default_factory=list)
     interruptions: list[Interruption] = Field(default_factory=list)
+    holds: list[Hold] = Field(
+        default_factory=list, description="music on hold: neither speech nor silence"
+    )
+    tones: list[Tone] = Field(default_factory=list, description="key presses, busy, SIT")
     findings: list[Finding] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     unmeasured: list[Unmeasured] = Field(default_factory=list)

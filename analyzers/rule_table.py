@@ -707,6 +707,58 @@ RULES: tuple[RuleSpec, ...] = (
             ),
         ),
     ),
+    RuleSpec(
+        id="hold",
+        title="Hold",
+        label="Hold",
+        unit="s",
+        guide=("002",),
+        settings=(
+            Setting(
+                "max_without_return_s",
+                "Longest hold without the agent coming back",
+                "s",
+                "float",
+                more_than=0,
+                at_most=3600,
+            ),
+            Setting(
+                "announce_lookback_s",
+                "Hold announcement counts if this close before",
+                "s",
+                "float",
+                at_least=0,
+                at_most=600,
+            ),
+            Setting(
+                "min_music_s",
+                "Shortest music that is a hold",
+                "s",
+                "float",
+                more_than=0,
+                at_most=600,
+                analysis_only=True,
+            ),
+            advice("advice_unannounced"),
+            advice("advice_long"),
+        ),
+        metrics=(
+            MetricSpec(
+                "unannounced",
+                "Unannounced holds",
+                "",
+                "holds: not announced",
+                high_value=0,
+            ),
+            MetricSpec(
+                "longest_without_agent",
+                "Longest hold without the agent",
+                "s",
+                "holds: longest run with no agent speech between",
+                high="max_without_return_s",
+            ),
+        ),
+    ),
 )
 
 # Profile tables that are not rules: settings every rule's measurements depend on.

@@ -7,7 +7,7 @@ against a changed profile without decoding or transcribing again.
 
 from __future__ import annotations
 
-from analyzers import acoustic_rules, conversation_rules, customer_type, phrase_rules
+from analyzers import acoustic_rules, conversation_rules, customer_type, hold_rule, phrase_rules
 from analyzers.profile import Profile
 from analyzers.report import Report
 from analyzers.rule_table import RULES
@@ -30,12 +30,18 @@ SCORERS: dict[str, Scorer] = {
     "active_listening": conversation_rules.score_active_listening,
     "politeness": conversation_rules.score_politeness,
     "customer_type": customer_type.score_customer_type,
+    "hold": hold_rule.score_holds,
 }
 
 
 def apply_rules(report: Report, profile: Profile) -> Report:
     """A copy of ``report`` with findings, metrics and unmeasured filled from ``profile``."""
-    report = report.model_copy(update={"silences": phrase_rules.explain_silences(report, profile)})
+    report = report.model_copy(
+        update={
+            "silences": phrase_rules.explain_silences(report, profile),
+            "holds": hold_rule.explain_holds(report, profile),
+        }
+    )
     card = Scorecard()
     for rule in RULES:
         SCORERS[rule.id](report, profile, card)

@@ -16,7 +16,8 @@ SUDO=""
 apt_packages=(python3-venv libsndfile1)
 if [[ $want_test == 1 ]]; then
   apt_packages+=(espeak-ng sox libsox-fmt-all chromium asterisk-core-sounds-en-wav
-                 asterisk-core-sounds-en pocketsphinx-testdata baresip-core)
+                 asterisk-core-sounds-en pocketsphinx-testdata baresip-core
+                 asterisk-moh-opsound-wav)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -7,6 +7,7 @@ the one unknown party and no interruptions (overlap cannot be seen).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzers import turns as turn_taking
@@ -27,12 +28,17 @@ class Conversation:
 
 
 def measure_conversation(
-    activity: Activity, parties: PartyChannels, pickup: Pickup, profile: Profile
+    activity: Activity,
+    parties: PartyChannels,
+    pickup: Pickup,
+    profile: Profile,
+    holds: Sequence[Span] = (),
 ) -> Conversation:
+    """``holds``: music on hold, neither speech nor silence (no silence overlaps one)."""
     agent, customer = _party_speech(activity, parties)
     bounds = call_bounds(agent + customer, heard_answer_s(pickup))
     silences = turn_taking.find_silences(
-        agent,
+        [*agent, *holds],
         customer,
         bounds.start_s,
         bounds.end_s,

@@ -11,6 +11,7 @@ from analyzers.report import CallContext, Parties, Pickup, Report, Signals, Turn
 from analyzers.stages.conversation import Conversation
 from analyzers.stages.decode import DecodedCall
 from analyzers.stages.loudness import Loudness
+from analyzers.stages.nonspeech import NonSpeech
 from analyzers.stages.parties import PartyChannels
 from analyzers.stages.transcription import Transcript, words_per_turn
 
@@ -26,6 +27,7 @@ class StageResults:
     transcript: Transcript
     metrics: Parties
     signals: Signals | None
+    nonspeech: NonSpeech
 
 
 def build_report(
@@ -46,6 +48,8 @@ def build_report(
         turns=_turns(found.conversation.turns, found.loudness, found.transcript),
         silences=found.conversation.silences,
         interruptions=found.conversation.interruptions,
+        holds=found.nonspeech.holds,
+        tones=found.nonspeech.tones,
         context=_context(metadata),
         signals=found.signals,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analyzers.clock import clock
-from analyzers.report import Finding, Report
+from analyzers.report import Finding, Hold, Report
 from service.dashboard.svg import Scale, area_path, bucket, polylines, ticks, time_ticks
 
 WIDTH = 1000.0
@@ -82,12 +82,14 @@ class Timeline:
     silences: list[Span]
     interruptions: list[Span]
     markers: list[Marker]
+    holds: list[Span] = field(default_factory=list)  # music on hold: not speech, not silence
+    tones: list[Span] = field(default_factory=list)  # key presses and call-progress tones
 
     def lane(self, key: str) -> Lane | None:
         return next((lane for lane in self.lanes if lane.key == key), None)
 
 
-def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
+def _layout(has_customer: bool, marker_rows: int, has_holds: bool = False) -> list[Lane]:
     # A mono recording cannot tell the parties apart: its one channel is "the recording".
     first = "Agent" if has_customer else "Recording"
     spec = [
@@ -99,6 +101,8 @@ def _layout(has_customer: bool, marker_rows: int) -> list[Lane]:
     if has_customer:
         spec.append(("level_customer", "Customer", "loudness, dBov", 58.0))
     spec.append(("talk", "Speech", "and silence", 40.0))
+    if has_holds:
+        spec.append(("hold", "Hold", "music, tones", 24.0))
     lanes, top = [], 4.0
     for key, title, subtitle, height in spec:
         lanes.append(Lane(key, title, subtitle, top, height))
@@ -143,14 +147,47 @@ def _finding_title(finding: Finding) -> str:
 
 def build_timeline(report: Report) -> Timeline:
     duration = max(report.duration_s, 0.1)
-    parties = report.parties
     signals = report.signals
-    has_customer = parties.customer is not None or bool(
+    has_customer = report.parties.customer is not None or bool(
         signals and "customer" in signals.level_dbov
     )
     plot_right = WIDTH - RIGHT
     x = Scale(0.0, duration, LEFT, plot_right)
-    markers = _stack(
+    markers = _markers(x, report)
+    lanes = _layout(
+        has_customer,
+        1 + max((m.row for m in markers), default=0),
+        bool(report.holds or report.tones),
+    )
+    n_px = int(plot_right - LEFT)
+    level_areas, speech = _levels_and_speech(x, lanes, report, n_px)
+    pickup = report.pickup
+    rings = _spans(x, pickup.ring_times, "ring")
+    rings = [Span(s.x, s.w, s.start_s, s.end_s, f"ring {i + 1}") for i, s in enumerate(rings)]
+    answered_x = x.clamped(pickup.answered_at_s) if pickup.answered_at_s is not None else None
+    return Timeline(
+        width=WIDTH,
+        height=lanes[-1].bottom + 30.0,
+        plot_left=LEFT,
+        plot_right=plot_right,
+        duration_s=duration,
+        lanes=lanes,
+        time_ticks=[Tick(x(t), clock(t)) for t in time_ticks(duration)],
+        rings=rings,
+        answered_x=answered_x,
+        level_areas=level_areas,
+        speech=speech,
+        pitch_lines=_pitch_lines(x, lanes, report, n_px),
+        silences=_silences(x, report),
+        interruptions=_interruptions(x, report),
+        markers=markers,
+        holds=_holds(x, report),
+        tones=_tones(x, report),
+    )
+
+
+def _markers(x: Scale, report: Report) -> list[Marker]:
+    return _stack(
         [
             Marker(
                 index=i,
@@ -165,10 +202,14 @@ def build_timeline(report: Report) -> Timeline:
             if f.start_s is not None
         ]
     )
-    lanes = _layout(has_customer, 1 + max((m.row for m in markers), default=0))
-    n_px = int(plot_right - LEFT)
 
-    # Loudness envelopes: the loudest value per pixel so short shouts stay visible.
+
+def _levels_and_speech(
+    x: Scale, lanes: list[Lane], report: Report, n_px: int
+) -> tuple[dict[str, str], dict[str, list[Span]]]:
+    """Per party: the loudness envelope (the loudest value per pixel so short shouts stay
+    visible) and the speech stretches."""
+    signals = report.signals
     level_areas: dict[str, str] = {}
     speech: dict[str, list[Span]] = {}
     for party in ("agent", "customer"):
@@ -191,35 +232,36 @@ def build_timeline(report: Report) -> Timeline:
             speakers = {party, "unknown"} if party == "agent" else {party}
             stretches = [(t.start_s, t.end_s) for t in report.turns if t.party in speakers]
         speech[party] = _spans(x, stretches)
+    return level_areas, speech
 
-    # Agent pitch contour, median per pixel, broken where unvoiced.
-    pitch_lines: list[str] = []
+
+def _pitch_lines(x: Scale, lanes: list[Lane], report: Report, n_px: int) -> list[str]:
+    """The agent's pitch contour, median per pixel, broken where unvoiced."""
+    signals = report.signals
     pitch_lane = next(ln for ln in lanes if ln.key == "pitch_agent")
     contour = (_per_party(signals.pitch_hz, "agent") if signals else None) or []
     voiced = [v for v in contour if v is not None]
-    if voiced and signals is not None:
-        ordered = sorted(voiced)
-        low_hz = max(0.0, ordered[int(0.02 * (len(ordered) - 1))] - 10)
-        high_hz = ordered[int(0.98 * (len(ordered) - 1))] + 10
-        hz_ticks = ticks(low_hz, high_hz, 3)
-        low_hz, high_hz = min(low_hz, hz_ticks[0]), max(high_hz, hz_ticks[-1])
-        y = Scale(low_hz, high_hz, pitch_lane.bottom, pitch_lane.top)
-        pitch_lane.y_ticks = [Tick(y(v), f"{v:g}") for v in hz_ticks]
-        reduced = bucket(contour, n_px, "median")
-        step = signals.hop_s * len(contour) / len(reduced)
-        pitch_lines = polylines(
-            [
-                (x.clamped((i + 0.5) * step), None if v is None else y.clamped(v))
-                for i, v in enumerate(reduced)
-            ]
-        )
+    if not voiced or signals is None:
+        return []
+    ordered = sorted(voiced)
+    low_hz = max(0.0, ordered[int(0.02 * (len(ordered) - 1))] - 10)
+    high_hz = ordered[int(0.98 * (len(ordered) - 1))] + 10
+    hz_ticks = ticks(low_hz, high_hz, 3)
+    low_hz, high_hz = min(low_hz, hz_ticks[0]), max(high_hz, hz_ticks[-1])
+    y = Scale(low_hz, high_hz, pitch_lane.bottom, pitch_lane.top)
+    pitch_lane.y_ticks = [Tick(y(v), f"{v:g}") for v in hz_ticks]
+    reduced = bucket(contour, n_px, "median")
+    step = signals.hop_s * len(contour) / len(reduced)
+    return polylines(
+        [
+            (x.clamped((i + 0.5) * step), None if v is None else y.clamped(v))
+            for i, v in enumerate(reduced)
+        ]
+    )
 
-    pickup = report.pickup
-    rings = _spans(x, pickup.ring_times, "ring")
-    rings = [Span(s.x, s.w, s.start_s, s.end_s, f"ring {i + 1}") for i, s in enumerate(rings)]
-    answered_x = x.clamped(pickup.answered_at_s) if pickup.answered_at_s is not None else None
 
-    silences = [
+def _silences(x: Scale, report: Report) -> list[Span]:
+    return [
         Span(
             s.x,
             s.w,
@@ -233,7 +275,10 @@ def build_timeline(report: Report) -> Timeline:
             strict=True,
         )
     ]
-    interruptions = [
+
+
+def _interruptions(x: Scale, report: Report) -> list[Span]:
+    return [
         Span(s.x, s.w, s.start_s, s.end_s, f"{src.by} talked over for {src.duration_s:.1f} s")
         for s, src in zip(
             _spans(x, [(i.start_s, i.end_s) for i in report.interruptions]),
@@ -241,21 +286,31 @@ def build_timeline(report: Report) -> Timeline:
             strict=True,
         )
     ]
-    height = lanes[-1].bottom + 30.0
-    return Timeline(
-        width=WIDTH,
-        height=height,
-        plot_left=LEFT,
-        plot_right=plot_right,
-        duration_s=duration,
-        lanes=lanes,
-        time_ticks=[Tick(x(t), clock(t)) for t in time_ticks(duration)],
-        rings=rings,
-        answered_x=answered_x,
-        level_areas=level_areas,
-        speech=speech,
-        pitch_lines=pitch_lines,
-        silences=silences,
-        interruptions=interruptions,
-        markers=markers,
-    )
+
+
+def _holds(x: Scale, report: Report) -> list[Span]:
+    def label(h: Hold) -> str:
+        said = {True: "announced", False: "not announced", None: "announcement not checked"}
+        return f"{h.duration_s:.0f} s on hold ({said[h.announced]})"
+
+    return [
+        replace(s, label=label(h))
+        for s, h in zip(
+            _spans(x, [(h.start_s, h.end_s) for h in report.holds]), report.holds, strict=True
+        )
+    ]
+
+
+def _tones(x: Scale, report: Report) -> list[Span]:
+    names = {
+        "dtmf": "key press",
+        "busy": "busy tone",
+        "congestion": "congestion tone",
+        "sit": "SIT",
+    }
+    return [
+        replace(s, label=f"{names[t.kind]}" + (f" ({t.party})" if t.party else ""))
+        for s, t in zip(
+            _spans(x, [(t.start_s, t.end_s) for t in report.tones]), report.tones, strict=True
+        )
+    ]

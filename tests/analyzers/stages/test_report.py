@@ -6,6 +6,7 @@ from analyzers.options import CallMetadata
 from analyzers.report import Parties, Word
 from analyzers.stages.conversation import measure_conversation
 from analyzers.stages.loudness import measure_loudness
+from analyzers.stages.nonspeech import NonSpeech
 from analyzers.stages.report import StageResults, build_report
 from analyzers.stages.transcription import Transcript
 from tests.analyzers.stages.calls import PROFILE, early_stages
@@ -15,7 +16,10 @@ def _report(mono: bool, transcript: Transcript, metadata: CallMetadata | None = 
     call, pickup, activity, parties = early_stages("good_call", mono)
     conversation = measure_conversation(activity, parties, pickup, PROFILE)
     loudness = measure_loudness(call, activity, parties, conversation.turns)
-    found = StageResults(pickup, parties, conversation, loudness, transcript, Parties(), None)
+    nonspeech = NonSpeech(holds=[], tones=[], activity=activity)
+    found = StageResults(
+        pickup, parties, conversation, loudness, transcript, Parties(), None, nonspeech
+    )
     return build_report(call, found, metadata, PROFILE), conversation, loudness
 
 

@@ -43,3 +43,19 @@ def test_a_mono_calls_curves_fill_the_agent_lanes(old_name: bool) -> None:
     assert timeline.pitch_lines
     assert len(timeline.speech["agent"]) == len(report.signals.speech["unknown"])  # type: ignore[union-attr]
     assert timeline.lane("level_customer") is None
+
+
+def test_holds_have_their_own_lane_and_tones_are_marks() -> None:
+    data = json.loads((GOLDEN_DIR / "good_call.none.json").read_text())
+    plain = build_timeline(Report.model_validate(data))
+    assert plain.lane("hold") is None and not plain.holds
+    data["holds"] = [{"start_s": 20.0, "end_s": 60.0, "duration_s": 40.0, "announced": True}]
+    data["tones"] = [{"kind": "dtmf", "start_s": 30.0, "end_s": 30.1, "party": "customer"}]
+    timeline = build_timeline(Report.model_validate(data))
+    lane = timeline.lane("hold")
+    assert lane is not None and lane.top > timeline.lane("talk").bottom  # type: ignore[union-attr]
+    (hold,) = timeline.holds
+    assert hold.label == "40 s on hold (announced)" and hold.start_s == 20.0
+    (tone,) = timeline.tones
+    assert tone.label == "key press (customer)"
+    assert timeline.plot_left <= hold.x < tone.x < hold.x + hold.w <= timeline.plot_right
