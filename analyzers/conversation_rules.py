@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from analyzers.name_matching import name_from_call, name_mentions
 from analyzers.phrase_matching import PhraseMatch, find_phrases, load_phrase_book
-from analyzers.phrase_rules import why_unmeasurable, agent_words
+from analyzers.phrase_rules import agent_words, why_unmeasurable
 from analyzers.profile import Profile
 from analyzers.questions import Question, agent_questions, agent_replies, party_turns
 from analyzers.report import Finding, Report, Severity, Turn, Word

@@ -20,7 +20,7 @@ from typing import Literal
 
 from analyzers.conversation_rules import customer_blocks, customer_words
 from analyzers.phrase_matching import check_negative_language, find_phrases, load_phrase_book
-from analyzers.phrase_rules import why_unmeasurable, agent_words
+from analyzers.phrase_rules import agent_words, why_unmeasurable
 from analyzers.profile import Profile
 from analyzers.questions import agent_questions, agent_replies, party_turns, split_sentences
 from analyzers.questions import find_questions as find_question_sentences
