@@ -1,0 +1,253 @@
+"""Two-speaker diarization of a mono call: who speaks when, and when both do.
+
+One concern: a mono signal and its voice-active stretches in, each speaker's
+stretches (overlapped speech in both), the stretches where the split is
+unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``).
+
+1. Cepstral embeddings of 1.5 s windows (0.5 s hop) inside the speech; the
+   windows split into two clusters (two-means on standardized embeddings).
+2. A diagonal GMM per speaker on the frames of its clearly-assigned windows,
+   and one for overlapped speech, trained on single-speaker frames of both
+   added together in the mel power domain (power adds across talkers).
+3. Viterbi over the speech frames with three states (first, second, both): a
+   speaker change inside a stretch of speech costs ``_SWITCH_COST`` nats, one
+   across a pause costs nothing. Models are re-fitted on the decoded labels
+   once and decoded again.
+4. Confidence per frame from the likelihood margin between the two speakers,
+   smoothed over a second; stretches under ``_UNSURE_MARGIN`` are "unsure".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzers.activity import HOP_S, _runs
+from analyzers.spans import Span, merge_spans
+from analyzers.speaker_embedding import cepstra, embed_frames, mel_power
+
+_WINDOW_FRAMES = 150
+_WINDOW_HOP_FRAMES = 50
+_MIN_WINDOW_FRAMES = 30
+_GMM_COMPONENTS = 8
+_GMM_ITERATIONS = 12
+_MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
+_SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
+_OVERLAP_COST = 0.3  # nats per frame of overlap: both talking is the exception
+_MIN_OVERLAP_FRAMES = 40
+_MARGIN_SMOOTH_FRAMES = 100
+_UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
+_MIN_UNSURE_FRAMES = 50
+_SEED = 0
+
+FIRST, SECOND, BOTH = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Diarization:
+    """Each speaker's speech (speaker 0 speaks first), overlap in both."""
+
+    speakers: tuple[list[Span], list[Span]]
+    overlap: list[Span]
+    unsure: list[Span]
+    confidence: float  # 0..1, share of the speech attributed with a clear margin
+
+
+def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diarization:
+    """Split mono ``x``'s ``speech`` between two speakers."""
+    power = mel_power(x, sample_rate)
+    n = len(power)
+    active = _frame_mask(speech, n)
+    features = cepstra(power)
+    if active.sum() < 2 * _WINDOW_FRAMES:
+        return _one_speaker(speech)
+    rng = np.random.default_rng(_SEED)
+    labels = _cluster_windows(features, active)
+    states = np.full(n, -1)
+    for _ in range(2):
+        models = _fit_models(power, features, labels, rng)
+        loglik = np.stack([m.loglik(features) for m in models], axis=1)
+        loglik[:, BOTH] -= _OVERLAP_COST
+        states = _viterbi(loglik, active)
+        labels = states
+    margin = _smoothed_margin(loglik, states, active)
+    return _result(states, margin, active)
+
+
+def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    for a, b in spans:
+        mask[max(0, int(round(a / HOP_S))) : int(round(b / HOP_S))] = True
+    return mask
+
+
+def _one_speaker(speech: Sequence[Span]) -> Diarization:
+    return Diarization((merge_spans(speech), []), [], [], 0.0)
+
+
+def _cluster_windows(features: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Frame labels (FIRST/SECOND, -1 outside or unclear) from clustered windows."""
+    windows = []
+    for a, b in _runs(active):
+        starts = range(a, max(a + 1, b - _WINDOW_FRAMES + 1), _WINDOW_HOP_FRAMES)
+        windows += [(s, min(b, s + _WINDOW_FRAMES)) for s in starts]
+    windows = [(a, b) for a, b in windows if b - a >= _MIN_WINDOW_FRAMES]
+    embeddings = np.stack([embed_frames(features[a:b]) for a, b in windows])
+    z = (embeddings - embeddings.mean(axis=0)) / (embeddings.std(axis=0) + 1e-9)
+    assign, distance = _two_means(z)
+    labels = np.full(len(features), -1)
+    # Only windows clearly nearer one centre train that speaker's model.
+    clear = np.abs(distance[:, 0] - distance[:, 1]) >= np.median(
+        np.abs(distance[:, 0] - distance[:, 1])
+    )
+    for (a, b), k, ok in zip(windows, assign, clear, strict=True):
+        if ok:
+            labels[a:b] = np.where(labels[a:b] == 1 - k, -2, k)
+    labels[labels == -2] = -1
+    return labels
+
+
+def _two_means(z: np.ndarray, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Two-means clustering from the two farthest-apart points' neighbourhoods."""
+    first = int(np.argmax(np.linalg.norm(z - z.mean(axis=0), axis=1)))
+    second = int(np.argmax(np.linalg.norm(z - z[first], axis=1)))
+    centres = z[[first, second]].copy()
+    assign = np.zeros(len(z), dtype=int)
+    for _ in range(iterations):
+        distance = np.linalg.norm(z[:, None, :] - centres[None], axis=2)
+        assign = np.argmin(distance, axis=1)
+        for k in (0, 1):
+            if np.any(assign == k):
+                centres[k] = z[assign == k].mean(axis=0)
+    distance = np.linalg.norm(z[:, None, :] - centres[None], axis=2)
+    return assign, distance
+
+
+@dataclass(frozen=True)
+class _DiagonalGmm:
+    log_weights: np.ndarray  # (k,)
+    means: np.ndarray  # (k, d)
+    variances: np.ndarray  # (k, d)
+
+    def component_loglik(self, x: np.ndarray) -> np.ndarray:
+        inv = 1.0 / self.variances
+        quad = (x**2) @ inv.T - 2 * x @ (self.means * inv).T + np.sum(self.means**2 * inv, axis=1)
+        const = np.sum(np.log(2 * np.pi * self.variances), axis=1)
+        return self.log_weights - 0.5 * (quad + const)
+
+    def loglik(self, x: np.ndarray) -> np.ndarray:
+        return _logsumexp(self.component_loglik(x))
+
+
+def _logsumexp(a: np.ndarray) -> np.ndarray:
+    top = a.max(axis=1)
+    return top + np.log(np.sum(np.exp(a - top[:, None]), axis=1))
+
+
+def fit_gmm(x: np.ndarray, rng: np.random.Generator, k: int = _GMM_COMPONENTS) -> _DiagonalGmm:
+    """A diagonal-covariance GMM fitted by EM (few components: a voice model)."""
+    k = max(1, min(k, len(x) // 20))
+    floor = 1e-3 * x.var(axis=0) + 1e-6
+    gmm = _DiagonalGmm(
+        np.full(k, -np.log(k)), x[rng.choice(len(x), k, replace=False)], np.tile(x.var(axis=0), (k, 1))
+    )
+    for _ in range(_GMM_ITERATIONS):
+        resp = gmm.component_loglik(x)
+        resp = np.exp(resp - _logsumexp(resp)[:, None])
+        mass = resp.sum(axis=0) + 1e-9
+        means = (resp.T @ x) / mass[:, None]
+        variances = np.maximum((resp.T @ x**2) / mass[:, None] - means**2, floor)
+        gmm = _DiagonalGmm(np.log(mass / mass.sum()), means, variances)
+    return gmm
+
+
+def _fit_models(
+    power: np.ndarray, features: np.ndarray, labels: np.ndarray, rng: np.random.Generator
+) -> list[_DiagonalGmm]:
+    """GMMs of the first speaker, the second, and both at once."""
+    own = [np.flatnonzero(labels == k) for k in (FIRST, SECOND)]
+    own = [_subsample(idx, rng) for idx in own]
+    if min(len(idx) for idx in own) < _MIN_WINDOW_FRAMES:
+        # One voice only: both models from all labelled frames (the split stays unsure).
+        both = _subsample(np.flatnonzero(labels >= 0), rng)
+        own = [both, both]
+    pairs = min(len(own[0]), len(own[1]))
+    mixed = power[rng.choice(own[0], pairs)] + power[rng.choice(own[1], pairs)]
+    return [fit_gmm(features[own[0]], rng), fit_gmm(features[own[1]], rng),
+            fit_gmm(cepstra(mixed), rng)]
+
+
+def _subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if len(idx) <= _MAX_TRAIN_FRAMES:
+        return idx
+    return np.sort(rng.choice(idx, _MAX_TRAIN_FRAMES, replace=False))
+
+
+def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Best state per frame (-1 outside speech); switching is free across pauses."""
+    states = np.full(len(loglik), -1)
+    frames = np.flatnonzero(active)
+    if frames.size == 0:
+        return states
+    ll = loglik[frames]
+    # A pause between two voice-active frames lets the speaker change for free.
+    free = np.concatenate(([True], np.diff(frames) > 1))
+    n, s = ll.shape
+    back = np.zeros((n, s), dtype=np.int8)
+    score = ll[0].copy()
+    switch = _SWITCH_COST * (1 - np.eye(s))
+    no_cost = np.zeros((s, s))
+    for t in range(1, n):
+        cand = score[:, None] - (no_cost if free[t] else switch)
+        back[t] = np.argmax(cand, axis=0)
+        score = cand[back[t], np.arange(s)] + ll[t]
+    path = np.empty(n, dtype=int)
+    path[-1] = int(np.argmax(score))
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    states[frames] = path
+    return _drop_short_overlaps(states, loglik)
+
+
+def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
+    """Overlap shorter than ``_MIN_OVERLAP_FRAMES`` goes to the likelier single speaker."""
+    for a, b in _runs(states == BOTH):
+        if b - a < _MIN_OVERLAP_FRAMES:
+            single = loglik[a:b, :BOTH].sum(axis=0)
+            states[a:b] = int(np.argmax(single))
+    return states
+
+
+def _smoothed_margin(loglik: np.ndarray, states: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Per frame: how much likelier its speaker is than the other, averaged over ~1 s."""
+    from scipy.ndimage import uniform_filter1d
+
+    margin = np.abs(loglik[:, FIRST] - loglik[:, SECOND])
+    margin = np.where(active, margin, 0.0)
+    weight = uniform_filter1d(active.astype(float), _MARGIN_SMOOTH_FRAMES)
+    return uniform_filter1d(margin, _MARGIN_SMOOTH_FRAMES) / np.maximum(weight, 1e-9)
+
+
+def _result(states: np.ndarray, margin: np.ndarray, active: np.ndarray) -> Diarization:
+    spoken = states[states >= 0]
+    first_speaker = FIRST if spoken.size == 0 or spoken[spoken != BOTH][:1].tolist() in ([], [0]) else SECOND
+    order = (first_speaker, 1 - first_speaker)
+    speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
+    unsure_mask = active & (margin < _UNSURE_MARGIN)
+    unsure = [
+        Span(a * HOP_S, b * HOP_S) for a, b in _runs(unsure_mask) if b - a >= _MIN_UNSURE_FRAMES
+    ]
+    n_active = max(1, int(active.sum()))
+    confidence = 1.0 - sum(b - a for a, b in unsure) / HOP_S / n_active
+    return Diarization(
+        speakers=(speakers[0], speakers[1]),
+        overlap=_spans(states == BOTH),
+        unsure=unsure,
+        confidence=round(max(0.0, confidence), 3),
+    )
+
+
+def _spans(mask: np.ndarray) -> list[Span]:
+    return [Span(round(a * HOP_S, 3), round(b * HOP_S, 3)) for a, b in _runs(mask)]
