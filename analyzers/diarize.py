@@ -79,7 +79,7 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
 def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     for a, b in spans:
-        mask[max(0, int(round(a / HOP_S))) : int(round(b / HOP_S))] = True
+        mask[max(0, round(a / HOP_S)) : round(b / HOP_S)] = True
     return mask
 
 
@@ -110,11 +110,15 @@ def _cluster_windows(features: np.ndarray, active: np.ndarray) -> np.ndarray:
 
 
 def _two_means(z: np.ndarray, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
-    """Two-means clustering from the two farthest-apart points' neighbourhoods."""
-    first = int(np.argmax(np.linalg.norm(z - z.mean(axis=0), axis=1)))
-    second = int(np.argmax(np.linalg.norm(z - z[first], axis=1)))
-    centres = z[[first, second]].copy()
-    assign = np.zeros(len(z), dtype=int)
+    """Two-means clustering, started from the split along the first principal axis
+    (the two voices are the largest difference between windows; farthest points
+    would be outliers)."""
+    centred = z - z.mean(axis=0)
+    axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+    assign = (centred @ axis > 0).astype(int)
+    centres = np.stack(
+        [z[assign == k].mean(axis=0) if np.any(assign == k) else z[0] for k in (0, 1)]
+    )
     for _ in range(iterations):
         distance = np.linalg.norm(z[:, None, :] - centres[None], axis=2)
         assign = np.argmin(distance, axis=1)
@@ -151,7 +155,9 @@ def fit_gmm(x: np.ndarray, rng: np.random.Generator, k: int = _GMM_COMPONENTS) -
     k = max(1, min(k, len(x) // 20))
     floor = 1e-3 * x.var(axis=0) + 1e-6
     gmm = _DiagonalGmm(
-        np.full(k, -np.log(k)), x[rng.choice(len(x), k, replace=False)], np.tile(x.var(axis=0), (k, 1))
+        np.full(k, -np.log(k)),
+        x[rng.choice(len(x), k, replace=False)],
+        np.tile(x.var(axis=0), (k, 1)),
     )
     for _ in range(_GMM_ITERATIONS):
         resp = gmm.component_loglik(x)
@@ -175,8 +181,11 @@ def _fit_models(
         own = [both, both]
     pairs = min(len(own[0]), len(own[1]))
     mixed = power[rng.choice(own[0], pairs)] + power[rng.choice(own[1], pairs)]
-    return [fit_gmm(features[own[0]], rng), fit_gmm(features[own[1]], rng),
-            fit_gmm(cepstra(mixed), rng)]
+    return [
+        fit_gmm(features[own[0]], rng),
+        fit_gmm(features[own[1]], rng),
+        fit_gmm(cepstra(mixed), rng),
+    ]
 
 
 def _subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -231,8 +240,8 @@ def _smoothed_margin(loglik: np.ndarray, states: np.ndarray, active: np.ndarray)
 
 
 def _result(states: np.ndarray, margin: np.ndarray, active: np.ndarray) -> Diarization:
-    spoken = states[states >= 0]
-    first_speaker = FIRST if spoken.size == 0 or spoken[spoken != BOTH][:1].tolist() in ([], [0]) else SECOND
+    single = states[(states == FIRST) | (states == SECOND)]
+    first_speaker = SECOND if single.size and single[0] == SECOND else FIRST
     order = (first_speaker, 1 - first_speaker)
     speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
     unsure_mask = active & (margin < _UNSURE_MARGIN)

@@ -32,6 +32,10 @@ class AnalysisOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    agent_speaker: Literal["auto", "first", "second"] = Field(
+        "auto",
+        description="mono calls: which of the two voices is the agent (auto: from the call)",
+    )
     country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
     language: Language = "auto"
     engine: Engine = "faster-whisper"

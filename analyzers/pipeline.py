@@ -16,6 +16,7 @@ from analyzers.options import AnalysisOptions, CallMetadata
 from analyzers.profile import Profile, default_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
+from analyzers.separation_notes import note_unsure_separation
 from analyzers.stages.activity import find_activity
 from analyzers.stages.conversation import measure_conversation
 from analyzers.stages.decode import AudioSource, decode
@@ -87,7 +88,9 @@ def analyze(
     call = run("decode", decode, source, options)
     pickup = run("ringback", find_pickup, call, options, metadata)
     activity = run("activity", find_activity, call, pickup, profile)
-    parties = run("parties", assign_parties, call, options)
+    parties = run("parties", assign_parties, call, activity, options)
+    # From here on each party is a channel: a mono call's diarized view when split.
+    recording, call, activity = call, parties.call, parties.activity
     conversation = run("turns", measure_conversation, activity, parties, pickup, profile)
     tracks = run("pitch", track_pitch, call, activity, parties)
     loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
@@ -109,8 +112,9 @@ def analyze(
         else None
     )
     found = StageResults(pickup, parties, conversation, loudness, transcript, metrics, signals)
-    report = run("report", build_report, call, found, metadata, profile)
+    report = run("report", build_report, recording, found, metadata, profile)
     report = run("rules", apply_rules, report, profile)
+    report = note_unsure_separation(report)
 
     report.timings_s = watch.timings
     if progress:

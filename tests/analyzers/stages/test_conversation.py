@@ -6,7 +6,6 @@ import pytest
 
 from analyzers.spans import Span
 from analyzers.stages.conversation import call_bounds, measure_conversation
-from analyzers.stages.parties import UNKNOWN
 from tests.analyzers.stages.calls import PROFILE, early_stages, truth
 
 
@@ -48,8 +47,15 @@ def test_every_turn_is_its_partys_speech() -> None:
         assert placed and {u.party for u in placed} >= {turn.party}, turn
 
 
-def test_mono_turns_are_the_unknown_partys_and_nobody_interrupts() -> None:
-    _, pickup, activity, parties = early_stages("interrupting", mono=True)
-    conversation = measure_conversation(activity, parties, pickup, PROFILE)
-    assert conversation.turns and {t.party for t in conversation.turns} == {UNKNOWN}
-    assert conversation.interruptions == []
+def test_mono_turns_are_split_between_the_parties_as_in_stereo() -> None:
+    # The espeak call mixed down: the diarized turns' speaking time per party
+    # is the stereo call's within a second.
+    _, pickup, activity, parties = early_stages("good_call", mono=True)
+    mono = measure_conversation(activity, parties, pickup, PROFILE)
+    _, pickup, activity, parties = early_stages("good_call")
+    stereo = measure_conversation(activity, parties, pickup, PROFILE)
+    assert {t.party for t in mono.turns} == {"agent", "customer"}
+    for party in ("agent", "customer"):
+        got = sum(t.end_s - t.start_s for t in mono.turns if t.party == party)
+        want = sum(t.end_s - t.start_s for t in stereo.turns if t.party == party)
+        assert got == pytest.approx(want, abs=1.0), party
