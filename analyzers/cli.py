@@ -67,6 +67,9 @@ def analyze_command(
     agent_channel: Annotated[
         int, typer.Option(min=0, max=1, help="stereo channel of the agent")
     ] = 0,
+    agent_speaker: Annotated[
+        str, typer.Option(help="mono calls: auto, first or second voice is the agent")
+    ] = "auto",
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
@@ -90,6 +93,7 @@ def analyze_command(
     try:
         options = AnalysisOptions(
             agent_channel=agent_channel,
+            agent_speaker=agent_speaker,
             country=country,
             language=language,
             engine=engine,
