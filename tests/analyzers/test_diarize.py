@@ -32,6 +32,11 @@ def test_der_on_mixed_down_real_calls_is_at_most_ten_percent(name: str) -> None:
     der = diarization_error_rate((reference[agent], reference[1 - agent]), found.speakers)
     assert der <= 0.10
     assert found.confidence >= 0.8
+    # Every interruption (>= 1.6 s of both talking) is heard as overlap, and only those.
+    long_overlaps = [o for o in found.overlap if o.duration_s >= 1.0]
+    assert len(long_overlaps) == len(truth.interruptions)
+    for overlap, placed in zip(long_overlaps, truth.interruptions, strict=True):
+        assert overlap.start_s == pytest.approx(placed.start_s, abs=0.5)
 
 
 def test_der_scores_miss_false_alarm_confusion_and_overlap() -> None:
