@@ -37,6 +37,7 @@ _MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
 _SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
 _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
 _MIN_OVERLAP_FRAMES = 40
+_MAX_HIDDEN_FRAMES = 50  # a voice drowned out this long next to an overlap is still talking
 _MARGIN_SMOOTH_FRAMES = 100
 _UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
 _MIN_UNSURE_FRAMES = 50
@@ -228,7 +229,45 @@ def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
     for t in range(n - 1, 0, -1):
         path[t - 1] = back[t, path[t]]
     states[frames] = path
-    return _drop_short_overlaps(states, loglik)
+    return _drop_short_overlaps(_widen_overlaps(states), loglik)
+
+
+def _widen_overlaps(states: np.ndarray) -> np.ndarray:
+    """Overlap also where a short single-voice run joins it to the other voice.
+
+    One voice, then (without a pause) the other alone for a moment, then both:
+    the first voice had not stopped, its quiet syllables only lost to the
+    louder newcomer. Likewise after an overlap, and between two overlaps.
+    """
+    out = states.copy()
+    for a, b in _runs(states == BOTH):
+        for lo, hi, beyond in ((_run_start(states, a - 1), a, -1), (b, _run_end(states, b), 0)):
+            if lo >= hi or hi - lo > _MAX_HIDDEN_FRAMES:
+                continue
+            outside = lo - 1 if beyond == -1 else hi
+            if 0 <= outside < len(states) and states[outside] in (1 - states[lo], BOTH):
+                out[lo:hi] = BOTH
+    return out
+
+
+def _run_start(states: np.ndarray, i: int) -> int:
+    """First index of the single-voice run ending at ``i`` (``i + 1`` if none)."""
+    if i < 0 or states[i] not in (FIRST, SECOND):
+        return i + 1
+    j = i
+    while j > 0 and states[j - 1] == states[i]:
+        j -= 1
+    return j
+
+
+def _run_end(states: np.ndarray, i: int) -> int:
+    """End (exclusive) of the single-voice run starting at ``i`` (``i`` if none)."""
+    if i >= len(states) or states[i] not in (FIRST, SECOND):
+        return i
+    j = i
+    while j + 1 < len(states) and states[j + 1] == states[i]:
+        j += 1
+    return j + 1
 
 
 def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:

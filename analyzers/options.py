@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +31,9 @@ class CallMetadata(BaseModel):
 class AnalysisOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent_channel: int = Field(0, ge=0, le=1, description="stereo channel that carries the agent")
+    agent_channel: Annotated[int, Field(ge=0, le=1)] | Literal["auto"] = Field(
+        0, description="stereo channel that carries the agent (auto: decided from the call)"
+    )
     agent_speaker: Literal["auto", "first", "second"] = Field(
         "auto",
         description="mono calls: which of the two voices is the agent (auto: from the call)",

@@ -26,6 +26,7 @@ from analyzers.stages.parties import assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
 from analyzers.stages.report import StageResults, build_report
+from analyzers.stages.roles import confirm_agent
 from analyzers.stages.signals import timeline_signals
 from analyzers.stages.transcription import transcribe
 
@@ -40,7 +41,8 @@ _STAGE_WEIGHTS = {
     "turns": 0.01,
     "pitch": 0.05,
     "loudness": 0.02,
-    "transcribe": 0.80,
+    "parties": 0.02,
+    "transcribe": 0.78,
     "rules": 0.03,
 }
 
@@ -91,10 +93,11 @@ def analyze(
     parties = run("parties", assign_parties, call, activity, options)
     # From here on each party is a channel: a mono call's diarized view when split.
     recording, call, activity = call, parties.call, parties.activity
+    transcript = run("transcribe", transcribe, call, activity, parties, pickup, options, metadata)
+    parties, transcript = run("roles", confirm_agent, parties, transcript, profile, metadata)
     conversation = run("turns", measure_conversation, activity, parties, pickup, profile)
     tracks = run("pitch", track_pitch, call, activity, parties)
     loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
-    transcript = run("transcribe", transcribe, call, activity, parties, pickup, options, metadata)
     metrics = run(
         "measures",
         measure_parties,

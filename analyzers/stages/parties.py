@@ -12,7 +12,7 @@ A mono call with too little speech to split keeps one ``UNKNOWN`` party.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +38,16 @@ class PartyChannels:
     call: DecodedCall
     activity: Activity
     separation: Separation | None = None
+    agent_guessed: bool = False  # decided from the call: the transcript may overrule it
+
+    def swapped(self, why: str) -> PartyChannels:
+        """The same channels with agent and customer exchanged, ``why`` recorded."""
+        assert self.separated and self.separation is not None
+        return replace(
+            self,
+            channels={"agent": self.channels["customer"], "customer": self.channels["agent"]},
+            separation=self.separation.model_copy(update={"agent": why}),
+        )
 
     def own_speech(self, channel: int) -> list[Span]:
         """The channel's speech where no other voice is mixed in (for pitch)."""
@@ -64,15 +74,34 @@ def assign_parties(
     call: DecodedCall, activity: Activity, options: AnalysisOptions
 ) -> PartyChannels:
     if call.n_channels == 2:
-        agent = options.agent_channel
-        separation = Separation(
-            method="channels", confidence=1.0, agent=f"channel {agent} (the agent_channel option)"
-        )
-        return PartyChannels({"agent": agent, "customer": 1 - agent}, call, activity, separation)
+        return _stereo(call, activity, options)
     found = diarize_two(call.samples[0], call.sample_rate, activity.speech[0])
     if not found.speakers[1]:
         return PartyChannels({UNKNOWN: 0}, call, activity)
     return _diarized_view(call, found, options)
+
+
+def _stereo(call: DecodedCall, activity: Activity, options: AnalysisOptions) -> PartyChannels:
+    if options.agent_channel == "auto":
+        agent = first_voice(activity.speech)
+        why = f"channel {agent}: heard first after the answer"
+    else:
+        agent = options.agent_channel
+        why = f"channel {agent} (the agent_channel option)"
+    separation = Separation(method="channels", confidence=1.0, agent=why)
+    return PartyChannels(
+        {"agent": agent, "customer": 1 - agent},
+        call,
+        activity,
+        separation,
+        agent_guessed=options.agent_channel == "auto",
+    )
+
+
+def first_voice(speech: list[list[Span]]) -> int:
+    """The channel whose speech starts first (0 when neither speaks)."""
+    starts = [spans[0].start_s if spans else float("inf") for spans in speech]
+    return int(np.argmin(starts))
 
 
 def _diarized_view(
@@ -100,6 +129,7 @@ def _diarized_view(
         DecodedCall(recording=call.recording, samples=view, sample_rate=call.sample_rate),
         Activity(speech=[agent, customer]),
         separation,
+        agent_guessed=options.agent_speaker == "auto",
     )
 
 
