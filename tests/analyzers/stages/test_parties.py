@@ -13,7 +13,7 @@ from analyzers.stages.decode import DecodedCall, decode
 from analyzers.stages.parties import UNKNOWN, assign_parties
 from analyzers.stages.pickup import find_pickup
 from sample_audio import realcalls
-from sample_audio.mono_set import mono_set_call
+from sample_audio.mono_set import MONO_SET, mono_set_call
 from tests.analyzers.stages.calls import PROFILE
 
 needs_corpora = pytest.mark.skipif(
@@ -75,3 +75,15 @@ def test_the_caller_can_say_the_agent_is_the_second_voice() -> None:
     swapped, _ = _mono_parties("real_hold", AnalysisOptions(agent_speaker="second"))
     assert swapped.activity.speech == auto.activity.speech[::-1]
     assert swapped.separation is not None and "agent_speaker option" in swapped.separation.agent
+
+
+@needs_corpora
+@pytest.mark.parametrize("name", MONO_SET)
+def test_auto_finds_the_agents_channel_of_every_real_stereo_call(name: str) -> None:
+    stereo, _, rate, truth = mono_set_call(name)
+    options = AnalysisOptions(agent_channel="auto")
+    call = decode(CallAudio(samples=stereo, sample_rate=rate), options)
+    activity = find_activity(call, find_pickup(call, options, None), PROFILE)
+    parties = assign_parties(call, activity, options)
+    assert parties.agent_channel == truth.agent_channel
+    assert parties.separation is not None and "heard first" in parties.separation.agent
