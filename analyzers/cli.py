@@ -65,8 +65,8 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
     agent_channel: Annotated[
-        int, typer.Option(min=0, max=1, help="stereo channel of the agent")
-    ] = 0,
+        str, typer.Option(help="stereo channel of the agent: 0, 1 or auto (found from the call)")
+    ] = "0",
     agent_speaker: Annotated[
         str, typer.Option(help="mono calls: auto, first or second voice is the agent")
     ] = "auto",
@@ -92,7 +92,7 @@ def analyze_command(
     err = Console(stderr=True)
     try:
         options = AnalysisOptions(
-            agent_channel=agent_channel,
+            agent_channel=int(agent_channel) if agent_channel.isdigit() else agent_channel,
             agent_speaker=agent_speaker,
             country=country,
             language=language,
