@@ -14,8 +14,9 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    across a pause costs nothing. Overlap gets no prior cost; it is widened
    over a short run of one voice that joins it to the other voice (the
    quieter voice drowned out, not stopped), and overlap under 0.4 s goes.
-   (Re-fitting the models on the decoded labels was tried: the overlap model
-   then loses the interruptions it had found.)
+   A second pass re-fits each voice's model on its decoded frames away from
+   overlap (the overlap model is kept) and decodes again; overlaps shaped
+   like an interruption in the first pass (one voice, both, the other) stay.
 4. Confidence per frame from the likelihood margin between the two speakers,
    smoothed over a second; stretches under ``_UNSURE_MARGIN`` are "unsure".
 """
@@ -40,6 +41,7 @@ _MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
 _SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
 _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
 _MIN_OVERLAP_FRAMES = 40
+_OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
 _MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
 _MARGIN_SMOOTH_FRAMES = 100
 _UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
@@ -73,6 +75,14 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     loglik = np.stack([m.loglik(features) for m in models], axis=1)
     loglik[:, BOTH] -= _OVERLAP_COST
     states = _viterbi(loglik, active)
+    # Second pass: each voice's model re-fitted on its decoded frames; the overlap
+    # model kept (re-fitting it too loses interruptions).
+    refit = _fit_models(power, features, _clear_of_overlap(states), rng)
+    loglik[:, :BOTH] = np.stack([m.loglik(features) for m in refit[:BOTH]], axis=1)
+    takeovers = _takeovers(states)
+    states = _viterbi(loglik, active)
+    states[takeovers] = BOTH
+    states = _widen_overlaps(states)
     margin = _smoothed_margin(loglik, states, active)
     return _result(states, margin, active)
 
@@ -82,6 +92,30 @@ def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
     for a, b in spans:
         mask[max(0, round(a / HOP_S)) : round(b / HOP_S)] = True
     return mask
+
+
+def _takeovers(states: np.ndarray) -> np.ndarray:
+    """Frames of overlaps where one voice takes over from the other without a pause.
+
+    The shape of an interruption: one voice, both, then the other voice. The
+    re-fitted voice models explain the louder voice of such an overlap a little
+    better than the overlap model does, so these survive the second pass.
+    """
+    keep = np.zeros(len(states), dtype=bool)
+    for a, b in _runs(states == BOTH):
+        before = states[a - 1] if a > 0 else -1
+        after = states[b] if b < len(states) else -1
+        if {int(before), int(after)} == {FIRST, SECOND}:
+            keep[a:b] = True
+    return keep
+
+
+def _clear_of_overlap(states: np.ndarray) -> np.ndarray:
+    """The labels with overlap and the frames near it left out (-1)."""
+    from scipy.ndimage import binary_dilation
+
+    near = binary_dilation(states == BOTH, iterations=_OVERLAP_GUARD_FRAMES)
+    return np.where(near, -1, states)
 
 
 def _one_speaker(speech: Sequence[Span]) -> Diarization:
