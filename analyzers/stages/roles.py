@@ -15,7 +15,7 @@ from dataclasses import replace
 from analyzers.options import SUPPORTED_LANGUAGES, CallMetadata
 from analyzers.phrase_matching import check_opening
 from analyzers.profile import Profile
-from analyzers.report import Word
+from analyzers.report import Speaker, Word
 from analyzers.stages.parties import PartyChannels
 from analyzers.stages.transcription import Transcript
 
@@ -44,7 +44,10 @@ def confirm_agent(
         f"the voice that named the company ({said['customer']}) within its first "
         f"{profile.opening.within_s:g} s, though heard second"
     )
-    swapped = {"agent": words.get("customer", []), "customer": words.get("agent", [])}
+    swapped: dict[Speaker, list[Word]] = {
+        "agent": words.get("customer", []),
+        "customer": words.get("agent", []),
+    }
     return parties.swapped(why), replace(transcript, words=swapped)
 
 
