@@ -10,7 +10,7 @@ import typer
 
 from analyzers.clock import clock
 from analyzers.errors import AnalysisError
-from analyzers.options import AGENT_CHANNEL_HELP
+from analyzers.options import AGENT_CHANNEL_HELP, AnalysisOptions
 
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
@@ -80,7 +80,12 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[int, typer.Option(min=0, max=1, help=AGENT_CHANNEL_HELP)] = 0,
+    agent_channel: Annotated[
+        str, typer.Option(help=f"{AGENT_CHANNEL_HELP}, or auto (found from the call)")
+    ] = "0",
+    agent_speaker: Annotated[
+        str, typer.Option(help="mono calls: auto, first or second voice is the agent")
+    ] = "auto",
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
@@ -104,22 +109,11 @@ def analyze_command(
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
-    from analyzers.options import AnalysisOptions
-    from analyzers.pipeline import analyze
-    from analyzers.profile import load_profile
-
-    err = Console(stderr=True)
     try:
         options = AnalysisOptions(
-            agent_channel=agent_channel,
+            agent_channel=int(agent_channel) if agent_channel.isdigit() else agent_channel,
+            agent_speaker=agent_speaker,
             country=country,
             language=language,
             engine=engine,
@@ -130,6 +124,32 @@ def analyze_command(
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")
         _fail(f"--{option}: {first['msg']}", code=2)
+    report = _analyze_with_progress(call, options, profile)
+    text = report.model_dump_json(indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+    else:
+        render_report(report, Console())
+    _exit_on_warnings(call, report, allow_partial)
+
+
+def _analyze_with_progress(call: Path, options: AnalysisOptions, profile: Path | None) -> Report:
+    """The call's report, with a progress bar on a terminal; a clear exit on bad input."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from analyzers.pipeline import analyze
+    from analyzers.profile import load_profile
+
+    err = Console(stderr=True)
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -156,14 +176,7 @@ def analyze_command(
         _fail(f"{call}: is a directory, not a recording")
     except OSError as exc:
         _fail(f"{call}: cannot read: {exc.strerror or exc}")
-    text = report.model_dump_json(indent=2)
-    if out:
-        out.write_text(text + "\n", encoding="utf-8")
-    if as_json:
-        sys.stdout.write(text + "\n")
-    else:
-        render_report(report, Console())
-    _exit_on_warnings(call, report, allow_partial)
+    return report
 
 
 def _exit_on_warnings(call: Path, report: object, allow_partial: bool) -> None:
