@@ -10,12 +10,11 @@ import typer
 
 from analyzers.clock import clock
 from analyzers.errors import AnalysisError
-from analyzers.options import AGENT_CHANNEL_HELP
+from analyzers.options import AGENT_CHANNEL_HELP, AnalysisOptions
 
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
 
-    from analyzers.options import AnalysisOptions
     from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
@@ -81,7 +80,12 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def analyze_command(
     call: Annotated[Path, typer.Argument(help="recording: WAV, FLAC, OGG/Opus or MP3")],
-    agent_channel: Annotated[int, typer.Option(min=0, max=1, help=AGENT_CHANNEL_HELP)] = 0,
+    agent_channel: Annotated[
+        str, typer.Option(help=f"{AGENT_CHANNEL_HELP}, or auto (found from the call)")
+    ] = "0",
+    agent_speaker: Annotated[
+        str, typer.Option(help="mono calls: auto, first or second voice is the agent")
+    ] = "auto",
     country: Annotated[str | None, typer.Option(help="ringback plan hint, e.g. SE")] = None,
     language: Annotated[str, typer.Option(help="auto, en, sv, nb or el")] = "auto",
     profile: Annotated[Path | None, typer.Option(help="ranges profile TOML (any subset)")] = None,
@@ -106,12 +110,11 @@ def analyze_command(
     from pydantic import ValidationError
     from rich.console import Console
 
-    from analyzers.options import AnalysisOptions
-
     err = Console(stderr=True)
     try:
         options = AnalysisOptions(
-            agent_channel=agent_channel,
+            agent_channel=int(agent_channel) if agent_channel.isdigit() else agent_channel,
+            agent_speaker=agent_speaker,
             country=country,
             language=language,
             engine=engine,

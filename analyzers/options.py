@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,7 +36,13 @@ AGENT_CHANNEL_HELP = "stereo channel that carries the agent: 0 (left) or 1 (righ
 class AnalysisOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent_channel: int = Field(0, ge=0, le=1, description=AGENT_CHANNEL_HELP)
+    agent_channel: Annotated[int, Field(ge=0, le=1)] | Literal["auto"] = Field(
+        0, description=f"{AGENT_CHANNEL_HELP}, or auto (decided from the call)"
+    )
+    agent_speaker: Literal["auto", "first", "second"] = Field(
+        "auto",
+        description="mono calls: which of the two voices is the agent (auto: from the call)",
+    )
     country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
     language: Language = "auto"
     engine: Engine = "faster-whisper"

@@ -35,7 +35,7 @@ def agent_words(report: Report) -> list[Word]:
 
 
 def why_unmeasurable(report: Report, words: list[Word]) -> str | None:
-    if report.agent_channel is None:
+    if report.parties.agent is None:
         return "mono recording: the agent's words cannot be told apart"
     if report.language is None:
         return "no transcript (transcription was not run)"

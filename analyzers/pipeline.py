@@ -17,6 +17,7 @@ from analyzers.profile import Profile, default_profile
 from analyzers.report import Report
 from analyzers.report_warnings import with_recording_warnings
 from analyzers.rules import apply_rules
+from analyzers.separation_notes import note_unsure_separation
 from analyzers.stages.activity import find_activity
 from analyzers.stages.conversation import measure_conversation
 from analyzers.stages.decode import AudioSource, decode
@@ -28,6 +29,7 @@ from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
 from analyzers.stages.redact import attach_redactions, redact_transcript
 from analyzers.stages.report import StageResults, build_report
+from analyzers.stages.roles import confirm_agent
 from analyzers.stages.signals import timeline_signals
 from analyzers.stages.transcription import transcribe
 
@@ -43,7 +45,8 @@ _STAGE_WEIGHTS = {
     "turns": 0.01,
     "pitch": 0.05,
     "loudness": 0.02,
-    "transcribe": 0.80,
+    "parties": 0.02,
+    "transcribe": 0.78,
     "rules": 0.03,
 }
 
@@ -101,14 +104,11 @@ def analyze(
     call = run("decode", decode, source, options)
     pickup = run("ringback", find_pickup, call, options, metadata)
     activity = run("activity", find_activity, call, pickup, profile)
-    parties = run("parties", assign_parties, call, options)
+    parties = run("parties", assign_parties, call, activity, options)
+    # From here on each party is a channel: a mono call's diarized view when split.
+    recording, call, activity = call, parties.call, parties.activity
     nonspeech = run("nonspeech", find_nonspeech, call, activity, parties, profile)
     activity = nonspeech.activity  # music on hold and tones are not speech
-    conversation = run(
-        "turns", measure_conversation, activity, parties, pickup, profile, nonspeech.hold_spans()
-    )
-    tracks = run("pitch", track_pitch, call, activity, parties)
-    loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
     transcript = run(
         "transcribe",
         transcribe,
@@ -120,7 +120,14 @@ def analyze(
         metadata,
         on_progress=watch.chunks("transcribe"),
     )
+    # Roles before redaction: each redaction names its party, which roles may swap.
+    parties, transcript = run("roles", confirm_agent, parties, transcript, profile, metadata)
     transcript, redactions = run("redact", redact_transcript, transcript, options)
+    conversation = run(
+        "turns", measure_conversation, activity, parties, pickup, profile, nonspeech.hold_spans()
+    )
+    tracks = run("pitch", track_pitch, call, activity, parties)
+    loudness = run("loudness", measure_loudness, call, activity, parties, conversation.turns)
     metrics = run(
         "measures",
         measure_parties,
@@ -140,15 +147,16 @@ def analyze(
     found = StageResults(
         pickup, parties, conversation, loudness, transcript, metrics, signals, nonspeech
     )
-    report = run("report", build_report, call, found, metadata, profile)
+    report = run("report", build_report, recording, found, metadata, profile)
     report = run("rules", apply_rules, report, profile)
     report = run(
         "warnings",
         with_recording_warnings,
         report,
-        call.recording.warnings,
+        recording.recording.warnings,
         has_speech=activity.any_speech(),
     )
+    report = note_unsure_separation(report)
     report = attach_redactions(report, redactions)
 
     report.timings_s = watch.timings

@@ -132,6 +132,9 @@ class Metric(_Model):
     expected: str
     status: MetricStatus
     reason: str | None = Field(None, description="why it is unmeasured, when it is")
+    note: str | None = Field(
+        None, description="a caveat on the value (e.g. the parties' separation was unsure)"
+    )
     key: str | None = Field(
         None, description="the metric's key in the rules table (with rule: which metric)"
     )
@@ -181,6 +184,22 @@ class Signals(_Model):
         if isinstance(curves, dict) and "mono" in curves:
             return {("unknown" if k == "mono" else k): v for k, v in curves.items()}
         return curves
+
+
+class Separation(_Model):
+    """How the agent and the customer were told apart."""
+
+    method: Literal["channels", "diarized"] = Field(
+        description="channels: one party per stereo channel; diarized: split from a mono mix"
+    )
+    confidence: float = Field(ge=0.0, le=1.0, description="share of speech attributed clearly")
+    agent: str = Field(description="which channel or voice is the agent, and why")
+    unsure: list[Span] = Field(
+        default_factory=list, description="stretches whose speaker is uncertain (diarized)"
+    )
+    overlap: list[Span] = Field(
+        default_factory=list, description="stretches where both are heard at once (diarized)"
+    )
 
 
 class CallContext(_Model):
@@ -260,4 +279,5 @@ class Report(_Model):
     redactions: list[Redaction] = Field(
         default_factory=list, description="spans of personal data replaced by [KIND] tags"
     )
+    separation: Separation | None = None
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

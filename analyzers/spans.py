@@ -33,3 +33,21 @@ def merge_spans(spans: Iterable[tuple[float, float]]) -> list[Span]:
         else:
             merged.append(Span(start, end))
     return merged
+
+
+def subtract_spans(
+    spans: Iterable[tuple[float, float]], cut: Iterable[tuple[float, float]]
+) -> list[Span]:
+    """The parts of ``spans`` outside every span of ``cut`` (both merged first)."""
+    out: list[Span] = []
+    holes = merge_spans(cut)
+    for start, end in merge_spans(spans):
+        for a, b in holes:
+            if b <= start or a >= end:
+                continue
+            if a > start:
+                out.append(Span(start, a))
+            start = max(start, b)
+        if end > start:
+            out.append(Span(start, end))
+    return out

@@ -39,7 +39,7 @@ def build_report(
         sample_rate=recording.source_rate,
         channels=recording.n_channels,
         language=found.transcript.language,
-        agent_channel=found.parties.agent_channel,
+        agent_channel=found.parties.agent_channel if recording.n_channels == 2 else None,
         ranges_profile=profile.name,
         engine=found.transcript.engine,
         model=found.transcript.model,
@@ -52,6 +52,7 @@ def build_report(
         tones=found.nonspeech.tones,
         context=_context(metadata),
         signals=found.signals,
+        separation=found.parties.separation,
     )
 
 

@@ -41,11 +41,13 @@ def transcribe(
 ) -> Transcript:
     if options.engine == "none" or not activity.any_speech():
         return Transcript(language=None if options.language == "auto" else options.language)
+    # The agent's channel as the parties stage found it (a sample of it picks the language).
+    agent = parties.agent_channel if parties.agent_channel is not None else 0
     result = transcribe_call(
         call.samples,
         call.sample_rate,
         activity.speech,
-        options,
+        options.model_copy(update={"agent_channel": agent}),
         vocabulary=_vocabulary(metadata),
         countries=likely_countries(options, pickup),
         on_progress=on_progress,

@@ -68,7 +68,8 @@ def choose_language(
         return LanguageGuess("en")
     if not detector.multilingual:
         return LanguageGuess("en")
-    audio = speech_sample(samples, sample_rate, speech, options.agent_channel)
+    agent = options.agent_channel if isinstance(options.agent_channel, int) else 0
+    audio = speech_sample(samples, sample_rate, speech, agent)
     if audio.size == 0:
         return LanguageGuess("en")
     return pick_supported(detector.detect_language(audio), countries)

@@ -32,6 +32,7 @@ class Card:
     status: str
     reason: str | None
     gauge: Gauge | None
+    note: str | None = None  # a caveat (e.g. the parties' separation was unsure)
 
 
 _NEGATIVE_SPAN = re.compile(rf"({_NUMBER})–(-\d)")
@@ -90,4 +91,5 @@ def metric_card(metric: Metric) -> Card:
         metric.status,
         metric.reason,
         gauge,
+        metric.note,
     )

@@ -54,6 +54,14 @@ def test_agent_channel_option_swaps_parties() -> None:
     assert [i["by"] for i in b["interruptions"]] == ["customer", "customer"]
 
 
+def test_agent_channel_auto_finds_the_agent_and_says_why() -> None:
+    call = str(SAMPLES / "interrupting.wav")
+    report = json.loads(_run(call, "--engine", "none", "--json", "--agent-channel", "auto").stdout)
+    assert report["agent_channel"] == 0  # the truth's: the agent answers on channel 0
+    assert "heard first" in report["separation"]["agent"]
+    assert [i["by"] for i in report["interruptions"]] == ["agent", "agent"]
+
+
 def _empty(d: Path) -> Path:
     (d / "empty.wav").write_bytes(b"")
     return d / "empty.wav"
@@ -92,6 +100,8 @@ def test_bad_profile_and_bad_option() -> None:
     assert proc.returncode == 1 and "profile file not found" in proc.stderr
     proc = _run(str(SAMPLES / "good_call.wav"), "--language", "fr")
     assert proc.returncode == 2 and "language" in proc.stderr
+    proc = _run(str(SAMPLES / "good_call.wav"), "--agent-channel", "2")
+    assert proc.returncode == 2 and "--agent-channel" in proc.stderr
 
 
 def test_render_report_prints_findings_at_their_clock_time() -> None:

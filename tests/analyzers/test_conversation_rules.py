@@ -8,7 +8,7 @@ import math
 import pytest
 
 from analyzers.profile import build_profile, default_profile
-from analyzers.report import Report, Signals
+from analyzers.report import Parties, Report, Signals
 from analyzers.rules import apply_rules
 from tests.analyzers.scripted import Line, scripted_report
 
@@ -354,7 +354,7 @@ def test_no_polite_phrase_is_a_finding() -> None:
 def test_mono_and_untranscribed_calls_are_unmeasured() -> None:
     report = scripted_report([Line(A, "Hello, please?"), Line(C, TELL["en"])])
     for changed in (
-        report.model_copy(update={"agent_channel": None}),
+        report.model_copy(update={"agent_channel": None, "parties": Parties()}),
         report.model_copy(update={"language": None}),
     ):
         scored = _scored(changed)

@@ -9,7 +9,7 @@ import pytest
 
 from analyzers.customer_type import TYPES, classify
 from analyzers.profile import build_profile, default_profile
-from analyzers.report import Report
+from analyzers.report import Parties, Report
 from analyzers.rules import apply_rules
 from tests.analyzers.customer_type_calls import (
     LOUD,
@@ -178,5 +178,5 @@ def test_the_report_carries_the_type_with_evidence_and_confidence() -> None:
     assert set(scored.customer_type.scores) == set(TYPES)
     unclear = apply_rules(CALLS["unclear_bland"].report, default_profile()).customer_type
     assert unclear is not None and unclear.type == "unclear" and unclear.evidence == []
-    mono = CALLS["rude_en"].report.model_copy(update={"agent_channel": None})
+    mono = CALLS["rude_en"].report.model_copy(update={"agent_channel": None, "parties": Parties()})
     assert apply_rules(mono, default_profile()).customer_type is None

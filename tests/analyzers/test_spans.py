@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from analyzers.report import Pickup
-from analyzers.spans import Span, merge_spans
+from analyzers.spans import Span, merge_spans, subtract_spans
 
 
 def test_a_span_is_a_pair_with_names() -> None:
@@ -28,3 +28,14 @@ def test_merge_sorts_joins_overlapping_and_touching_and_drops_empty() -> None:
     spans = [(5.0, 6.0), (1.0, 2.0), (1.5, 3.0), (3.0, 4.0), (7.0, 7.0), (8.0, 7.5)]
     assert merge_spans(spans) == [Span(1.0, 4.0), Span(5.0, 6.0)]
     assert merge_spans([]) == []
+
+
+def test_subtract_keeps_what_lies_outside_the_cut() -> None:
+    spans = [Span(0.0, 4.0), Span(6.0, 8.0)]
+    assert subtract_spans(spans, [Span(1.0, 2.0), Span(3.5, 6.5)]) == [
+        Span(0.0, 1.0),
+        Span(2.0, 3.5),
+        Span(6.5, 8.0),
+    ]
+    assert subtract_spans(spans, []) == spans
+    assert subtract_spans(spans, [Span(-1.0, 9.0)]) == []

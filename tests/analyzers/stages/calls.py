@@ -37,8 +37,13 @@ def decoded(name: str, mono: bool = False) -> DecodedCall:
 def early_stages(
     name: str, mono: bool = False
 ) -> tuple[DecodedCall, Pickup, Activity, PartyChannels]:
-    """decode -> pickup -> activity -> parties of a committed sample call."""
+    """decode -> pickup -> activity -> parties of a committed sample call.
+
+    The call and activity returned are what the later stages get: a mono call's
+    per-voice view once the parties stage has split it.
+    """
     call = decoded(name, mono)
     options = AnalysisOptions(agent_channel=truth(name).agent_channel)
     pickup = find_pickup(call, options, None)
-    return call, pickup, find_activity(call, pickup, PROFILE), assign_parties(call, options)
+    parties = assign_parties(call, find_activity(call, pickup, PROFILE), options)
+    return parties.call, pickup, parties.activity, parties

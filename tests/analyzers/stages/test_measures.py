@@ -52,6 +52,9 @@ def test_speech_rate_counts_the_words_over_the_partys_turns() -> None:
     assert metrics.customer.words == 0
 
 
-def test_mono_has_no_party_metrics() -> None:
+def test_mono_has_both_parties_metrics() -> None:
     metrics, _ = _measure("good_call", Transcript(language=None), mono=True)
-    assert metrics.agent is None and metrics.customer is None
+    stereo, _ = _measure("good_call", Transcript(language=None))
+    assert metrics.agent is not None and metrics.customer is not None
+    assert stereo.agent is not None
+    assert metrics.agent.talk_time_s == pytest.approx(stereo.agent.talk_time_s, abs=2.0)

@@ -22,6 +22,10 @@ def test_each_party_has_a_track_over_its_own_speech() -> None:
         assert 60.0 < float(np.nanmedian(track.f0_hz)) < 400.0
 
 
-def test_mono_has_one_track_for_the_unknown_party() -> None:
+def test_mono_has_a_track_per_diarized_party() -> None:
     call, _, activity, parties = early_stages("good_call", mono=True)
-    assert set(track_pitch(call, activity, parties)) == {"unknown"}
+    tracks = track_pitch(call, activity, parties)
+    assert set(tracks) == {"agent", "customer"}
+    # espeak's female agent (f3) speaks higher than its male customer (m3).
+    agent, customer = (float(np.nanmedian(tracks[p].f0_hz)) for p in ("agent", "customer"))
+    assert agent > customer + 30.0

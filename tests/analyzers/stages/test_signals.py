@@ -23,7 +23,7 @@ def test_the_track_is_the_median_of_voiced_frames_per_hop() -> None:
 
 
 def test_curves_per_party_cover_the_call() -> None:
-    for mono, parties_expected in ((False, {"agent", "customer"}), (True, {"unknown"})):
+    for mono, parties_expected in ((False, {"agent", "customer"}), (True, {"agent", "customer"})):
         call, _, activity, parties = early_stages("good_call", mono)
         signals = timeline_signals(call, activity, parties, track_pitch(call, activity, parties))
         n = math.ceil(call.duration_s / SIGNAL_HOP_S)

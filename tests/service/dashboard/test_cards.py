@@ -25,6 +25,14 @@ def test_gauges_read_the_reports_numeric_ranges() -> None:
     assert metric_card(_metric("speech_rate", 140.0, None, None)).gauge is None
 
 
+def test_a_metric_cards_note_is_shown() -> None:
+    noted = _metric("speech_rate", 140.0, 120.0, 160.0).model_copy(
+        update={"note": "mono call split into two voices; this value may be off"}
+    )
+    assert metric_card(noted).note == noted.note
+    assert metric_card(_metric("speech_rate", 140.0, 120.0, 160.0)).note is None
+
+
 def test_pretty_range_spells_out_negative_spans() -> None:
     assert pretty_range("-36–-16 dBov") == "-36 to -16 dBov"
     assert pretty_range("120–160 wpm") == "120–160 wpm"

@@ -1,6 +1,6 @@
-"""The call timeline's layout, and the timeline of a mono call: its one "unknown"
-party's curves fill the agent lanes, also for reports stored when that party was
-called "mono"."""
+"""The call timeline's layout, and the timeline of a mono call: split into two voices,
+both parties' lanes; a report stored before the split (one "unknown" party, or "mono"
+before that) fills the agent lanes."""
 
 from __future__ import annotations
 
@@ -27,12 +27,27 @@ def test_timeline_stacks_overlapping_markers_in_rows() -> None:
     assert findings_lane is not None and findings_lane.height >= MAX_MARKER_ROWS * 22
 
 
+def _diarized_report() -> Report:
+    return Report.model_validate_json((GOLDEN_DIR / "good_call_mono.none.json").read_text())
+
+
 def _mono_report(old_name: bool) -> Report:
+    """The diarized report as one stored before mono calls were split: one party."""
     data = json.loads((GOLDEN_DIR / "good_call_mono.none.json").read_text())
-    if old_name:
-        for curves in ("level_dbov", "pitch_hz", "speech"):
-            data["signals"][curves] = {"mono": data["signals"][curves]["unknown"]}
+    name = "mono" if old_name else "unknown"
+    for curves in ("level_dbov", "pitch_hz", "speech"):
+        data["signals"][curves] = {name: data["signals"][curves]["agent"]}
+    data.update(separation=None, parties={}, interruptions=[])
+    data["turns"] = [dict(t, party="unknown") for t in data["turns"]]
     return Report.model_validate(data)
+
+
+def test_a_diarized_mono_call_has_both_parties_lanes() -> None:
+    report = _diarized_report()
+    assert report.separation is not None and report.separation.method == "diarized"
+    timeline = build_timeline(report)
+    assert set(timeline.level_areas) == {"agent", "customer"}
+    assert timeline.lane("level_customer") is not None
 
 
 @pytest.mark.parametrize("old_name", [False, True], ids=["unknown", "stored-as-mono"])

@@ -1,0 +1,345 @@
+"""Two-speaker diarization of a mono call: who speaks when, and when both do.
+
+One concern: a mono signal and its voice-active stretches in, each speaker's
+stretches (overlapped speech in both), the stretches where the split is
+unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``).
+
+1. Cepstral embeddings of 1.5 s windows (0.5 s hop) inside the speech; the
+   windows split into two clusters (two-means on standardized embeddings).
+2. A diagonal GMM per speaker on the frames of its clearly-assigned windows,
+   and one for overlapped speech, trained on single-speaker frames of both
+   added together in the mel power domain (power adds across talkers).
+3. Viterbi over the speech frames with three states (first, second, both): a
+   speaker change inside a stretch of speech costs ``_SWITCH_COST`` nats, one
+   across a pause costs nothing. Overlap gets no prior cost; it is widened
+   over a short run of one voice that joins it to the other voice (the
+   quieter voice drowned out, not stopped), and overlap under 0.4 s goes.
+   A second pass re-fits each voice's model on its decoded frames away from
+   overlap (the overlap model is kept) and decodes again; overlaps shaped
+   like an interruption in the first pass (one voice, both, the other) stay.
+4. Confidence per frame from the likelihood margin between the two speakers,
+   smoothed over a second; stretches under ``_UNSURE_MARGIN`` are "unsure".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzers.activity import HOP_S, true_runs
+from analyzers.spans import Span, merge_spans
+from analyzers.speaker_embedding import cepstra, embed_frames, mel_power
+
+_WINDOW_FRAMES = 150
+_WINDOW_HOP_FRAMES = 50
+_MIN_WINDOW_FRAMES = 30
+_GMM_COMPONENTS = 8
+_GMM_ITERATIONS = 12
+_MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
+_SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
+_OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
+_MIN_OVERLAP_FRAMES = 40
+_OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
+_MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
+_MARGIN_SMOOTH_FRAMES = 100
+_UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
+_MIN_UNSURE_FRAMES = 50
+_SEED = 0
+_BLOCK_FRAMES = 8192
+
+FIRST, SECOND, BOTH = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Diarization:
+    """Each speaker's speech (speaker 0 speaks first), overlap in both."""
+
+    speakers: tuple[list[Span], list[Span]]
+    overlap: list[Span]
+    unsure: list[Span]
+    confidence: float  # 0..1, share of the speech attributed with a clear margin
+
+
+def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diarization:
+    """Split mono ``x``'s ``speech`` between two speakers."""
+    power = mel_power(x, sample_rate)
+    n = len(power)
+    active = _frame_mask(speech, n)
+    features = cepstra(power)
+    if active.sum() < 2 * _WINDOW_FRAMES:
+        return _one_speaker(speech)
+    rng = np.random.default_rng(_SEED)
+    models = _fit_models(power, features, _cluster_windows(features, active), rng)
+    loglik = np.stack([m.loglik(features) for m in models], axis=1)
+    loglik[:, BOTH] -= _OVERLAP_COST
+    states = _viterbi(loglik, active)
+    # Second pass: each voice's model re-fitted on its decoded frames; the overlap
+    # model kept (re-fitting it too loses interruptions).
+    refit = _fit_models(power, features, _clear_of_overlap(states), rng)
+    loglik[:, :BOTH] = np.stack([m.loglik(features) for m in refit[:BOTH]], axis=1)
+    takeovers = _takeovers(states)
+    states = _viterbi(loglik, active)
+    states[takeovers] = BOTH
+    states = _widen_overlaps(states)
+    margin = _smoothed_margin(loglik, states, active)
+    return _result(states, margin, active)
+
+
+def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    for a, b in spans:
+        mask[max(0, round(a / HOP_S)) : round(b / HOP_S)] = True
+    return mask
+
+
+def _takeovers(states: np.ndarray) -> np.ndarray:
+    """Frames of overlaps where one voice takes over from the other without a pause.
+
+    The shape of an interruption: one voice, both, then the other voice. The
+    re-fitted voice models explain the louder voice of such an overlap a little
+    better than the overlap model does, so these survive the second pass.
+    """
+    keep = np.zeros(len(states), dtype=bool)
+    for a, b in true_runs(states == BOTH):
+        before = states[a - 1] if a > 0 else -1
+        after = states[b] if b < len(states) else -1
+        if {int(before), int(after)} == {FIRST, SECOND}:
+            keep[a:b] = True
+    return keep
+
+
+def _clear_of_overlap(states: np.ndarray) -> np.ndarray:
+    """The labels with overlap and the frames near it left out (-1)."""
+    from scipy.ndimage import binary_dilation
+
+    near = binary_dilation(states == BOTH, iterations=_OVERLAP_GUARD_FRAMES)
+    return np.where(near, -1, states)
+
+
+def _one_speaker(speech: Sequence[Span]) -> Diarization:
+    return Diarization((merge_spans(speech), []), [], [], 0.0)
+
+
+def _cluster_windows(features: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Frame labels (FIRST/SECOND, -1 outside or unclear) from clustered windows."""
+    windows = []
+    for a, b in true_runs(active):
+        starts = range(a, max(a + 1, b - _WINDOW_FRAMES + 1), _WINDOW_HOP_FRAMES)
+        windows += [(s, min(b, s + _WINDOW_FRAMES)) for s in starts]
+    windows = [(a, b) for a, b in windows if b - a >= _MIN_WINDOW_FRAMES]
+    embeddings = np.stack([embed_frames(features[a:b]) for a, b in windows])
+    z = (embeddings - embeddings.mean(axis=0)) / (embeddings.std(axis=0) + 1e-9)
+    assign, distance = _two_means(z)
+    labels = np.full(len(features), -1)
+    # Only windows clearly nearer one centre train that speaker's model.
+    clear = np.abs(distance[:, 0] - distance[:, 1]) >= np.median(
+        np.abs(distance[:, 0] - distance[:, 1])
+    )
+    for (a, b), k, ok in zip(windows, assign, clear, strict=True):
+        if ok:
+            labels[a:b] = np.where(labels[a:b] == 1 - k, -2, k)
+    labels[labels == -2] = -1
+    return labels
+
+
+def _two_means(z: np.ndarray, iterations: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Two-means clustering, started from the split along the first principal axis
+    (the two voices are the largest difference between windows; farthest points
+    would be outliers)."""
+    centred = z - z.mean(axis=0)
+    axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+    assign = (centred @ axis > 0).astype(int)
+    centres = np.stack(
+        [z[assign == k].mean(axis=0) if np.any(assign == k) else z[0] for k in (0, 1)]
+    )
+    for _ in range(iterations):
+        distance = np.linalg.norm(z[:, None, :] - centres[None], axis=2)
+        assign = np.argmin(distance, axis=1)
+        for k in (0, 1):
+            if np.any(assign == k):
+                centres[k] = z[assign == k].mean(axis=0)
+    distance = np.linalg.norm(z[:, None, :] - centres[None], axis=2)
+    return assign, distance
+
+
+@dataclass(frozen=True)
+class _DiagonalGmm:
+    log_weights: np.ndarray  # (k,)
+    means: np.ndarray  # (k, d)
+    variances: np.ndarray  # (k, d)
+
+    def component_loglik(self, x: np.ndarray) -> np.ndarray:
+        """(frames, k) log weight + log density of each component.
+
+        Broadcast in blocks rather than as matrix products: tiny products like
+        these are slower through a multi-threaded BLAS on a busy machine.
+        """
+        inv = (1.0 / self.variances).astype(np.float32)
+        means = self.means.astype(np.float32)
+        const = self.log_weights - 0.5 * np.sum(np.log(2 * np.pi * self.variances), axis=1)
+        out = np.empty((len(x), len(means)))
+        for a in range(0, len(x), _BLOCK_FRAMES):
+            block = x[a : a + _BLOCK_FRAMES, None, :].astype(np.float32)
+            out[a : a + _BLOCK_FRAMES] = const - 0.5 * np.sum((block - means) ** 2 * inv, axis=2)
+        return out
+
+    def loglik(self, x: np.ndarray) -> np.ndarray:
+        return _logsumexp(self.component_loglik(x))
+
+
+def _logsumexp(a: np.ndarray) -> np.ndarray:
+    top = a.max(axis=1)
+    return top + np.log(np.sum(np.exp(a - top[:, None]), axis=1))
+
+
+def fit_gmm(x: np.ndarray, rng: np.random.Generator, k: int = _GMM_COMPONENTS) -> _DiagonalGmm:
+    """A diagonal-covariance GMM fitted by EM (few components: a voice model)."""
+    k = max(1, min(k, len(x) // 20))
+    floor = 1e-3 * x.var(axis=0) + 1e-6
+    gmm = _DiagonalGmm(
+        np.full(k, -np.log(k)),
+        x[rng.choice(len(x), k, replace=False)],
+        np.tile(x.var(axis=0), (k, 1)),
+    )
+    for _ in range(_GMM_ITERATIONS):
+        resp = gmm.component_loglik(x)
+        resp = np.exp(resp - _logsumexp(resp)[:, None])
+        mass = resp.sum(axis=0) + 1e-9
+        means = np.einsum("nk,nd->kd", resp, x) / mass[:, None]
+        second = np.einsum("nk,nd->kd", resp, x**2) / mass[:, None]
+        variances = np.maximum(second - means**2, floor)
+        gmm = _DiagonalGmm(np.log(mass / mass.sum()), means, variances)
+    return gmm
+
+
+def _fit_models(
+    power: np.ndarray, features: np.ndarray, labels: np.ndarray, rng: np.random.Generator
+) -> list[_DiagonalGmm]:
+    """GMMs of the first speaker, the second, and both at once."""
+    own = [np.flatnonzero(labels == k) for k in (FIRST, SECOND)]
+    own = [_subsample(idx, rng) for idx in own]
+    if min(len(idx) for idx in own) < _MIN_WINDOW_FRAMES:
+        # One voice only: both models from all labelled frames (the split stays unsure).
+        both = _subsample(np.flatnonzero(labels >= 0), rng)
+        own = [both, both]
+    pairs = min(len(own[0]), len(own[1]))
+    mixed = power[rng.choice(own[0], pairs)] + power[rng.choice(own[1], pairs)]
+    return [
+        fit_gmm(features[own[0]], rng),
+        fit_gmm(features[own[1]], rng),
+        fit_gmm(cepstra(mixed), rng),
+    ]
+
+
+def _subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if len(idx) <= _MAX_TRAIN_FRAMES:
+        return idx
+    return np.sort(rng.choice(idx, _MAX_TRAIN_FRAMES, replace=False))
+
+
+def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Best state per frame (-1 outside speech); switching is free across pauses."""
+    states = np.full(len(loglik), -1)
+    frames = np.flatnonzero(active)
+    if frames.size == 0:
+        return states
+    ll = loglik[frames]
+    # A pause between two voice-active frames lets the speaker change for free.
+    free = np.concatenate(([True], np.diff(frames) > 1))
+    n, s = ll.shape
+    back = np.zeros((n, s), dtype=np.int8)
+    score = ll[0].copy()
+    switch = _SWITCH_COST * (1 - np.eye(s))
+    no_cost = np.zeros((s, s))
+    for t in range(1, n):
+        cand = score[:, None] - (no_cost if free[t] else switch)
+        back[t] = np.argmax(cand, axis=0)
+        score = cand[back[t], np.arange(s)] + ll[t]
+    path = np.empty(n, dtype=int)
+    path[-1] = int(np.argmax(score))
+    for t in range(n - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    states[frames] = path
+    return _drop_short_overlaps(_widen_overlaps(states), loglik)
+
+
+def _widen_overlaps(states: np.ndarray) -> np.ndarray:
+    """Overlap also where a short single-voice run joins it to the other voice.
+
+    One voice, then (without a pause) the other alone for a moment, then both:
+    the first voice had not stopped, its quiet syllables only lost to the
+    louder newcomer. Likewise after an overlap, and between two overlaps.
+    """
+    out = states.copy()
+    for a, b in true_runs(states == BOTH):
+        for lo, hi, beyond in ((_run_start(states, a - 1), a, -1), (b, _run_end(states, b), 0)):
+            if lo >= hi or hi - lo > _MAX_HIDDEN_FRAMES:
+                continue
+            outside = lo - 1 if beyond == -1 else hi
+            if 0 <= outside < len(states) and states[outside] in (1 - states[lo], BOTH):
+                out[lo:hi] = BOTH
+    return out
+
+
+def _run_start(states: np.ndarray, i: int) -> int:
+    """First index of the single-voice run ending at ``i`` (``i + 1`` if none)."""
+    if i < 0 or states[i] not in (FIRST, SECOND):
+        return i + 1
+    j = i
+    while j > 0 and states[j - 1] == states[i]:
+        j -= 1
+    return j
+
+
+def _run_end(states: np.ndarray, i: int) -> int:
+    """End (exclusive) of the single-voice run starting at ``i`` (``i`` if none)."""
+    if i >= len(states) or states[i] not in (FIRST, SECOND):
+        return i
+    j = i
+    while j + 1 < len(states) and states[j + 1] == states[i]:
+        j += 1
+    return j + 1
+
+
+def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
+    """Overlap shorter than ``_MIN_OVERLAP_FRAMES`` goes to the likelier single speaker."""
+    for a, b in true_runs(states == BOTH):
+        if b - a < _MIN_OVERLAP_FRAMES:
+            single = loglik[a:b, :BOTH].sum(axis=0)
+            states[a:b] = int(np.argmax(single))
+    return states
+
+
+def _smoothed_margin(loglik: np.ndarray, states: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Per frame: how much likelier its speaker is than the other, averaged over ~1 s."""
+    from scipy.ndimage import uniform_filter1d
+
+    margin = np.abs(loglik[:, FIRST] - loglik[:, SECOND])
+    margin = np.where(active, margin, 0.0)
+    weight = uniform_filter1d(active.astype(float), _MARGIN_SMOOTH_FRAMES)
+    return uniform_filter1d(margin, _MARGIN_SMOOTH_FRAMES) / np.maximum(weight, 1e-9)
+
+
+def _result(states: np.ndarray, margin: np.ndarray, active: np.ndarray) -> Diarization:
+    single = states[(states == FIRST) | (states == SECOND)]
+    first_speaker = SECOND if single.size and single[0] == SECOND else FIRST
+    order = (first_speaker, 1 - first_speaker)
+    speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
+    unsure_mask = active & (margin < _UNSURE_MARGIN)
+    unsure = [
+        Span(a * HOP_S, b * HOP_S) for a, b in true_runs(unsure_mask) if b - a >= _MIN_UNSURE_FRAMES
+    ]
+    n_active = max(1, int(active.sum()))
+    confidence = 1.0 - sum(b - a for a, b in unsure) / HOP_S / n_active
+    return Diarization(
+        speakers=(speakers[0], speakers[1]),
+        overlap=_spans(states == BOTH),
+        unsure=unsure,
+        confidence=round(max(0.0, confidence), 3),
+    )
+
+
+def _spans(mask: np.ndarray) -> list[Span]:
+    return [Span(round(a * HOP_S, 3), round(b * HOP_S, 3)) for a, b in true_runs(mask)]

@@ -1,0 +1,34 @@
+"""Caveats on metrics measured on a diarized mono call where the split was unsure.
+
+A rule that looks at one party (its words, pitch, level, turns) depends on
+which voice each stretch was given to; where the diarizer was unsure, its
+metric row says so and when. Rules that need no parties (the pickup, silences
+where nobody speaks) are left alone.
+"""
+
+from __future__ import annotations
+
+from analyzers.report import Report
+
+_NO_PARTIES_NEEDED = frozenset({"pickup_delay", "unexplained_silence"})
+
+
+def note_unsure_separation(report: Report) -> Report:
+    """``report`` with a note on each party rule's metrics when the separation was unsure."""
+    separation = report.separation
+    if separation is None or separation.method != "diarized" or not separation.unsure:
+        return report
+    unsure_s = sum(b - a for a, b in separation.unsure)
+    where = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in separation.unsure[:5])
+    more = " …" if len(separation.unsure) > 5 else ""
+    note = (
+        f"mono call split into two voices; {unsure_s:.1f} s of speech could not be given "
+        f"to either party with confidence ({where}{more}): this value may be off"
+    )
+    metrics = [
+        m
+        if m.rule in _NO_PARTIES_NEEDED or m.status == "unmeasured"
+        else m.model_copy(update={"note": note})
+        for m in report.metrics
+    ]
+    return report.model_copy(update={"metrics": metrics})

@@ -1,0 +1,82 @@
+"""Voice features with no learned weights: who sounds like whom.
+
+One concern: mono samples in, per-frame voice features and fixed-length voice
+embeddings out. Used by the diarizer (``analyzers.diarize``) to tell a mono
+call's two speakers apart, and reusable to compare a voice with an enrolled one
+(``voice_embedding`` of a party's speech on past stereo calls).
+
+Features: mel filterbank power of the telephone band (100-3800 Hz, 24 bands)
+per 10 ms frame, and its cepstrum (coefficients 1..16, c0 left out so the
+level does not count). A mono call mixed from two telephone lines carries
+each line's own channel colouring as well as each voice's timbre; both show
+in the cepstrum's means, which is why plain cepstral statistics separate two
+parties well. Mel power is kept because it adds across simultaneous talkers,
+which lets the diarizer model overlapped speech from single-speaker frames.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+
+from analyzers.activity import HOP_S, _frame_blocks
+from analyzers.spans import Span
+
+N_MELS = 24
+N_CEPSTRA = 16
+BAND_HZ = (100.0, 3800.0)
+_WIN_S = 0.032
+_TINY = 1e-10
+
+
+@functools.cache
+def _mel_matrix(sample_rate: int, n_fft: int) -> np.ndarray:
+    import librosa
+
+    fmax = min(BAND_HZ[1], 0.48 * sample_rate)
+    return librosa.filters.mel(
+        sr=sample_rate, n_fft=n_fft, n_mels=N_MELS, fmin=BAND_HZ[0], fmax=fmax, htk=True
+    ).astype(np.float32)
+
+
+def mel_power(x: np.ndarray, sample_rate: int) -> np.ndarray:
+    """(frames, N_MELS) mel band power; frame ``i`` stands for time ``i * HOP_S``."""
+    from scipy import fft as scipy_fft
+
+    x = np.asarray(x, dtype=np.float32)
+    hop = max(1, round(HOP_S * sample_rate))
+    win = max(hop, round(_WIN_S * sample_rate))
+    window = np.hanning(win + 2)[1:-1].astype(np.float32)
+    mel = _mel_matrix(sample_rate, win)
+    out = np.empty((-(-len(x) // hop), N_MELS), dtype=np.float32)
+    for first, frames in _frame_blocks(x, hop, win):
+        spec = scipy_fft.rfft(frames * window, axis=1)
+        power = (spec.real**2 + spec.imag**2).astype(np.float32)
+        out[first : first + len(frames)] = power @ mel.T
+    return out
+
+
+def cepstra(power: np.ndarray) -> np.ndarray:
+    """(frames, N_CEPSTRA) cepstrum of mel power, c0 (level) left out."""
+    from scipy import fft as scipy_fft
+
+    log_power = np.log(np.maximum(power, _TINY))
+    return scipy_fft.dct(log_power, type=2, norm="ortho", axis=1)[:, 1 : N_CEPSTRA + 1]
+
+
+def embed_frames(features: np.ndarray) -> np.ndarray:
+    """A fixed-length embedding of some frames' features: their means and SDs."""
+    if len(features) == 0:
+        return np.zeros(2 * features.shape[1], dtype=np.float64)
+    return np.concatenate([features.mean(axis=0), features.std(axis=0)])
+
+
+def voice_embedding(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> np.ndarray:
+    """The embedding of a voice over its speech (e.g. one party's channel)."""
+    features = cepstra(mel_power(x, sample_rate))
+    keep = np.zeros(len(features), dtype=bool)
+    for a, b in speech:
+        keep[int(a / HOP_S) : int(np.ceil(b / HOP_S))] = True
+    return embed_frames(features[keep[: len(features)]])
