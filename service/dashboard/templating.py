@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from analyzers.rule_table import RULES, rule_label
 from analyzers.scorecard import format_range
+from analyzers.summary import clock
 from service.dashboard.cards import pretty_range
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
@@ -32,16 +32,6 @@ STATUS_LABELS: dict[str, str] = {
     "done": "Done",
     "failed": "Failed",
 }
-
-
-def clock(seconds: float | None) -> str:
-    """0:07, 1:05:09: a position in a recording."""
-    if seconds is None or not math.isfinite(seconds):
-        return "–"
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def number(value: object, digits: int = 1) -> str:
