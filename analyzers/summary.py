@@ -95,3 +95,10 @@ def coaching_summary(findings: Sequence[Finding], duration_s: float) -> list[Coa
         info = [(r, g) for r, g in ranked if (r, g) not in serious]
         chosen += info[: MIN_POINTS - len(chosen)]
     return [_point(rule, group) for rule, group in chosen]
+
+
+def summary_line(points: Sequence[CoachingPoint], max_chars: int = 160) -> str:
+    """One line for a calls table: the first sentence of each point, most important first."""
+    heads = [p.text.split(". ", 1)[0].rstrip(".") for p in points]
+    line = " · ".join(heads)
+    return line if len(line) <= max_chars else line[: max_chars - 1].rstrip() + "…"

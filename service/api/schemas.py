@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from analyzers.options import CallMetadata, Language
 from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
@@ -96,6 +97,19 @@ class RecordingFields(_Body):
     answered_at: CallTime | None = Field(None, description="when the agent answered")
     customer_name: str | None = Field(None, max_length=200)
     agent_name: str | None = Field(None, max_length=200)
+    company_names: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="names the agent should introduce the company by (a form field: "
+        "separated by ';' or new lines)",
+    )
+
+    @field_validator("company_names", mode="before")
+    @classmethod
+    def _split_company_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
+        return value
 
     def metadata(self) -> CallMetadata:
         return CallMetadata(
@@ -104,6 +118,7 @@ class RecordingFields(_Body):
             answered_at=self.answered_at,
             customer_name=self.customer_name,
             agent_name=self.agent_name,
+            company_names=self.company_names,
         )
 
 

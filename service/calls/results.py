@@ -9,11 +9,13 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from analyzers.report import Report
-from service.db.models import CallFinding, CallMetric
+from analyzers.summary import summary_line
+from service.db.models import Call, CallFinding, CallMetric
 
 
 def add_score_rows(session: Session, call_id: uuid.UUID, report: Report) -> None:
-    """Add a call's metric and finding rows (none may exist for it yet)."""
+    """Add a call's metric and finding rows (none may exist for it yet) and set its
+    one-line summary."""
     seen: set[tuple[str, str]] = set()
     for metric in report.metrics:
         if (metric.rule, metric.label) in seen:  # (rule, label) identifies a stored metric
@@ -32,3 +34,6 @@ def add_score_rows(session: Session, call_id: uuid.UUID, report: Report) -> None
         )
     for rule, count in Counter(f.rule for f in report.findings).items():
         session.add(CallFinding(call_id=call_id, rule=rule, count=count))
+    call = session.get(Call, call_id)
+    if call is not None:
+        call.summary = summary_line(report.summary) or None

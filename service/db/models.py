@@ -115,6 +115,10 @@ class Call(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     analysis_s: Mapped[float | None] = mapped_column(Float)
     findings_count: Mapped[int | None] = mapped_column(Integer)
+    file_name: Mapped[str | None] = mapped_column(
+        String(255), comment="the uploaded file's name (shown only; storage keys are ids)"
+    )
+    summary: Mapped[str | None] = mapped_column(Text, comment="one line of the coaching summary")
 
 
 class CallReport(Base):

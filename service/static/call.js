@@ -106,7 +106,8 @@
     const t = parseFloat(target.dataset.seek !== undefined ? target.dataset.seek : target.dataset.t);
     if (!isFinite(t)) return;
     markFinding(target.dataset.finding);
-    if (target.classList.contains("marker") && target.dataset.finding !== undefined) {
+    const jumps = target.classList.contains("marker") || target.classList.contains("moment");
+    if (jumps && target.dataset.finding !== undefined) {
       const item = document.getElementById("finding-" + target.dataset.finding);
       if (item) item.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }

@@ -139,7 +139,7 @@ def call_page(
     context: dict[str, Any] = {"viewer": viewer, "nav": "calls", "call": call, "report": report}
     if report is not None:
         context.update(
-            cards=[metric_card(m) for m in report.metrics],
+            cards=[metric_card(m, report) for m in report.metrics],
             timeline=build_timeline(report),
             transcript=build_transcript(report),
             whole_call=[i for i, f in enumerate(report.findings) if f.start_s is None],
