@@ -186,6 +186,8 @@ class CallOut(BaseModel):
     audio_sha256: str | None
     options: dict[str, Any]
     metadata: dict[str, Any]
+    file_name: str | None = Field(None, description="the uploaded file's name, as sent")
+    summary: str | None = Field(None, description="one line of the coaching summary")
 
     @classmethod
     def from_row(cls, call: Call) -> CallOut:
@@ -213,6 +215,8 @@ class CallOut(BaseModel):
             audio_sha256=call.audio_sha256,
             options=call.options or {},
             metadata=call.call_metadata or {},
+            file_name=call.file_name,
+            summary=call.summary,
         )
 
 
