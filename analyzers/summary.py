@@ -19,12 +19,12 @@ MIN_POINTS = 2
 _SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 # What a rule's findings at moments are, for "3 turns, the first at 0:41".
 _MOMENT_NOUN = {
-    "loudness": "turns",
-    "speech_rate": "stretches",
-    "pitch_monotony": "stretches",
+    "loudness": "turns too loud or too quiet",
+    "speech_rate": "stretches too slow or too fast",
+    "pitch_monotony": "flat stretches",
     "unexplained_silence": "silences",
     "interruption": "interruptions",
-    "negative_language": "phrases",
+    "negative_language": "negative phrases",
     "talk_ratio": "findings",
 }
 

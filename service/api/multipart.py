@@ -48,7 +48,8 @@ def display_file_name(raw: bytes | None, limit: int = 255) -> str | None:
     if not raw:
         return None
     name = raw.decode("utf-8", "replace").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    name = "".join(" " if ch.isspace() else ch for ch in name if ch.isprintable() or ch.isspace())
+    name = name.strip()
     return name[:limit] or None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from analyzers.report import Report
@@ -34,6 +35,7 @@ def add_score_rows(session: Session, call_id: uuid.UUID, report: Report) -> None
         )
     for rule, count in Counter(f.rule for f in report.findings).items():
         session.add(CallFinding(call_id=call_id, rule=rule, count=count))
-    call = session.get(Call, call_id)
-    if call is not None:
-        call.summary = summary_line(report.summary) or None
+    # A statement, not an attribute: callers refresh the call row before committing.
+    session.execute(
+        update(Call).where(Call.id == call_id).values(summary=summary_line(report.summary) or None)
+    )

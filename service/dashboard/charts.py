@@ -67,7 +67,7 @@ def trend_chart(metric: TrendMetric, agent: list[WeekPoint], team: list[WeekPoin
     low, high = low - pad, high + pad
     if min(values + bounds) >= 0 and low < 0:
         low = 0.0  # counts, rings and rates are never negative
-    y_values = ticks(low, high, 4, integer=metric.digits == 0)
+    y_values = ticks(low, high, 4, integer=metric.counted)
     low, high = y_values[0], y_values[-1]
     y = Scale(low, high, plot_bottom, plot_top)
     n = len(weeks)

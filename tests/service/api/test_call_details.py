@@ -1,0 +1,55 @@
+"""What a coach needs to tell calls apart, through the API: the uploaded file's name,
+company names as upload metadata, and the one-line coaching summary of a done call."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.service.conftest import Api, Backend, sample_bytes, wav_bytes
+
+pytestmark = pytest.mark.services
+
+
+def test_upload_keeps_the_file_name_and_company_names(api: Api) -> None:
+    headers = api.key("acme", "ingest", "read")
+    response = api.client.post(
+        "/v1/calls",
+        headers=headers,
+        files={"audio": ("C:\\calls\\2026-12\\Kim\u00a0billing.wav", wav_bytes(), "audio/wav")},
+        data={"company_names": "Acme Telecom;\nAcme ; ", "customer_name": "Ada"},
+    )
+    assert response.status_code == 202, response.text
+    body = api.client.get(f"/v1/calls/{response.json()['id']}", headers=headers).json()
+    assert body["file_name"] == "Kim billing.wav"  # the last part of the path, one space
+    assert body["metadata"]["company_names"] == ["Acme Telecom", "Acme"]
+    assert body["metadata"]["customer_name"] == "Ada"
+
+
+def test_too_many_or_too_long_company_names_are_422(api: Api) -> None:
+    headers = api.key("acme", "ingest")
+    many = api.upload(headers, wav_bytes(), company_names=";".join(f"c{i}" for i in range(21)))
+    assert many.status_code == 422 and many.json()["code"] == "bad_field"
+    assert "company_names" in many.json()["detail"]
+    long = api.upload(headers, wav_bytes(), company_names="x" * 201)
+    assert long.status_code == 422 and long.json()["code"] == "bad_field"
+
+
+def test_done_call_has_a_summary_line_from_its_report(api: Api, backend: Backend) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("the analysis runs in-process on the SQLite backend only (no worker here)")
+    headers = api.key("acme", "ingest", "read")
+    accepted = api.upload(headers, sample_bytes("dead_air"), agent_id="kim")
+    assert accepted.status_code == 202, accepted.text
+    call_id = accepted.json()["id"]
+    body = api.wait_status(headers, call_id, {"done", "failed"}, timeout=240)
+    assert body["status"] == "done", body
+    report = api.client.get(f"/v1/calls/{call_id}/report", headers=headers).json()
+    assert report["schema_version"] == 1
+    points = report["summary"]
+    if not report["findings"]:
+        assert points == [] and body["summary"] is None
+        return
+    assert 1 <= len(points) <= 3
+    assert body["summary"].startswith(points[0]["text"].split(". ")[0].rstrip("."))
+    for point in points:
+        assert {report["findings"][i]["rule"] for i in point["findings"]} == {point["rule"]}
