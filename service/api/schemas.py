@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, fiel
 
 from analyzers.options import CallMetadata, Language
 from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
-from service.db.models import Call
+from service.db.models import Call, CallNote
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
 
@@ -300,3 +300,25 @@ class HealthOut(BaseModel):
 class ReadyOut(BaseModel):
     ready: bool
     checks: dict[str, str]
+
+
+class NoteOut(BaseModel):
+    """A coach's note on a call."""
+
+    id: int
+    at_s: float | None = Field(description="seconds from the recording's start")
+    finding: int | None = Field(description="index in the report's findings")
+    text: str
+    author: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, note: CallNote) -> NoteOut:
+        return cls(
+            id=note.id,
+            at_s=note.at_s,
+            finding=note.finding,
+            text=note.text,
+            author=note.author,
+            created_at=note.created_at,
+        )

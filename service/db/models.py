@@ -134,6 +134,21 @@ class CallReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CallNote(Base):
+    """A coach's comment on a call: at a time in the call, on a finding, or both."""
+
+    __tablename__ = "call_notes"
+    __table_args__ = (Index("ix_call_notes_call", "call_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    at_s: Mapped[float | None] = mapped_column(Float, comment="seconds from the recording's start")
+    finding: Mapped[int | None] = mapped_column(Integer, comment="index in the report's findings")
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), comment="the writing key's name or id")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CallMetric(Base):
     """A report's headline metric values, for listing filters and agent summaries."""
 

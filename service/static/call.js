@@ -114,6 +114,13 @@
     seek(t);
   });
 
+  const atNow = document.getElementById("note-at-now");
+  if (atNow) {
+    atNow.addEventListener("click", function () {
+      document.getElementById("note-at").value = clock(audio.currentTime || 0);
+    });
+  }
+
   seekArea.addEventListener("click", function (event) {
     const point = svg.createSVGPoint();
     point.x = event.clientX;

@@ -265,6 +265,63 @@ def test_agent_charts_have_nice_ticks_and_hold_every_point(
     screenshot(page, "coach-agent-tablet")
 
 
+def test_coach_adds_notes_at_a_time_and_on_a_finding(
+    pages_app: LiveApp, browser: Any, calls: dict[str, Any]
+) -> None:
+    report: Report = calls["report"]
+    closing = next(i for i, f in enumerate(report.findings) if f.rule == "closing")
+    signed = sign_in(browser, pages_app, "read")
+    page = signed.page
+    page.goto(f"/calls/{calls['coaching']}")
+    page.locator('li.finding[data-rule="loudness"] .seek-button').nth(1).click()
+    _audio_near(page, RAISED_TURN_S)
+    page.locator("#player").evaluate("a => a.pause()")
+    page.get_by_role("button", name="Use player time").click()
+    assert page.locator("#note-at").input_value().startswith("0:5")
+    page.locator("#note-at").fill("0:56")
+    page.locator("#note-text").fill("Raised voice here: talk it through")
+    page.get_by_role("button", name="Add note").click()
+    page.wait_for_url(re.compile(r".*#notes$"))
+    page.locator("#note-text").fill("Ask for the next step every time")
+    page.get_by_label("On finding").select_option(str(closing))
+    page.get_by_role("button", name="Add note").click()
+    page.wait_for_url(re.compile(r".*#notes$"))
+
+    notes = page.locator("#notes li.note")
+    assert notes.count() == 2
+    assert "0:56" in notes.nth(0).inner_text()
+    timed = page.locator("a.note-mark")
+    assert timed.count() == 1 and float(timed.get_attribute("data-seek") or 0) == 56.0
+    row = page.locator(".turns .event-note")
+    assert row.count() == 1 and "Raised voice here" in row.inner_text()
+    # In the transcript the note sits after the turn it belongs to.
+    before = row.evaluate("e => e.previousElementSibling.querySelector('.time').textContent")
+    assert before.strip() == "0:56"
+    under = page.locator(f"#finding-{closing} .finding-note")
+    assert "Ask for the next step" in under.inner_text()
+    timed.locator("rect").click()
+    _audio_near(page, 56.0)
+    screenshot(page, "coach-call-notes")
+
+    # Bad input says why and keeps nothing.
+    page.locator("#note-text").fill("too late")
+    page.locator("#note-at").fill("9:99")
+    page.get_by_role("button", name="Add note").click()
+    assert "more than 59 seconds" in page.locator("#notes .alert.error").inner_text()
+    page.locator("#note-text").fill("after the end")
+    page.locator("#note-at").fill("5:00")
+    page.get_by_role("button", name="Add note").click()
+    assert "after the end of the call" in page.locator("#notes .alert.error").inner_text()
+    assert page.locator("#notes li.note").count() == 2
+
+    page.goto(f"/agents/{AGENT}")
+    listed = page.locator("#agent-notes li.note")
+    assert listed.count() == 2
+    assert "Raised voice here" in page.locator("#agent-notes").inner_text()
+    screenshot(page, "coach-agent-notes")
+    assert signed.js_errors == []
+
+
 def test_call_page_prints_as_a_handout(
     pages_app: LiveApp, browser: Any, calls: dict[str, Any], tmp_path: Any
 ) -> None:
