@@ -53,3 +53,51 @@ def test_done_call_has_a_summary_line_from_its_report(api: Api, backend: Backend
     assert body["summary"].startswith(points[0]["text"].split(". ")[0].rstrip("."))
     for point in points:
         assert {report["findings"][i]["rule"] for i in point["findings"]} == {point["rule"]}
+
+
+def _stored_call(api: Api, team: str) -> str:
+    from tests.service.conftest import add_call
+
+    call_id = add_call(api.state.db, team=team, duration_s=80.0)
+    return str(call_id)
+
+
+def test_notes_at_a_time_listed_in_order_and_kept_to_the_team(api: Api) -> None:
+    headers = api.key("acme", "read")
+    call_id = _stored_call(api, "acme")
+    first = api.client.post(
+        f"/v1/calls/{call_id}/notes", headers=headers, json={"text": " Listen here ", "at_s": 12.5}
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["text"] == "Listen here" and first.json()["at_s"] == 12.5
+    second = api.client.post(
+        f"/v1/calls/{call_id}/notes", headers=headers, json={"text": "Whole call"}
+    )
+    assert second.status_code == 201, second.text
+    listed = api.client.get(f"/v1/calls/{call_id}/notes", headers=headers).json()
+    assert [(n["text"], n["at_s"]) for n in listed] == [("Listen here", 12.5), ("Whole call", None)]
+
+    other = api.key("rivals", "read", "ingest")
+    assert api.client.get(f"/v1/calls/{call_id}/notes", headers=other).status_code == 404
+    posted = api.client.post(f"/v1/calls/{call_id}/notes", headers=other, json={"text": "x"})
+    assert posted.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"text": "late", "at_s": 81.0}, "after the end of the call"),
+        ({"text": "on nothing", "finding": 0}, "has no finding 1"),
+        ({"text": "", "at_s": 1.0}, "text"),
+        ({"text": "before", "at_s": -1.0}, "at_s"),
+    ],
+)
+def test_notes_that_do_not_fit_the_call_are_422(
+    api: Api, body: dict[str, object], says: str
+) -> None:
+    headers = api.key("acme", "read")
+    call_id = _stored_call(api, "acme")
+    response = api.client.post(f"/v1/calls/{call_id}/notes", headers=headers, json=body)
+    assert response.status_code == 422, response.text
+    assert says in response.json()["detail"]
+    assert api.client.get(f"/v1/calls/{call_id}/notes", headers=headers).json() == []
