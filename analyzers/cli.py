@@ -76,17 +76,26 @@ def analyze_command(
     model: Annotated[str | None, typer.Option(help="model name or directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     out: Annotated[Path | None, typer.Option(help="also write the JSON report here")] = None,
+    company: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--company",
+            help="a name the agent should introduce the company by (repeatable); "
+            "also a hint to the transcriber",
+        ),
+    ] = None,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from analyzers.options import AnalysisOptions
+    from analyzers.options import AnalysisOptions, CallMetadata
     from analyzers.pipeline import analyze
     from analyzers.profile import load_profile
 
     err = Console(stderr=True)
+    companies = [c.strip() for c in company or [] if c.strip()]
     try:
         options = AnalysisOptions(
             agent_channel=agent_channel,
@@ -113,6 +122,7 @@ def analyze_command(
             report = analyze(
                 call,
                 options,
+                metadata=CallMetadata(company_names=companies) if companies else None,
                 profile=ranges,
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -13,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, fiel
 from analyzers.options import CallMetadata, Language
 from analyzers.tones import PLAN_ALIASES, RINGBACK_PLANS
 from service.db.models import Call, CallNote
+from service.teams import parse_company_names
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
 
@@ -107,9 +107,7 @@ class RecordingFields(_Body):
     @field_validator("company_names", mode="before")
     @classmethod
     def _split_company_names(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
-        return value
+        return parse_company_names(value) if isinstance(value, str) else value
 
     def metadata(self) -> CallMetadata:
         return CallMetadata(

@@ -51,6 +51,9 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    company_names: Mapped[list[str] | None] = mapped_column(
+        JSONColumn, comment="names agents introduce the company by, for calls that give none"
+    )
 
 
 class ApiKey(Base):

@@ -90,3 +90,18 @@ def test_bad_profile_and_bad_option() -> None:
     assert proc.returncode == 1 and "profile file not found" in proc.stderr
     proc = _run(str(SAMPLES / "good_call.wav"), "--language", "fr")
     assert proc.returncode == 2 and "language" in proc.stderr
+
+
+def test_company_option_is_repeatable_and_reaches_the_report() -> None:
+    proc = _run(
+        str(SAMPLES / "late_pickup.wav"),
+        "--engine",
+        "none",
+        "--json",
+        "--company",
+        "Acme Telecom",
+        "--company",
+        "Acme",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["context"]["company_names"] == ["Acme Telecom", "Acme"]

@@ -4,23 +4,10 @@ on constructed reports (the measured values are the ground truth)."""
 from __future__ import annotations
 
 from analyzers.profile import default_profile
-from analyzers.report import Finding, Parties, Pickup, Report, Silence, Turn, Word
+from analyzers.report import Finding, Parties, Pickup, Report, Silence, Turn
 from analyzers.rules import apply_rules
 from analyzers.summary import coaching_summary
-
-
-def _words(text: str, start_s: float, step_s: float = 0.4) -> list[Word]:
-    return [
-        Word(word=w, start_s=start_s + i * step_s, end_s=start_s + (i + 1) * step_s - 0.05)
-        for i, w in enumerate(text.split())
-    ]
-
-
-def _turn(party: str, text: str, start_s: float) -> Turn:
-    words = _words(text, start_s)
-    return Turn.model_validate(
-        dict(party=party, start_s=start_s, end_s=words[-1].end_s, level_dbov=-26.0, words=words)
-    )
+from tests.analyzers.builders import turn
 
 
 def _stereo(turns: list[Turn], duration_s: float = 400.0) -> Report:
@@ -41,10 +28,10 @@ def test_closing_finding_points_at_the_agents_last_seconds_not_the_greeting() ->
     # The agent says little: 30 s of *speech* reach back to the greeting, but the
     # coach should listen to the end of the call.
     turns = [
-        _turn("agent", "hello you are through to acme my name is sam", 2.0),
-        _turn("customer", "hi i have a question about my bill", 10.0),
-        _turn("agent", "sure let me look", 120.0),
-        _turn("agent", "that is all sorted now", 300.0),
+        turn("agent", "hello you are through to acme my name is sam", 2.0),
+        turn("customer", "hi i have a question about my bill", 10.0),
+        turn("agent", "sure let me look", 120.0),
+        turn("agent", "that is all sorted now", 300.0),
     ]
     scored = apply_rules(_stereo(turns), default_profile())
     closing = next(f for f in scored.findings if f.rule == "closing")
@@ -57,10 +44,10 @@ def test_closing_finding_points_at_the_agents_last_seconds_not_the_greeting() ->
 
 def test_opening_finding_spans_the_opening_window_not_the_call() -> None:
     turns = [
-        _turn("agent", "yeah what", 2.0),
-        _turn("customer", "hello is this the bank", 5.0),
-        _turn("agent", "right ok", 200.0),
-        _turn("agent", "thanks bye", 380.0),
+        turn("agent", "yeah what", 2.0),
+        turn("customer", "hello is this the bank", 5.0),
+        turn("agent", "right ok", 200.0),
+        turn("agent", "thanks bye", 380.0),
     ]
     scored = apply_rules(_stereo(turns), default_profile())
     opening = next(f for f in scored.findings if f.rule == "opening" and "did not" in f.message)
@@ -71,9 +58,9 @@ def test_opening_finding_spans_the_opening_window_not_the_call() -> None:
 
 def test_mono_silence_is_checked_against_the_transcript() -> None:
     turns = [
-        _turn("unknown", "let me check that for you one moment", 10.0),
-        _turn("unknown", "ok here it is", 30.0),
-        _turn("unknown", "is there anything else", 60.0),
+        turn("unknown", "let me check that for you one moment", 10.0),
+        turn("unknown", "ok here it is", 30.0),
+        turn("unknown", "is there anything else", 60.0),
     ]
     report = _stereo(turns, duration_s=90.0).model_copy(
         update={
@@ -145,7 +132,7 @@ def test_summary_makes_up_two_points_from_notes_and_is_empty_without_findings() 
 
 
 def test_report_summary_is_filled_by_scoring() -> None:
-    turns = [_turn("agent", "yeah what", 2.0), _turn("agent", "bye", 60.0)]
+    turns = [turn("agent", "yeah what", 2.0), turn("agent", "bye", 60.0)]
     scored = apply_rules(_stereo(turns, duration_s=70.0), default_profile())
     assert scored.summary and scored.schema_version == 1
     for point in scored.summary:

@@ -29,6 +29,7 @@ from service.dashboard.templating import render
 from service.dashboard.timeline import build_timeline
 from service.dashboard.transcript import build_transcript
 from service.db.models import CALL_STATUSES, DONE
+from service.teams import team_company_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,6 +73,7 @@ def calls_table(
             "countries": COUNTRIES,
             "languages": LANGUAGES,
             "csv_url": query.url("/calls.csv", page=None),
+            "team_company_names": team_company_names(session, viewer.principal.team_id),
         },
     )
 

@@ -101,3 +101,21 @@ def test_notes_that_do_not_fit_the_call_are_422(
     assert response.status_code == 422, response.text
     assert says in response.json()["detail"]
     assert api.client.get(f"/v1/calls/{call_id}/notes", headers=headers).json() == []
+
+
+def test_team_company_names_are_used_when_the_call_names_none(api: Api, backend: Backend) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("the analysis runs in-process on the SQLite backend only (no worker here)")
+    from service.teams import get_or_create_team, set_team_company_names
+
+    headers = api.key("acme", "ingest", "read")
+    with api.state.db.session() as session:
+        set_team_company_names(session, get_or_create_team(session, "acme").id, ["Acme Telecom"])
+    plain = api.upload(headers, sample_bytes("early_pickup")).json()["id"]
+    named = api.upload(headers, sample_bytes("early_pickup"), company_names="Other Co").json()["id"]
+    names = {}
+    for call_id in (plain, named):
+        assert api.wait_status(headers, call_id, {"done", "failed"}, 240)["status"] == "done"
+        report = api.client.get(f"/v1/calls/{call_id}/report", headers=headers).json()
+        names[call_id] = report["context"]["company_names"]
+    assert names == {plain: ["Acme Telecom"], named: ["Other Co"]}

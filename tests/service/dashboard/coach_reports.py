@@ -10,11 +10,10 @@ from analyzers.report import (
     Pickup,
     Report,
     Silence,
-    Turn,
     WindowValue,
-    Word,
 )
 from analyzers.rules import apply_rules
+from tests.analyzers.builders import turn
 
 DURATION_S = 80.86  # sample_audio/good_call.wav
 # Nine speech-rate windows, two below 120 wpm; three pitch windows, one below 2 st.
@@ -23,27 +22,6 @@ PITCH_WINDOWS = [3.0, 1.5, 2.5]
 AGENT_LEVEL = -24.1  # inside -36..-16 dBov
 QUIET_TURN_S, RAISED_TURN_S = 50.0, 56.0  # the two turns out of range
 LAST_AGENT_WORD_END_S = 72.35
-
-
-def words(text: str, start_s: float, step_s: float = 0.4) -> list[Word]:
-    return [
-        Word(word=w, start_s=start_s + i * step_s, end_s=start_s + (i + 1) * step_s - 0.05)
-        for i, w in enumerate(text.split())
-    ]
-
-
-def turn(party: str, text: str, start_s: float, level: float = -24.0) -> Turn:
-    said = words(text, start_s)
-    return Turn.model_validate(
-        dict(
-            party=party,
-            start_s=start_s,
-            end_s=max(said[-1].end_s, start_s + 1.5),
-            level_dbov=level,
-            text=text,
-            words=said,
-        )
-    )
 
 
 def _windows(values: list[float]) -> list[WindowValue]:

@@ -322,6 +322,27 @@ def test_coach_adds_notes_at_a_time_and_on_a_finding(
     assert signed.js_errors == []
 
 
+def test_company_names_are_a_team_setting(pages_app: LiveApp, browser: Any) -> None:
+    admin = sign_in(browser, pages_app, "admin").page
+    admin.goto("/ranges")
+    admin.locator("#company-names").fill("Acme Telecom; Acme ;")
+    admin.get_by_role("button", name="Save company names").click()
+    admin.wait_for_url("**/ranges?notice=companies")
+    assert admin.locator("#company-names").input_value() == "Acme Telecom; Acme"
+    screenshot(admin, "coach-ranges-company-names")
+    admin.locator("#company-names").fill(";".join(f"c{i}" for i in range(21)))
+    admin.get_by_role("button", name="Save company names").click()
+    assert "at most 20 company names" in admin.locator("#ranges-error").inner_text()
+
+    reader = sign_in(browser, pages_app, "read").page
+    reader.goto("/ranges")
+    assert reader.locator("#company-names").is_disabled()
+    assert reader.locator("#company-names").input_value() == "Acme Telecom; Acme"
+    uploader = sign_in(browser, pages_app, "uploader").page
+    placeholder = uploader.locator("#company_names").get_attribute("placeholder")
+    assert placeholder == "Acme Telecom; Acme"
+
+
 def test_call_page_prints_as_a_handout(
     pages_app: LiveApp, browser: Any, calls: dict[str, Any], tmp_path: Any
 ) -> None:
