@@ -7,7 +7,7 @@ from analyzers.profile import default_profile
 from analyzers.report import Finding, Parties, Pickup, Report, Silence, Turn
 from analyzers.rules import apply_rules
 from analyzers.summary import coaching_summary
-from tests.analyzers.builders import turn
+from tests.analyzers.builders import mono_call, turn
 
 
 def _stereo(turns: list[Turn], duration_s: float = 400.0) -> Report:
@@ -57,21 +57,7 @@ def test_opening_finding_spans_the_opening_window_not_the_call() -> None:
 
 
 def test_mono_silence_is_checked_against_the_transcript() -> None:
-    turns = [
-        turn("unknown", "let me check that for you one moment", 10.0),
-        turn("unknown", "ok here it is", 30.0),
-        turn("unknown", "is there anything else", 60.0),
-    ]
-    report = _stereo(turns, duration_s=90.0).model_copy(
-        update={
-            "channels": 1,
-            "agent_channel": None,
-            "silences": [
-                Silence(start_s=14.0, end_s=29.0, duration_s=15.0),
-                Silence(start_s=33.0, end_s=59.0, duration_s=26.0),
-            ],
-        }
-    )
+    report = mono_call(duration_s=90.0)
     scored = apply_rules(report, default_profile())
     assert [s.explained for s in scored.silences] == [True, False]
     messages = [f.message for f in scored.findings if f.rule == "unexplained_silence"]

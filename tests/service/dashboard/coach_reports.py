@@ -13,7 +13,7 @@ from analyzers.report import (
     WindowValue,
 )
 from analyzers.rules import apply_rules
-from tests.analyzers.builders import turn
+from tests.analyzers.builders import mono_call, turn
 
 DURATION_S = 80.86  # sample_audio/good_call.wav
 # Nine speech-rate windows, two below 120 wpm; three pitch windows, one below 2 st.
@@ -82,28 +82,7 @@ def coaching_report(customer_name: str | None = None) -> Report:
 
 def mono_report() -> Report:
     """A mono call with a transcript: silences are checked against everybody's words."""
-    turns = [
-        turn("unknown", "thanks for calling how can i help", 1.0),
-        turn("unknown", "let me check that for you one moment", 10.0),
-        turn("unknown", "ok here it is", 30.0),
-        turn("unknown", "is there anything else", 60.0),
-    ]
-    report = Report(
-        duration_s=DURATION_S,
-        sample_rate=8000,
-        channels=1,
-        agent_channel=None,
-        language="en",
-        ranges_profile="default",
-        pickup=Pickup(source="none"),
-        parties=Parties(),
-        turns=turns,
-        silences=[
-            Silence(start_s=14.0, end_s=29.0, duration_s=15.0),
-            Silence(start_s=33.0, end_s=59.0, duration_s=26.0),
-        ],
-    )
-    return apply_rules(report, default_profile())
+    return apply_rules(mono_call(DURATION_S), default_profile())
 
 
 def counts_report(unexplained: int) -> Report:
