@@ -15,6 +15,7 @@ from analyzers.options import AGENT_CHANNEL_HELP
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
 
+    from analyzers.options import AnalysisOptions, CallMetadata
     from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
@@ -97,23 +98,22 @@ def analyze_command(
             help="exit 0 for a truncated or damaged recording, or one without speech",
         ),
     ] = False,
+    company: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--company",
+            help="a name the agent should introduce the company by (repeatable); "
+            "also a hint to the transcriber",
+        ),
+    ] = None,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
-    from analyzers.options import AnalysisOptions
-    from analyzers.pipeline import analyze
-    from analyzers.profile import load_profile
+    from analyzers.options import AnalysisOptions, CallMetadata
 
-    err = Console(stderr=True)
+    companies = [c.strip() for c in company or [] if c.strip()]
     try:
         options = AnalysisOptions(
             agent_channel=agent_channel,
@@ -126,6 +126,35 @@ def analyze_command(
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")
         _fail(f"--{option}: {first['msg']}", code=2)
+    metadata = CallMetadata(company_names=companies) if companies else None
+    report = _analyse_with_progress(call, options, metadata, profile)
+    text = report.model_dump_json(indent=2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+    else:
+        render_report(report, Console())
+    _exit_on_warnings(call, report, allow_partial)
+
+
+def _analyse_with_progress(
+    call: Path, options: AnalysisOptions, metadata: CallMetadata | None, profile: Path | None
+) -> Report:
+    """Run the analysis with a progress bar on a terminal; a bad input exits 1."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from analyzers.pipeline import analyze
+    from analyzers.profile import load_profile
+
+    err = Console(stderr=True)
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -141,6 +170,7 @@ def analyze_command(
             report = analyze(
                 call,
                 options,
+                metadata=metadata,
                 profile=ranges,
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
@@ -152,14 +182,7 @@ def analyze_command(
         _fail(f"{call}: is a directory, not a recording")
     except OSError as exc:
         _fail(f"{call}: cannot read: {exc.strerror or exc}")
-    text = report.model_dump_json(indent=2)
-    if out:
-        out.write_text(text + "\n", encoding="utf-8")
-    if as_json:
-        sys.stdout.write(text + "\n")
-    else:
-        render_report(report, Console())
-    _exit_on_warnings(call, report, allow_partial)
+    return report
 
 
 def _exit_on_warnings(call: Path, report: object, allow_partial: bool) -> None:

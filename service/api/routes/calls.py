@@ -16,11 +16,13 @@ from service.api.schemas import (
     CallPage,
     CallStatus,
     ErrorBody,
+    NoteOut,
     UTCTime,
     upload_openapi_schema,
 )
 from service.calls.deletion import delete_call
 from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
+from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.calls.queries import BadCursorError, CallFilters, list_calls
 from service.db.models import DONE, Call, CallReport
 
@@ -184,3 +186,33 @@ def get_calls(
     except BadCursorError:
         raise HTTPException(422, "invalid cursor") from None
     return CallPage(items=[CallOut.from_row(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{call_id}/notes", response_model=list[NoteOut], responses=_ERRORS, summary="A call's notes"
+)
+def list_notes(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> list[NoteOut]:
+    """Coaches' notes on the call, oldest first."""
+    call = _own_call(session, key.team_id, call_id)
+    return [NoteOut.from_row(n) for n in call_notes(session, call.id)]
+
+
+@router.post(
+    "/{call_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NoteOut,
+    responses={
+        **_ERRORS,
+        422: {"model": ErrorBody, "description": "time or finding not the call's"},
+    },
+    summary="Add a note to a call",
+)
+def create_note(call_id: uuid.UUID, note: NoteIn, key: ReadKey, session: SessionDep) -> NoteOut:
+    """A comment at a time in the call (``at_s``), on a finding (its index), or both."""
+    call = _own_call(session, key.team_id, call_id)
+    try:
+        row = add_note(session, call, note, author=key.key_id)
+    except NoteError as exc:
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    return NoteOut.from_row(row)
