@@ -15,7 +15,7 @@ from analyzers.report import (
 from analyzers.rules import apply_rules
 from tests.analyzers.builders import mono_call, turn
 
-DURATION_S = 80.86  # sample_audio/good_call.wav
+DURATION_S = 80.86  # the stored recording is cut to this (test_coach_browser._recording)
 # Nine speech-rate windows, two below 120 wpm; three pitch windows, one below 2 st.
 WPM_WINDOWS = [140, 150, 110, 135, 145, 100, 150, 140, 130]
 PITCH_WINDOWS = [3.0, 1.5, 2.5]

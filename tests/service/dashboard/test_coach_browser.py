@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from analyzers.options import CallMetadata
 from analyzers.report import Report
 from tests.service.conftest import SAMPLES
 from tests.service.dashboard.coach_reports import (
+    DURATION_S,
     LAST_AGENT_WORD_END_S,
     QUIET_TURN_S,
     RAISED_TURN_S,
@@ -32,7 +34,6 @@ from tests.service.dashboard.conftest import LiveApp, screenshot, sign_in, store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AUDIO = SAMPLES / "good_call.wav"
 AGENT = "coach-kim"
 NOW = datetime.now(UTC).replace(microsecond=0)
 SAME_MINUTE = NOW.replace(second=0) - timedelta(days=1)
@@ -43,22 +44,37 @@ def _at(moment: datetime) -> CallMetadata:
     return CallMetadata(recording_started_at=moment)
 
 
+def _recording(folder: Path) -> Path:
+    """Two committed calls back to back, cut to the reports' DURATION_S (no committed
+    sample is that long)."""
+    import numpy as np
+    import soundfile as sf
+
+    parts = [sf.read(SAMPLES / name, dtype="int16") for name in ("good_call.wav", "dead_air.wav")]
+    rate = parts[0][1]
+    joined = np.concatenate([samples for samples, _ in parts])[: round(DURATION_S * rate)]
+    path = folder / "coaching_call.wav"
+    sf.write(path, joined, rate, subtype="PCM_16")
+    return path
+
+
 @pytest.fixture(scope="module")
-def calls(pages_app: LiveApp) -> dict[str, Any]:
+def calls(pages_app: LiveApp, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The coaching call, a mono call, two more calls of the same minute and three
     weeks of silence counts for the agent's trend chart."""
+    audio = _recording(tmp_path_factory.mktemp("coach-audio"))
     report = coaching_report(customer_name="Robin Park")
     meta = CallMetadata(
         recording_started_at=SAME_MINUTE.replace(second=12), customer_name="Robin Park"
     )
     stored: dict[str, Any] = {
         "coaching": store_scored_call(
-            pages_app, report, AUDIO, agent_id=AGENT, metadata=meta, file_name="robin-order.wav"
+            pages_app, report, audio, agent_id=AGENT, metadata=meta, file_name="robin-order.wav"
         ),
         "mono": store_scored_call(
             pages_app,
             mono_report(),
-            AUDIO,
+            audio,
             agent_id=AGENT,
             external_id="PBX-4471",
             metadata=_at(SAME_MINUTE.replace(second=41)),
@@ -68,7 +84,7 @@ def calls(pages_app: LiveApp) -> dict[str, Any]:
         stored[f"week-{weeks_ago}"] = store_scored_call(
             pages_app,
             counts_report(count),
-            AUDIO,
+            audio,
             agent_id=AGENT,
             metadata=_at(NOW - timedelta(weeks=weeks_ago)),
         )
