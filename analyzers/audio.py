@@ -216,24 +216,37 @@ def check_audio_info(
         _check_duration(info.duration_s, max_duration_s)
 
 
+@dataclass(frozen=True)
+class LongMaxRate:
+    """A lower rate cap for recordings whose header says they last over ``after_s``."""
+
+    after_s: float
+    rate: int
+
+
 def load_audio(
     source: AudioSource,
     *,
     max_duration_s: float | None = None,
     max_channels: int = 2,
     max_rate: int | None = None,
+    long_max_rate: LongMaxRate | None = None,
 ) -> CallAudio:
     """Decode a recording (path, bytes or binary file object).
 
     At its native rate, or resampled while decoding to ``max_rate`` when the file's rate
-    is higher (``CallAudio.source_rate`` keeps the file's). Raises EmptyAudioError,
-    CorruptAudioError, UnsupportedAudioError, TooManyChannelsError or TooLongError;
+    is higher (``CallAudio.source_rate`` keeps the file's); a recording whose header
+    says it lasts longer than ``long_max_rate.after_s`` at most at ``long_max_rate.rate``.
+    Raises EmptyAudioError, CorruptAudioError, UnsupportedAudioError, TooManyChannelsError
+    or TooLongError;
     limits are checked from the header first and the duration again while decoding.
     A truncated or damaged recording decodes with a warning in ``CallAudio.warnings``.
     """
     target, n_bytes = _open_source(source)
     try:
-        request = _Request(max_duration_s, max_channels, max_rate, n_bytes, head_bytes(target))
+        request = _Request(
+            max_duration_s, max_channels, max_rate, n_bytes, head_bytes(target), long_max_rate
+        )
         return _load(target, request)
     finally:
         _rewind(target)  # a caller's file object is left where it was given to us
@@ -326,9 +339,14 @@ class _Request:
     max_rate: int | None
     n_bytes: int | None
     head: bytes
+    long_max_rate: LongMaxRate | None = None
 
-    def out_rate(self, native: int) -> int:
-        return native if self.max_rate is None else min(native, self.max_rate)
+    def out_rate(self, info: AudioInfo) -> int:
+        cap = self.max_rate
+        long = self.long_max_rate
+        if long is not None and info.duration_s is not None and info.duration_s > long.after_s:
+            cap = long.rate if cap is None else min(cap, long.rate)
+        return info.sample_rate if cap is None else min(info.sample_rate, cap)
 
 
 def _load(target: str | BinaryIO, request: _Request) -> CallAudio:
@@ -453,7 +471,7 @@ def _read_soundfile(sound_file: sf.SoundFile, info: AudioInfo, request: _Request
     frames = sound_file.frames
     sink = DecodeSink(
         in_rate=info.sample_rate,
-        out_rate=request.out_rate(info.sample_rate),
+        out_rate=request.out_rate(info),
         channels=info.channels,
         expected_frames=frames,
         max_duration_s=request.max_duration_s,
@@ -594,7 +612,7 @@ def _decode_opened(
 
     sink = DecodeSink(
         in_rate=info.sample_rate,
-        out_rate=request.out_rate(info.sample_rate),
+        out_rate=request.out_rate(info),
         channels=info.channels,
         expected_frames=None
         if info.duration_s is None

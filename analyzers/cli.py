@@ -98,6 +98,9 @@ def analyze_command(
             help="exit 0 for a truncated or damaged recording, or one without speech",
         ),
     ] = False,
+    redact: Annotated[
+        bool, typer.Option("--redact/--no-redact", help="tag cards, ids, phone, e-mail in words")
+    ] = True,
     company: Annotated[
         list[str] | None,
         typer.Option(
@@ -121,6 +124,7 @@ def analyze_command(
             language=language,
             engine=engine,
             model=model,
+            redact=redact,
         )
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -46,3 +46,6 @@ class AnalysisOptions(BaseModel):
     beam_size: int = Field(5, ge=1, le=10)
     max_duration_s: float = Field(4 * 3600.0, gt=0)
     compute_signals: bool = Field(True, description="include downsampled curves for the dashboard")
+    redact: bool = Field(
+        True, description="replace personal data (cards, ids, phone, e-mail) in the words"
+    )

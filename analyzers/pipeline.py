@@ -25,6 +25,7 @@ from analyzers.stages.measures import measure_parties
 from analyzers.stages.parties import assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
+from analyzers.stages.redact import attach_redactions, redact_transcript
 from analyzers.stages.report import StageResults, build_report
 from analyzers.stages.signals import timeline_signals
 from analyzers.stages.transcription import transcribe
@@ -113,6 +114,7 @@ def analyze(
         metadata,
         on_progress=watch.chunks("transcribe"),
     )
+    transcript, redactions = run("redact", redact_transcript, transcript, options)
     metrics = run(
         "measures",
         measure_parties,
@@ -139,6 +141,7 @@ def analyze(
         call.recording.warnings,
         has_speech=activity.any_speech(),
     )
+    report = attach_redactions(report, redactions)
 
     report.timings_s = watch.timings
     if progress:

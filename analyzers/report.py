@@ -51,6 +51,15 @@ class Silence(_Model):
     explanation: str | None = None
 
 
+class Redaction(_Model):
+    """Where personal data was said (the value itself is never kept)."""
+
+    kind: str = Field(description="CARD, IBAN, PHONE, EMAIL, NATIONAL_ID or NUMBER")
+    party: Speaker
+    start_s: float
+    end_s: float
+
+
 class Interruption(_Model):
     by: Party
     start_s: float
@@ -233,5 +242,8 @@ class Report(_Model):
     )
     customer_type: CustomerTypeResult | None = Field(
         None, description="the customer's type, when the rule could be measured"
+    )
+    redactions: list[Redaction] = Field(
+        default_factory=list, description="spans of personal data replaced by [KIND] tags"
     )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

@@ -4,8 +4,9 @@
 
 Each case is a real-voice call (sample_audio/good_call.wav, 81 s) padded with silence to
 the duration, converted by sox to FLAC at the rate and channel count, then analysed by
-``analyzers.analyze`` in a fresh subprocess that prints its own peak RSS
-(``ru_maxrss``), so one case's allocations never hide another's.
+``analyzers.analyze`` in a fresh subprocess that prints its own peak RSS, per stage
+and overall (from the kernel's VmHWM, which counts CTranslate2's and numpy's C
+allocations too), so one case's allocations never hide another's.
 """
 
 from __future__ import annotations
@@ -22,14 +23,38 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEECH = ROOT / "sample_audio" / "good_call.wav"
 DEFAULT_CASES = "60:8000:1,60:8000:2,30:48000:2,240:48000:2"
 
+# Each stage's own peak: the kernel's high-water mark (VmHWM) is reset as a stage starts
+# (/proc/self/clear_refs "5", which also resets ru_maxrss) and read as it ends; the
+# whole analysis' peak is the largest of them and of the imports before.
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from analyzers import analyze, AnalysisOptions
+
+def high_water_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+peaks = {"imports": high_water_mb()}
+started = []
+
+def on_stage(name, done):
+    if started and started[-1] == name:
+        peaks[name] = max(peaks.get(name, 0.0), high_water_mb())
+        started.pop()
+        return
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    started.append(name)
+
 start = time.perf_counter()
-report = analyze(sys.argv[1], AnalysisOptions(engine=sys.argv[2], language="en"))
+report = analyze(sys.argv[1], AnalysisOptions(engine=sys.argv[2], language="en"), progress=on_stage)
 print(json.dumps({
     "seconds": time.perf_counter() - start,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": max(peaks.values()),
+    "stage_peaks_mb": peaks,
     "turns": len(report.turns),
     "timings": report.timings_s,
 }))
@@ -79,8 +104,9 @@ def main() -> None:
     parser.add_argument("--cases", default=DEFAULT_CASES, help="minutes:rate:channels,...")
     args = parser.parse_args()
     print(f"engine {args.engine}")
-    print("| duration | rate | ch | FLAC size | peak RSS | time | slowest stages |")
-    print("|---|---|---|---|---|---|---|")
+    print("| duration | rate | ch | FLAC size | peak RSS | time | slowest stages ", end="")
+    print("| largest stage peaks (MB) |")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for case in args.cases.split(","):
             minutes_s, rate_s, channels_s = case.split(":")
@@ -98,9 +124,14 @@ def main() -> None:
             slow = ", ".join(
                 f"{k} {v:.1f}s" for k, v in sorted(timings.items(), key=lambda kv: -kv[1])[:3]
             )
+            stage_peaks = result["stage_peaks_mb"]
+            assert isinstance(stage_peaks, dict)
+            largest = ", ".join(
+                f"{k} {v:.0f}" for k, v in sorted(stage_peaks.items(), key=lambda kv: -kv[1])[:3]
+            )
             print(
                 f"| {minutes:g} min | {rate} | {channels} | {size} | {result['peak_mb']:.0f} MB "
-                f"| {result['seconds']:.1f} s | {slow} |",
+                f"| {result['seconds']:.1f} s | {slow} | {largest} |",
                 flush=True,
             )
             path.unlink()

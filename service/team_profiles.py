@@ -31,6 +31,7 @@ from service.db.models import (
 )
 from service.db.session import Database
 from service.db.types import utcnow
+from service.search.index import index_call
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def replace_scores(session: Session, call_id: uuid.UUID, report: Report) -> None
     add_score_rows(session, call_id, report)
     call = session.get_one(Call, call_id)
     call.findings_count = len(report.findings)
+    index_call(session, call_id, stored.report)
 
 
 def _done_call_ids(db: Database, team_id: int) -> Iterator[list[uuid.UUID]]:

@@ -54,8 +54,14 @@ def energy_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     n = len(audio) // frame
     if n == 0:
         return np.zeros(0)
-    frames = np.asarray(audio[: n * frame], dtype=np.float64).reshape(n, frame)
-    return 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    mean_square = np.empty(n)
+    step = frame * 65536  # a slice at a time: no full-length float64 temporaries
+    for lo in range(0, n * frame, step):
+        frames = np.asarray(audio[lo : min(lo + step, n * frame)], dtype=np.float64)
+        mean_square[lo // frame : lo // frame + frames.size // frame] = np.mean(
+            frames.reshape(-1, frame) ** 2, axis=1
+        )
+    return 10.0 * np.log10(mean_square + 1e-12)
 
 
 def burst_peaks(levels_db: np.ndarray, settings: BurstSettings = DEFAULT_BURSTS) -> list[int]:

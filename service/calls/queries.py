@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from service.db.models import DONE, Call, CallFinding, CallMetric
 
@@ -57,12 +57,19 @@ def filtered_calls(team_id: int, filters: CallFilters) -> Select[Call]:
     if filters.recorded_to is not None:
         query = query.where(Call.recorded_at < filters.recorded_to)
     if filters.rule is not None:
-        query = query.where(
-            select(CallFinding.call_id)
-            .where(CallFinding.call_id == Call.id, CallFinding.rule == filters.rule)
-            .exists()
-        )
+        query = query.where(has_finding(Call.id, filters.rule))
     return query
+
+
+def has_finding(
+    call_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID], rule: str
+) -> ColumnElement[bool]:
+    """The call has at least one finding of ``rule``."""
+    return (
+        select(CallFinding.call_id)
+        .where(CallFinding.call_id == call_id, CallFinding.rule == rule)
+        .exists()
+    )
 
 
 def list_calls(

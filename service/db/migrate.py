@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -80,3 +81,13 @@ def upgrade_to_head(engine: Engine) -> None:
                     text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_MIGRATION_LOCK_ID}
                 )
                 connection.commit()
+
+
+# Tables SQLAlchemy cannot declare: SQLite's FTS5 search index and its shadow tables
+# (service/search/index.py). Autogenerate and drift checks leave them alone.
+ENGINE_OWNED_TABLE_PREFIXES = ("transcript_fts",)
+
+
+def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    """Alembic's ``include_name`` hook: skips the tables above."""
+    return not (type_ == "table" and name and name.startswith(ENGINE_OWNED_TABLE_PREFIXES))

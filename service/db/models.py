@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from service.db.types import JSONColumn, UTCDateTime, utcnow
@@ -250,3 +251,51 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TranscriptSegment(Base):
+    """One turn of a call's transcript, as search finds and shows it."""
+
+    __tablename__ = "transcript_segments"
+    __table_args__ = (
+        Index("ix_transcript_segments_team_recorded", "team_id", "recorded_at"),
+        # GIN on PostgreSQL; on SQLite a (small) b-tree over a column left NULL.
+        # fastupdate off: no pending list for every query to scan between vacuums.
+        Index(
+            "ix_transcript_segments_tsv",
+            "tsv",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int] = mapped_column(Integer, comment="the call's team (denormalised)")
+    agent_id: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    party: Mapped[str] = mapped_column(String(20), comment="agent|customer|unknown")
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    ts_config: Mapped[str] = mapped_column(String(20), comment="text search configuration")
+    tsv: Mapped[Any | None] = mapped_column(
+        Text().with_variant(TSVECTOR(), "postgresql"),
+        comment="PostgreSQL: to_tsvector(ts_config, text), set by a trigger; SQLite: unused",
+    )
+
+
+class TeamPrivacy(Base):
+    """A team's privacy settings; no row = the defaults (redaction on, tone)."""
+
+    __tablename__ = "team_privacy"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    pii_redaction: Mapped[bool] = mapped_column(Boolean, default=True)
+    audio_mode: Mapped[str] = mapped_column(String(20), default="tone", comment="tone|silence")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")

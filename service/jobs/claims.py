@@ -34,6 +34,7 @@ from service.db.models import (
 )
 from service.db.session import Database, changed_rows
 from service.db.types import utcnow
+from service.search.index import index_call
 from service.storage import StoredBlob
 
 MAX_ERROR_MESSAGE = 2000
@@ -231,6 +232,7 @@ def complete(
             )
         )
         add_score_rows(session, job.call_id, report)
+        index_call(session, job.call_id)  # the report just added (flushed first)
         add_deliveries(session, session.get_one(Call, job.call_id), "call.done")
         return True
 

@@ -21,6 +21,8 @@ from types import TracebackType
 from sqlalchemy import select
 
 from analyzers.errors import AnalysisError
+from analyzers.redaction.audio import AudioMode
+from analyzers.report import Redaction
 from service import metrics
 from service.backoff import retry_delay_s
 from service.config import Settings
@@ -141,6 +143,7 @@ class JobRunner:
     def _analyze(self, job: ClaimedJob):  # -> analyzers.report.Report
         from analyzers.options import AnalysisOptions, CallMetadata
         from analyzers.pipeline import analyze
+        from service.privacy import team_privacy
         from service.team_profiles import team_profile
         from service.teams import team_company_names
 
@@ -150,14 +153,32 @@ class JobRunner:
         with self.db.session() as session:
             profile = team_profile(session, job.team_id)  # the team's ranges
             companies = team_company_names(session, job.team_id)
+            privacy = team_privacy(session, job.team_id)
+        options = options.model_copy(update={"redact": privacy.pii_redaction})
         if companies and not (metadata and metadata.company_names):
             # The team's names when the call names none: the opening rule and Whisper's prompt.
             metadata = (metadata or CallMetadata()).model_copy(update={"company_names": companies})
         path = self.storage.local_path(audio_key)
         if path is not None:
-            return analyze(path, options, metadata, profile=profile)
-        with self.storage.open(audio_key) as audio:  # a store without local files
-            return analyze(audio, options, metadata, profile=profile)
+            report = analyze(path, options, metadata, profile=profile)
+        else:
+            with self.storage.open(audio_key) as audio:  # a store without local files
+                report = analyze(audio, options, metadata, profile=profile)
+        if privacy.pii_redaction and report.redactions:
+            self._redact_audio(job, audio_key, report.redactions, privacy.audio_mode)
+        return report
+
+    def _redact_audio(
+        self, job: ClaimedJob, audio_key: str, redactions: list[Redaction], mode: AudioMode
+    ) -> None:
+        """Replace the stored recording by its redacted copy before the report is stored
+        (so nothing reads the original once the call is done)."""
+        from service.privacy import REDACTED_CONTENT_TYPE, redact_stored_audio
+
+        blob = redact_stored_audio(self.storage, audio_key, redactions, mode)
+        if not claims.set_audio(self.db, job, blob, REDACTED_CONTENT_TYPE):
+            raise LeaseLostError(f"call {job.call_id} is no longer this worker's")
+        log.info("call %s: %d spans blanked in the audio", job.call_id, len(redactions))
 
     def _fetch(self, job: ClaimedJob) -> str:
         """Download a webhook's recording into storage (key = call id)."""

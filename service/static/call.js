@@ -121,6 +121,14 @@
     });
   }
 
+  // A link to a moment (search hits): /calls/<id>#t=<seconds> plays from there.
+  function seekToHash() {
+    const match = /^#t=([0-9]+(?:\.[0-9]+)?)$/.exec(window.location.hash);
+    if (match) seek(parseFloat(match[1]));
+  }
+  window.addEventListener("hashchange", seekToHash);
+  seekToHash();
+
   seekArea.addEventListener("click", function (event) {
     const point = svg.createSVGPoint();
     point.x = event.clientX;

@@ -15,7 +15,7 @@ import soundfile as sf
 import soxr
 
 from analyzers import AnalysisOptions, analyze
-from analyzers.audio import CallAudio, load_audio
+from analyzers.audio import CallAudio, LongMaxRate, load_audio
 from analyzers.audio_sink import DecodeSink
 from analyzers.errors import CorruptAudioError, TooLongError
 from analyzers.report_warnings import NO_SPEECH_REASON
@@ -41,6 +41,21 @@ def test_rates_at_or_below_the_cap_are_not_resampled(tmp_path: Path) -> None:
     sf.write(path, known_signal(8000, 2).T, 8000)
     audio = load_audio(path, max_rate=16000)
     assert (audio.sample_rate, audio.source_rate, audio.n_samples) == (8000, 8000, 8000)
+
+
+def test_a_long_recording_is_decoded_straight_to_the_long_rate(tmp_path: Path) -> None:
+    """Over ``after_s`` by its header: decoded at the lower cap (the same samples as
+    resampling the whole signal to it); at or under it: the ordinary cap."""
+    signal = known_signal(48000, 2, seconds=3)
+    path = tmp_path / "wide.flac"
+    sf.write(path, signal.T, 48000, subtype="PCM_24")
+    long = load_audio(path, max_rate=16000, long_max_rate=LongMaxRate(after_s=2.0, rate=8000))
+    assert (long.sample_rate, long.source_rate) == (8000, 48000)
+    whole = soxr.resample(sf.read(path, dtype="float32")[0], 48000, 8000, quality="HQ").T
+    assert long.n_samples == whole.shape[1]
+    np.testing.assert_allclose(long.samples, whole, atol=2e-5)
+    short = load_audio(path, max_rate=16000, long_max_rate=LongMaxRate(after_s=3.0, rate=8000))
+    assert short.sample_rate == 16000
 
 
 def test_ffmpeg_path_streams_and_resamples_too() -> None:

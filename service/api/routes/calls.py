@@ -25,6 +25,7 @@ from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.calls.queries import BadCursorError, CallFilters, list_calls
 from service.db.models import DONE, Call, CallReport
+from service.privacy import team_privacy
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -106,6 +107,7 @@ def get_report(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> Respons
         **_ERRORS,
         200: {"content": {"audio/wav": {}}, "description": "the whole recording"},
         206: {"description": "the requested byte range"},
+        409: {"model": ErrorBody, "description": "redaction on and the call not analysed yet"},
         416: {"description": "range outside the file"},
     },
     summary="The recording (supports HTTP Range)",
@@ -114,6 +116,8 @@ def get_audio(call_id: uuid.UUID, request: Request, key: ReadKey, state: StateDe
     with state.db.session() as session:
         call = _own_call(session, key.team_id, call_id)
         audio_key, content_type = call.audio_key, call.audio_content_type
+        if call.status != DONE and team_privacy(session, key.team_id).pii_redaction:
+            raise HTTPException(409, "the recording is served once its redaction has run")
     if audio_key is None or not state.storage.exists(audio_key):
         raise HTTPException(404, "the recording is not stored (yet)")
     size = state.storage.size(audio_key)

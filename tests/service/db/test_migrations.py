@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from service.db.migrate import alembic_config, upgrade_to_head
+from service.db.migrate import alembic_config, include_name, upgrade_to_head
 from service.db.models import Base
 from service.db.session import Database
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.services
 def test_migrated_schema_matches_models_and_upgrade_is_idempotent(db: Database) -> None:
     upgrade_to_head(db.engine)  # a second run (startup of another process) is a no-op
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
         heads = ScriptDirectory.from_config(alembic_config()).get_heads()
         assert [context.get_current_revision()] == heads

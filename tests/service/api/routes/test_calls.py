@@ -80,7 +80,10 @@ def test_bad_field_and_missing_audio_are_422(api: Api) -> None:
 
 
 def test_audio_range_requests(api: Api) -> None:
-    headers = api.key("acme", "ingest", "read")
+    headers = api.key("acme", "ingest", "read", "admin")
+    # Served as uploaded, before the analysis, only with PII redaction off.
+    off = {"pii_redaction": False, "audio_mode": "tone"}
+    assert api.client.put("/v1/privacy", json=off, headers=headers).status_code == 200
     audio = wav_bytes(1.0)
     call_id = api.upload(headers, audio).json()["id"]
     url = f"/v1/calls/{call_id}/audio"
