@@ -84,6 +84,9 @@ class ApiKey(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agent_id: Mapped[str | None] = mapped_column(
+        String(200), comment="an agent's own key: it sees only this agent's calls"
+    )
 
     team: Mapped[Team] = relationship(lazy="joined")
 
