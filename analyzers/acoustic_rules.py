@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analyzers.loudness import classify_turn_levels
+from analyzers.phrase_rules import announcement_unchecked
 from analyzers.profile import Profile
 from analyzers.report import Finding, Report, Severity, WindowValue
 from analyzers.rule_table import rule_spec
@@ -224,6 +225,7 @@ def score_silences(report: Report, profile: Profile, card: Scorecard) -> None:
     expected = f"no unexplained silence ≥ {rng.max_silence_s:g} s"
     worst: Severity | None = None
     unexplained = 0
+    unchecked = announcement_unchecked(report)
     for x in report.silences:
         if x.duration_s < rng.max_silence_s or x.explained:
             continue
@@ -231,7 +233,9 @@ def score_silences(report: Report, profile: Profile, card: Scorecard) -> None:
         severity: Severity = "critical" if x.duration_s >= 2 * rng.max_silence_s else "warning"
         if x.explained is None:
             severity = "info"
-            why = x.explanation or "no transcript to check for an announcement"
+            # the transcript-trust reason when the words were unsure, else why
+            # nothing could be checked (no transcript, language, mono with no words)
+            why = x.explanation or unchecked or "the announcement could not be checked"
             message = f"{x.duration_s:.1f} s of silence ({why})."
         else:
             message = f"{x.duration_s:.1f} s of silence without telling the customer why."

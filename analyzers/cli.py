@@ -10,11 +10,12 @@ import typer
 
 from analyzers.clock import clock
 from analyzers.errors import AnalysisError
-from analyzers.options import AGENT_CHANNEL_HELP, AnalysisOptions
+from analyzers.options import AGENT_CHANNEL_HELP, AnalysisOptions, CallMetadata
 
 if TYPE_CHECKING:  # rich and the report model load only when a command runs
     from rich.console import Console
 
+    from analyzers.options import AnalysisOptions, CallMetadata
     from analyzers.report import Report
 
 _SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
@@ -105,12 +106,20 @@ def analyze_command(
     redact: Annotated[
         bool, typer.Option("--redact/--no-redact", help="tag cards, ids, phone, e-mail in words")
     ] = True,
+    company: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--company",
+            help="a name the agent should introduce the company by (repeatable); "
+            "also a hint to the transcriber",
+        ),
+    ] = None,
 ) -> None:
     """Analyse one call and print its report."""
     from pydantic import ValidationError
     from rich.console import Console
 
-    err = Console(stderr=True)
+    companies = [c.strip() for c in company or [] if c.strip()]
     try:
         options = AnalysisOptions(
             agent_channel=int(agent_channel) if agent_channel.isdigit() else agent_channel,
@@ -125,7 +134,8 @@ def analyze_command(
         first = exc.errors()[0]
         option = str(first["loc"][0]).replace("_", "-")
         _fail(f"--{option}: {first['msg']}", code=2)
-    report = _analyze_with_progress(call, options, profile, err)
+    metadata = CallMetadata(company_names=companies) if companies else None
+    report = _analyse_with_progress(call, options, metadata, profile)
     text = report.model_dump_json(indent=2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -136,10 +146,11 @@ def analyze_command(
     _exit_on_warnings(call, report, allow_partial)
 
 
-def _analyze_with_progress(
-    call: Path, options: AnalysisOptions, profile: Path | None, err: Console
+def _analyse_with_progress(
+    call: Path, options: AnalysisOptions, metadata: CallMetadata | None, profile: Path | None
 ) -> Report:
-    """The analysis with a progress bar on a terminal; input errors end the command."""
+    """Run the analysis with a progress bar on a terminal; a bad input exits 1."""
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         Progress,
@@ -151,6 +162,7 @@ def _analyze_with_progress(
     from analyzers.pipeline import analyze
     from analyzers.profile import load_profile
 
+    err = Console(stderr=True)
     try:
         ranges = load_profile(profile)
         with Progress(
@@ -166,6 +178,7 @@ def _analyze_with_progress(
             report = analyze(
                 call,
                 options,
+                metadata=metadata,
                 profile=ranges,
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )

@@ -46,11 +46,30 @@ def why_unmeasurable(report: Report, words: list[Word]) -> str | None:
     return None
 
 
+def _announcement_words(report: Report) -> list[Word]:
+    """Whose words may announce a silence: the agent's, or on a mono recording (where
+    the parties cannot be told apart) everybody's."""
+    if report.parties.agent is None:
+        return [w for t in report.turns for w in t.words]
+    return agent_words(report)
+
+
+def announcement_unchecked(report: Report) -> str | None:
+    """Why the silences cannot be checked for an announcement (None when they can)."""
+    if report.language is None:
+        return "no transcript: transcription was not run"
+    if report.language not in SUPPORTED_LANGUAGES:
+        return f"no phrase lists for language {report.language!r}"
+    if not _announcement_words(report):
+        return "no words were transcribed before it"
+    return None
+
+
 def explain_silences(report: Report, profile: Profile) -> list[Silence]:
-    """The report's silences with ``explained``/``explanation`` set from the
-    agent's words just before each (None when there is no usable transcript)."""
-    words = agent_words(report)
-    usable = why_unmeasurable(report, words) is None
+    """The report's silences with ``explained``/``explanation`` set from the words
+    just before each (None when there is no usable transcript)."""
+    words = _announcement_words(report)
+    usable = announcement_unchecked(report) is None
     out = []
     for s in report.silences:
         if not usable:
@@ -65,6 +84,28 @@ def explain_silences(report: Report, profile: Profile) -> list[Silence]:
         out.append(s.model_copy(update={"explained": text is not None, "explanation": text}))
     lookback_s = profile.unexplained_silence.explain_lookback_s
     return withhold_unsure_explanations(out, words, lookback_s, profile)
+
+
+def opening_window(
+    words: list[Word], window_end_s: float | None, within_s: float
+) -> tuple[float, float]:
+    """Where to listen for the opening: from the agent's first word for ``within_s`` of
+    the recording (the speech-time window can reach far into a call with long pauses)."""
+    start = words[0].start_s
+    end = start + within_s if window_end_s is None else min(window_end_s, start + within_s)
+    return start, max(end, words[0].end_s)
+
+
+def closing_window(
+    words: list[Word], window_start_s: float | None, within_last_s: float
+) -> tuple[float, float]:
+    """Where to listen for the closing: the agent's last ``within_last_s`` of the
+    recording (not from the greeting when the agent said little)."""
+    end = words[-1].end_s
+    start = end - within_last_s
+    if window_start_s is not None:
+        start = max(start, window_start_s)
+    return max(start, words[0].start_s), end
 
 
 def _list(labels: tuple[str, ...]) -> str:
@@ -111,12 +152,13 @@ def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
             )
         )
     if opening.missing:
+        start_s, end_s = opening_window(words, opening.window_end_s, profile.opening.within_s)
         card.add_finding(
             Finding(
                 rule="opening",
                 severity="warning",
-                start_s=words[0].start_s,
-                end_s=opening.window_end_s,
+                start_s=start_s,
+                end_s=end_s,
                 value=", ".join(opening.missing),
                 expected=expected,
                 message=f"The opening did not include {_list(opening.missing)}.",
@@ -177,13 +219,14 @@ def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
     if unreliable_between(words, closing.window_start_s, None, profile):
         card.add_unmeasured(profile, "closing", UNRELIABLE_REASON, expected=expected)
         return
+    start_s, end_s = closing_window(words, closing.window_start_s, profile.closing.within_last_s)
     if closing.missing:
         card.add_finding(
             Finding(
                 rule="closing",
                 severity="warning",
-                start_s=closing.window_start_s,
-                end_s=words[-1].end_s,
+                start_s=start_s,
+                end_s=end_s,
                 value=", ".join(closing.missing),
                 expected=expected,
                 message=f"The closing did not include {_list(closing.missing)}.",
@@ -195,8 +238,8 @@ def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
             Finding(
                 rule="closing",
                 severity="info",
-                start_s=closing.window_start_s,
-                end_s=words[-1].end_s,
+                start_s=start_s,
+                end_s=end_s,
                 value="name not used",
                 expected=expected,
                 message=f"The agent did not use the customer's name ({ctx.customer_name}).",

@@ -122,6 +122,18 @@ class Finding(_Model):
     party: Party | None = "agent"
 
 
+class CoachingPoint(_Model):
+    """One line of a call's coaching summary: a rule's findings in plain words."""
+
+    rule: str
+    severity: Severity
+    text: str
+    findings: list[int] = Field(
+        default_factory=list, description="indices in the report's findings"
+    )
+    start_s: float | None = Field(None, description="where to listen first (None: whole call)")
+
+
 class Metric(_Model):
     """One row of the metrics table: a rule's headline value against its range."""
 
@@ -266,6 +278,9 @@ class Report(_Model):
     )
     tones: list[Tone] = Field(default_factory=list, description="key presses, busy, SIT")
     findings: list[Finding] = Field(default_factory=list)
+    summary: list[CoachingPoint] = Field(
+        default_factory=list, description="the two or three findings that matter most"
+    )
     metrics: list[Metric] = Field(default_factory=list)
     unmeasured: list[Unmeasured] = Field(default_factory=list)
     context: CallContext = Field(default_factory=CallContext)

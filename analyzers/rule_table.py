@@ -59,6 +59,7 @@ class MetricSpec:
     scale: float = 1.0
     trend: str | None = None  # the dashboard's trend/team column title, when followed
     digits: int = 1  # decimals on trend charts and team columns
+    counted: bool = False  # a whole number per call (rings, a count): integer axis ticks
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ RULES: tuple[RuleSpec, ...] = (
                 "min_rings",
                 "max_rings",
                 trend="Pickup",
+                counted=True,
             ),
         ),
     ),
@@ -262,6 +264,7 @@ RULES: tuple[RuleSpec, ...] = (
                 "silences: unexplained ones of at least max_silence_s",
                 high_value=0,
                 trend="Unexplained silences",
+                counted=True,
             ),
         ),
     ),

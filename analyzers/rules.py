@@ -12,6 +12,7 @@ from analyzers.profile import Profile
 from analyzers.report import Report
 from analyzers.rule_table import RULES
 from analyzers.scorecard import Scorecard, Scorer
+from analyzers.summary import coaching_summary
 
 # One scorer per rule id of the rules table (tests check they match).
 SCORERS: dict[str, Scorer] = {
@@ -49,6 +50,7 @@ def apply_rules(report: Report, profile: Profile) -> Report:
     return report.model_copy(
         update={
             "findings": findings,
+            "summary": coaching_summary(findings, report.duration_s),
             "metrics": card.metrics,
             "unmeasured": card.unmeasured,
             "ranges_profile": profile.name,

@@ -136,6 +136,10 @@ def keys_create(
         list[str], typer.Option(help="ingest, read or admin (repeat or comma-separate)")
     ],
     name: Annotated[Optional[str], typer.Option(help="a label")] = None,  # noqa: UP045
+    agent: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--agent", help="an agent's key: sees only this agent's calls (read)"),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Print a new API key (shown once; only its hash is stored)."""
@@ -143,12 +147,16 @@ def keys_create(
 
     try:
         with open_database(_settings(data_dir=data_dir)) as db, db.session() as session:
-            new = create_api_key(session, team, scope, name)
+            new = create_api_key(session, team, scope, name, agent_id=agent)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(new.key)
-    typer.echo(f"team {new.team}, scopes {' '.join(new.scopes)}, key id {new.key_id}", err=True)
+    agent_note = f", agent {new.agent_id}" if new.agent_id else ""
+    typer.echo(
+        f"team {new.team}, scopes {' '.join(new.scopes)}{agent_note}, key id {new.key_id}",
+        err=True,
+    )
 
 
 @keys_app.command("list")

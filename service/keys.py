@@ -31,6 +31,7 @@ class NewKey:
     key_id: str
     team: str
     scopes: tuple[str, ...]
+    agent_id: str | None = None
 
 
 def _digest(key: str) -> str:
@@ -50,10 +51,25 @@ def parse_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
     return tuple(parsed)
 
 
-def create_api_key(
-    session: Session, team: str, scopes: Iterable[str], name: str | None = None
-) -> NewKey:
+def parse_agent_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
+    """An agent's key reads the agent's own calls and nothing else."""
     parsed = parse_scopes(scopes)
+    if parsed != ("read",):
+        raise ValueError("an agent's key can only read (scope read)")
+    return parsed
+
+
+def create_api_key(
+    session: Session,
+    team: str,
+    scopes: Iterable[str],
+    name: str | None = None,
+    agent_id: str | None = None,
+) -> NewKey:
+    """A new key of ``team``; with ``agent_id`` it sees only that agent's calls."""
+    if agent_id is not None and not agent_id.strip():
+        raise ValueError("an agent's key needs the agent's id")
+    parsed = parse_scopes(scopes) if agent_id is None else parse_agent_scopes(scopes)
     team_row = get_or_create_team(session, team)
     key_id = secrets.token_hex(8)
     key = f"{_PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
@@ -64,10 +80,12 @@ def create_api_key(
             key_sha256=_digest(key),
             scopes=" ".join(parsed),
             name=name,
+            agent_id=agent_id.strip() if agent_id is not None else None,
         )
     )
     session.flush()
-    return NewKey(key=key, key_id=key_id, team=team_row.name, scopes=parsed)
+    agent = agent_id.strip() if agent_id is not None else None
+    return NewKey(key=key, key_id=key_id, team=team_row.name, scopes=parsed, agent_id=agent)
 
 
 def authenticate(session: Session, presented: str) -> ApiKey | None:

@@ -39,3 +39,28 @@ def get_or_create_team(session: Session, name: str) -> Team:
         team = get_team(session, name)
         assert team is not None
     return team
+
+
+MAX_COMPANY_NAMES = 20
+MAX_COMPANY_NAME_CHARS = 200
+
+
+def parse_company_names(text: str) -> list[str]:
+    """Names separated by ';' or new lines; ValueError (for a person) past the limits."""
+    names = list(dict.fromkeys(p.strip() for p in re.split(r"[;\n]", text) if p.strip()))
+    if len(names) > MAX_COMPANY_NAMES:
+        raise ValueError(f"at most {MAX_COMPANY_NAMES} company names")
+    long = next((n for n in names if len(n) > MAX_COMPANY_NAME_CHARS), None)
+    if long is not None:
+        raise ValueError(f"a company name is longer than {MAX_COMPANY_NAME_CHARS} characters")
+    return names
+
+
+def team_company_names(session: Session, team_id: int) -> list[str]:
+    team = session.get(Team, team_id)
+    return list(team.company_names or []) if team is not None else []
+
+
+def set_team_company_names(session: Session, team_id: int, names: list[str]) -> None:
+    team = session.get_one(Team, team_id)
+    team.company_names = names

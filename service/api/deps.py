@@ -34,15 +34,22 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a key of one team with some scopes."""
+    """Who is calling: a key of one team with some scopes (an agent's key: one agent)."""
 
     key_id: str
     team_id: int
     team: str
     scopes: tuple[str, ...]
+    agent_id: str | None = None
 
 
-def require_scope(scope: str) -> Callable[..., Principal]:
+AGENT_KEY_REFUSED = "an agent's key sees only the agent's own calls (GET /v1/calls...)"
+
+
+def require_scope(scope: str, agent_keys: bool = False) -> Callable[..., Principal]:
+    """A dependency: the presented key with ``scope``; an agent's key only where
+    ``agent_keys`` (the routes that limit what they show to the agent's calls)."""
+
     def dependency(
         state: StateDep,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -67,11 +74,14 @@ def require_scope(scope: str) -> Callable[..., Principal]:
                 raise HTTPException(
                     status.HTTP_403_FORBIDDEN, f"this API key lacks the {scope!r} scope"
                 )
+            if row.agent_id is not None and not agent_keys:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, AGENT_KEY_REFUSED)
             return Principal(
                 key_id=row.key_id,
                 team_id=row.team_id,
                 team=row.team.name,
                 scopes=tuple(row.scopes.split()),
+                agent_id=row.agent_id,
             )
 
     dependency.__name__ = f"require_{scope}"
@@ -80,4 +90,6 @@ def require_scope(scope: str) -> Callable[..., Principal]:
 
 IngestKey = Annotated[Principal, Depends(require_scope("ingest"))]
 ReadKey = Annotated[Principal, Depends(require_scope("read"))]
+# Reading calls: an agent's key too, limited to the agent's calls by the route.
+CallReadKey = Annotated[Principal, Depends(require_scope("read", agent_keys=True))]
 AdminKey = Annotated[Principal, Depends(require_scope("admin"))]

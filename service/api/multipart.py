@@ -43,6 +43,16 @@ async def _in_storage_thread(function: Callable[..., Any], *args: Any, final: bo
     return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
 
 
+def display_file_name(raw: bytes | None, limit: int = 255) -> str | None:
+    """The last path part of a client's file name, printable, at most ``limit`` chars."""
+    if not raw:
+        return None
+    name = raw.decode("utf-8", "replace").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if ch.isspace() else ch for ch in name if ch.isprintable() or ch.isspace())
+    name = name.strip()
+    return name[:limit] or None
+
+
 class MultipartError(ValueError):
     """The body is not acceptable multipart/form-data (the message says why)."""
 
@@ -51,6 +61,7 @@ class MultipartError(ValueError):
 class ReceivedForm:
     fields: dict[str, str] = field(default_factory=dict)
     blob: StoredBlob | None = None
+    file_name: str | None = None  # the client's name for the file: shown, never a path
     started_at: float = 0.0  # perf_counter when the body started arriving
     body_received_at: float = 0.0  # ... and when its last byte had arrived
     stored_at: float = 0.0  # ... and when the file was durable
@@ -100,7 +111,8 @@ class _Receiver:
         name = options[b"name"].decode("utf-8", "replace")
         self._part.name = name
         if name == self.file_field:
-            # The client's file name is deliberately ignored: storage keys are call ids.
+            # The client's file name is only kept to show: storage keys are call ids.
+            self.form.file_name = display_file_name(options.get(b"filename"))
             self.file_parts += 1
             if self.file_parts > 1:
                 raise MultipartError(f"send exactly one {self.file_field!r} part")

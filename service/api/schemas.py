@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from analyzers.options import AGENT_CHANNEL_HELP, CallMetadata, Language
 from analyzers.ringback_plans import PLAN_COUNTRIES, iso_country
-from service.db.models import Call
+from service.db.models import Call, CallNote
+from service.teams import parse_company_names
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
 
@@ -97,6 +98,17 @@ class RecordingFields(_Body):
     answered_at: CallTime | None = Field(None, description="when the agent answered")
     customer_name: str | None = Field(None, max_length=200)
     agent_name: str | None = Field(None, max_length=200)
+    company_names: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="names the agent should introduce the company by (a form field: "
+        "separated by ';' or new lines)",
+    )
+
+    @field_validator("company_names", mode="before")
+    @classmethod
+    def _split_company_names(cls, value: object) -> object:
+        return parse_company_names(value) if isinstance(value, str) else value
 
     def metadata(self) -> CallMetadata:
         return CallMetadata(
@@ -105,6 +117,7 @@ class RecordingFields(_Body):
             answered_at=self.answered_at,
             customer_name=self.customer_name,
             agent_name=self.agent_name,
+            company_names=self.company_names,
         )
 
 
@@ -172,6 +185,8 @@ class CallOut(BaseModel):
     audio_sha256: str | None
     options: dict[str, Any]
     metadata: dict[str, Any]
+    file_name: str | None = Field(None, description="the uploaded file's name, as sent")
+    summary: str | None = Field(None, description="one line of the coaching summary")
 
     @classmethod
     def from_row(cls, call: Call) -> CallOut:
@@ -199,6 +214,8 @@ class CallOut(BaseModel):
             audio_sha256=call.audio_sha256,
             options=call.options or {},
             metadata=call.call_metadata or {},
+            file_name=call.file_name,
+            summary=call.summary,
         )
 
 
@@ -282,3 +299,25 @@ class HealthOut(BaseModel):
 class ReadyOut(BaseModel):
     ready: bool
     checks: dict[str, str]
+
+
+class NoteOut(BaseModel):
+    """A coach's note on a call."""
+
+    id: int
+    at_s: float | None = Field(description="seconds from the recording's start")
+    finding: int | None = Field(description="index in the report's findings")
+    text: str
+    author: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, note: CallNote) -> NoteOut:
+        return cls(
+            id=note.id,
+            at_s=note.at_s,
+            finding=note.finding,
+            text=note.text,
+            author=note.author,
+            created_at=note.created_at,
+        )

@@ -251,6 +251,7 @@ async def accept_upload(request: Request, state: ServiceState, key: Principal) -
                     audio=blob,
                     content_type=content_type,
                     duration_s=duration_s,
+                    file_name=form.file_name,
                 )
             marks["committed"] = time.perf_counter()
 

@@ -36,6 +36,7 @@ def new_call(
     duration_s: float | None = None,
     source_url: str | None = None,
     source_account: str | None = None,
+    file_name: str | None = None,
 ) -> Call:
     """Add a queued call (the job) to the session; the caller commits, then enqueues."""
     if audio is None and source_url is None:
@@ -59,6 +60,7 @@ def new_call(
         audio_sha256=audio.sha256 if audio else None,
         audio_content_type=content_type,
         duration_s=duration_s,
+        file_name=file_name,
         options=options.model_dump(mode="json"),
         call_metadata=metadata.model_dump(mode="json", exclude_none=True) if metadata else {},
     )

@@ -62,6 +62,8 @@ def principal_for_key_id(state: ServiceState, key_id: str) -> Principal | None:
         row = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
         if row is None or row.revoked_at is not None or not has_scope(row, "read"):
             return None
+        if row.agent_id is not None:  # the dashboard is the coaches' (agents: the API)
+            return None
         return Principal(
             key_id=row.key_id,
             team_id=row.team_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from service.dashboard.svg import Scale, polylines, ticks
+from service.dashboard.svg import Scale, polylines, tick_label, ticks
 from service.dashboard.trends import TrendMetric, WeekPoint
 
 CHART_W = 480.0
@@ -67,8 +67,8 @@ def trend_chart(metric: TrendMetric, agent: list[WeekPoint], team: list[WeekPoin
     low, high = low - pad, high + pad
     if min(values + bounds) >= 0 and low < 0:
         low = 0.0  # counts, rings and rates are never negative
-    y_values = ticks(low, high, 4)
-    low, high = min(low, y_values[0]), max(high, y_values[-1])
+    y_values = ticks(low, high, 4, integer=metric.counted)
+    low, high = y_values[0], y_values[-1]
     y = Scale(low, high, plot_bottom, plot_top)
     n = len(weeks)
     x_of = {
@@ -116,8 +116,6 @@ def trend_chart(metric: TrendMetric, agent: list[WeekPoint], team: list[WeekPoin
             for p in team
             if p.value is not None
         ],
-        y_ticks=[
-            AxisTick(y(v), _fmt(v, 0 if abs(v) >= 10 or v == int(v) else 1)) for v in y_values
-        ],
+        y_ticks=[AxisTick(y(v), tick_label(v, y_values)) for v in y_values],
         x_ticks=[AxisTick(x_of[w], f"{w:%d %b}") for i, w in enumerate(weeks) if i % every == 0],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,27 +27,34 @@ class Scale:
         return self(min(max(value, low), high))
 
 
-def nice_step(span: float, max_ticks: int) -> float:
-    """A 1/2/5 x 10^k step giving at most ``max_ticks`` intervals over ``span``."""
+def nice_step(span: float, max_ticks: int, integer: bool = False) -> float:
+    """A 1/2/5 x 10^k step giving at most ``max_ticks`` intervals over ``span``
+    (at least 1 for counts)."""
     if span <= 0:
         return 1.0
     raw = span / max(1, max_ticks)
     magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if factor * magnitude >= raw:
-            return factor * magnitude
-    return 10 * magnitude
+    step = next(
+        (f * magnitude for f in (1, 2, 5) if f * magnitude >= raw * (1 - 1e-9)), 10 * magnitude
+    )
+    return max(step, 1.0) if integer else step
 
 
-def ticks(low: float, high: float, max_ticks: int = 5) -> list[float]:
-    step = nice_step(high - low, max_ticks)
-    first = math.ceil(low / step - 1e-9) * step
-    out = []
-    value = first
-    while value <= high + 1e-9:
-        out.append(round(value, 10))
-        value += step
-    return out
+def ticks(low: float, high: float, max_ticks: int = 5, integer: bool = False) -> list[float]:
+    """Nice ticks from the last step at or below ``low`` to the first at or above
+    ``high``: an axis drawn from the first to the last tick holds every value."""
+    step = nice_step(high - low, max_ticks, integer)
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    count = round((last - first) / step)
+    return [round(first + i * step, 10) for i in range(count + 1)]
+
+
+def tick_label(value: float, values: Sequence[float]) -> str:
+    """A tick's label with as many decimals as the step needs (0.05 -> 2) and no more."""
+    step = min((b - a for a, b in itertools.pairwise(values)), default=1.0)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
+    return f"{value:.{decimals}f}"
 
 
 # Steps for a time axis in seconds (labels read m:ss).

@@ -51,8 +51,11 @@ def range_text(low: float | None, high: float | None) -> str:
     return format_range(low, high)
 
 
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "–"
+def when(moment: datetime | None, seconds: bool = False) -> str:
+    """2025-03-03 09:00 (with seconds where calls of one minute must be told apart)."""
+    if moment is None:
+        return "–"
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def status_label(status: str | None) -> str:

@@ -11,7 +11,15 @@ from typing import Any
 
 from analyzers.clock import clock
 from analyzers.report import Finding, Hold, Report
-from service.dashboard.svg import Scale, area_path, bucket, polylines, ticks, time_ticks
+from service.dashboard.svg import (
+    Scale,
+    area_path,
+    bucket,
+    polylines,
+    tick_label,
+    ticks,
+    time_ticks,
+)
 
 WIDTH = 1000.0
 LEFT = 116.0  # lane names and y-axis ticks
@@ -247,9 +255,9 @@ def _pitch_lines(x: Scale, lanes: list[Lane], report: Report, n_px: int) -> list
     low_hz = max(0.0, ordered[int(0.02 * (len(ordered) - 1))] - 10)
     high_hz = ordered[int(0.98 * (len(ordered) - 1))] + 10
     hz_ticks = ticks(low_hz, high_hz, 3)
-    low_hz, high_hz = min(low_hz, hz_ticks[0]), max(high_hz, hz_ticks[-1])
+    low_hz, high_hz = hz_ticks[0], hz_ticks[-1]
     y = Scale(low_hz, high_hz, pitch_lane.bottom, pitch_lane.top)
-    pitch_lane.y_ticks = [Tick(y(v), f"{v:g}") for v in hz_ticks]
+    pitch_lane.y_ticks = [Tick(y(v), tick_label(v, hz_ticks)) for v in hz_ticks]
     reduced = bucket(contour, n_px, "median")
     step = signals.hop_s * len(contour) / len(reduced)
     return polylines(

@@ -27,6 +27,7 @@ class TrendMetric:
     high: float | None
     digits: int = 1
     metric_label: str | None = None  # which of the rule's metric rows (rules table label)
+    counted: bool = False  # whole numbers per call: the axis ticks are integers
 
 
 # Beyond this a stored bound (-inf, 1e308: a profile saved before ranges were checked)
@@ -57,9 +58,10 @@ def _profile_metrics(profile: Profile) -> list[TrendMetric]:
             *metric_bounds(profile, rule.id, spec),
             digits=spec.digits,
             metric_label=spec.label,
+            counted=spec.counted,
         )
         for rule, spec in table_trend_metrics()
-    ] + [TrendMetric(FINDINGS, "Findings", "per call", None, None)]
+    ] + [TrendMetric(FINDINGS, "Findings", "per call", None, None, counted=True)]
 
 
 def metric_value(row: CallMetrics, metric: TrendMetric) -> float | None:

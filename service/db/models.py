@@ -52,6 +52,9 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    company_names: Mapped[list[str] | None] = mapped_column(
+        JSONColumn, comment="names agents introduce the company by, for calls that give none"
+    )
 
 
 class TeamProfile(Base):
@@ -81,6 +84,9 @@ class ApiKey(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agent_id: Mapped[str | None] = mapped_column(
+        String(200), comment="an agent's own key: it sees only this agent's calls"
+    )
 
     team: Mapped[Team] = relationship(lazy="joined")
 
@@ -130,6 +136,10 @@ class Call(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     analysis_s: Mapped[float | None] = mapped_column(Float)
     findings_count: Mapped[int | None] = mapped_column(Integer)
+    file_name: Mapped[str | None] = mapped_column(
+        String(255), comment="the uploaded file's name (shown only; storage keys are ids)"
+    )
+    summary: Mapped[str | None] = mapped_column(Text, comment="one line of the coaching summary")
 
 
 class CallReport(Base):
@@ -142,6 +152,21 @@ class CallReport(Base):
     )
     schema_version: Mapped[int] = mapped_column(Integer)
     report: Mapped[dict[str, Any]] = mapped_column(JSONColumn)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CallNote(Base):
+    """A coach's comment on a call: at a time in the call, on a finding, or both."""
+
+    __tablename__ = "call_notes"
+    __table_args__ = (Index("ix_call_notes_call", "call_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    at_s: Mapped[float | None] = mapped_column(Float, comment="seconds from the recording's start")
+    finding: Mapped[int | None] = mapped_column(Integer, comment="index in the report's findings")
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), comment="the writing key's name or id")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

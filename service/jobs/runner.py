@@ -145,14 +145,19 @@ class JobRunner:
         from analyzers.pipeline import analyze
         from service.privacy import team_privacy
         from service.team_profiles import team_profile
+        from service.teams import team_company_names
 
         audio_key = job.audio_key or self._fetch(job)
         options = AnalysisOptions.model_validate(job.options)
         metadata = CallMetadata.model_validate(job.call_metadata) if job.call_metadata else None
         with self.db.session() as session:
             profile = team_profile(session, job.team_id)  # the team's ranges
+            companies = team_company_names(session, job.team_id)
             privacy = team_privacy(session, job.team_id)
         options = options.model_copy(update={"redact": privacy.pii_redaction})
+        if companies and not (metadata and metadata.company_names):
+            # The team's names when the call names none: the opening rule and Whisper's prompt.
+            metadata = (metadata or CallMetadata()).model_copy(update={"company_names": companies})
         path = self.storage.local_path(audio_key)
         if path is not None:
             report = analyze(path, options, metadata, profile=profile)

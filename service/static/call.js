@@ -106,12 +106,20 @@
     const t = parseFloat(target.dataset.seek !== undefined ? target.dataset.seek : target.dataset.t);
     if (!isFinite(t)) return;
     markFinding(target.dataset.finding);
-    if (target.classList.contains("marker") && target.dataset.finding !== undefined) {
+    const jumps = target.classList.contains("marker") || target.classList.contains("moment");
+    if (jumps && target.dataset.finding !== undefined) {
       const item = document.getElementById("finding-" + target.dataset.finding);
       if (item) item.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
     seek(t);
   });
+
+  const atNow = document.getElementById("note-at-now");
+  if (atNow) {
+    atNow.addEventListener("click", function () {
+      document.getElementById("note-at").value = clock(audio.currentTime || 0);
+    });
+  }
 
   // A link to a moment (search hits): /calls/<id>#t=<seconds> plays from there.
   function seekToHash() {

@@ -123,3 +123,18 @@ def test_render_report_prints_findings_at_their_clock_time() -> None:
     render_report(report, console)
     text = console.export_text()
     assert "Findings (1)" in text and "1:05.3  warning  pickup_delay: 4.0 (expected ≤ 3)" in text
+
+
+def test_company_option_is_repeatable_and_reaches_the_report() -> None:
+    proc = _run(
+        str(SAMPLES / "late_pickup.wav"),
+        "--engine",
+        "none",
+        "--json",
+        "--company",
+        "Acme Telecom",
+        "--company",
+        "Acme",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["context"]["company_names"] == ["Acme Telecom", "Acme"]

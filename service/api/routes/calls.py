@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from service.api.deps import AdminKey, IngestKey, ReadKey, SessionDep, StateDep
+from service.api.deps import (
+    AdminKey,
+    CallReadKey,
+    IngestKey,
+    Principal,
+    ReadKey,
+    SessionDep,
+    StateDep,
+)
 from service.api.ranges import RangeNotSatisfiableError, parse_range
 from service.api.schemas import (
     CallAccepted,
@@ -16,11 +24,13 @@ from service.api.schemas import (
     CallPage,
     CallStatus,
     ErrorBody,
+    NoteOut,
     UTCTime,
     upload_openapi_schema,
 )
 from service.calls.deletion import delete_call
 from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
+from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.calls.queries import BadCursorError, CallFilters, list_calls
 from service.db.models import DONE, Call, CallReport
 from service.privacy import team_privacy
@@ -67,16 +77,19 @@ async def upload_call(
     return upload.accepted
 
 
-def _own_call(session: SessionDep, key_team_id: int, call_id: uuid.UUID) -> Call:
+def _own_call(session: SessionDep, key: Principal, call_id: uuid.UUID) -> Call:
     call = session.get(Call, call_id)
-    if call is None or call.team_id != key_team_id:  # another team's call does not exist
+    # Another team's call, or another agent's for an agent's key, does not exist.
+    if call is None or call.team_id != key.team_id:
+        raise HTTPException(404, "no such call")
+    if key.agent_id is not None and call.agent_id != key.agent_id:
         raise HTTPException(404, "no such call")
     return call
 
 
 @router.get("/{call_id}", response_model=CallOut, responses=_ERRORS, summary="Call status")
-def get_call(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> CallOut:
-    return CallOut.from_row(_own_call(session, key.team_id, call_id))
+def get_call(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> CallOut:
+    return CallOut.from_row(_own_call(session, key, call_id))
 
 
 @router.get(
@@ -88,8 +101,8 @@ def get_call(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> CallOut:
     },
     summary="The analysis report",
 )
-def get_report(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> Response:
-    call = _own_call(session, key.team_id, call_id)
+def get_report(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> Response:
+    call = _own_call(session, key, call_id)
     if call.status != DONE:
         detail = f"call is {call.status}"
         if call.error_message:
@@ -110,9 +123,9 @@ def get_report(call_id: uuid.UUID, key: ReadKey, session: SessionDep) -> Respons
     },
     summary="The recording (supports HTTP Range)",
 )
-def get_audio(call_id: uuid.UUID, request: Request, key: ReadKey, state: StateDep) -> Response:
+def get_audio(call_id: uuid.UUID, request: Request, key: CallReadKey, state: StateDep) -> Response:
     with state.db.session() as session:
-        call = _own_call(session, key.team_id, call_id)
+        call = _own_call(session, key, call_id)
         audio_key, content_type = call.audio_key, call.audio_content_type
         if call.status != DONE and team_privacy(session, key.team_id).pii_redaction:
             raise HTTPException(409, "the recording is served once its redaction has run")
@@ -152,14 +165,14 @@ def get_audio(call_id: uuid.UUID, request: Request, key: ReadKey, state: StateDe
 )
 def remove_call(call_id: uuid.UUID, key: AdminKey, state: StateDep) -> Response:
     with state.db.session() as session:
-        _own_call(session, key.team_id, call_id)
+        _own_call(session, key, call_id)
     delete_call(state.db, state.storage, call_id)
     return Response(status_code=204)
 
 
 @router.get("", response_model=CallPage, responses=_ERRORS, summary="List calls")
 def get_calls(
-    key: ReadKey,
+    key: CallReadKey,
     session: SessionDep,
     team: Annotated[str | None, Query(description="only the key's own team is visible")] = None,
     agent_id: str | None = None,
@@ -175,6 +188,10 @@ def get_calls(
 ) -> CallPage:
     if team is not None and team != key.team:
         return CallPage(items=[], next_cursor=None)
+    if key.agent_id is not None:  # an agent's key lists the agent's own calls only
+        if agent_id not in (None, key.agent_id):
+            return CallPage(items=[], next_cursor=None)
+        agent_id = key.agent_id
     filters = CallFilters(
         agent_id=agent_id,
         status=status_,
@@ -188,3 +205,33 @@ def get_calls(
     except BadCursorError:
         raise HTTPException(422, "invalid cursor") from None
     return CallPage(items=[CallOut.from_row(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{call_id}/notes", response_model=list[NoteOut], responses=_ERRORS, summary="A call's notes"
+)
+def list_notes(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> list[NoteOut]:
+    """Coaches' notes on the call, oldest first."""
+    call = _own_call(session, key, call_id)
+    return [NoteOut.from_row(n) for n in call_notes(session, call.id)]
+
+
+@router.post(
+    "/{call_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NoteOut,
+    responses={
+        **_ERRORS,
+        422: {"model": ErrorBody, "description": "time or finding not the call's"},
+    },
+    summary="Add a note to a call",
+)
+def create_note(call_id: uuid.UUID, note: NoteIn, key: ReadKey, session: SessionDep) -> NoteOut:
+    """A comment at a time in the call (``at_s``), on a finding (its index), or both."""
+    call = _own_call(session, key, call_id)
+    try:
+        row = add_note(session, call, note, author=key.key_id)
+    except NoteError as exc:
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    return NoteOut.from_row(row)

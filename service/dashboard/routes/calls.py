@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
 from analyzers.options import CHANNEL_NAMES
@@ -15,16 +18,19 @@ from analyzers.ringback_plans import PLAN_COUNTRIES
 from analyzers.rule_table import RULE_IDS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
-from service.calls.intake import accept_upload
+from service.calls.intake import accept_upload, first_error
+from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.dashboard import exports
-from service.dashboard.auth import PageViewer, ScriptViewer, check_csrf, require
+from service.dashboard.auth import CSRF_FIELD, PageViewer, ScriptViewer, check_csrf, require
 from service.dashboard.calls_query import TableQueryDep
 from service.dashboard.cards import metric_card
+from service.dashboard.notes import parse_time, timeline_marks, with_notes
 from service.dashboard.queries import calls_page, own_call, stored_report, team_agents
 from service.dashboard.templating import render
 from service.dashboard.timeline import build_timeline
 from service.dashboard.transcript import build_transcript
 from service.db.models import CALL_STATUSES, DONE
+from service.teams import team_company_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,6 +75,7 @@ def calls_table(
             "channel_names": CHANNEL_NAMES,
             "languages": LANGUAGES,
             "csv_url": query.url("/calls.csv", page=None),
+            "team_company_names": team_company_names(session, viewer.principal.team_id),
         },
     )
 
@@ -138,12 +145,62 @@ def call_page(
             request, "not_found.html", {"viewer": viewer, "what": "call"}, status_code=404
         )
     report = stored_report(session, call.id) if call.status == DONE else None
-    context: dict[str, Any] = {"viewer": viewer, "nav": "calls", "call": call, "report": report}
+    notes = call_notes(session, call.id)
+    context: dict[str, Any] = {
+        "viewer": viewer,
+        "nav": "calls",
+        "call": call,
+        "report": report,
+        "notes": notes,
+        "note_error": request.query_params.get("note_error"),
+    }
     if report is not None:
+        timeline = build_timeline(report)
         context.update(
-            cards=[metric_card(m) for m in report.metrics],
-            timeline=build_timeline(report),
-            transcript=build_transcript(report),
+            cards=[metric_card(m, report) for m in report.metrics],
+            timeline=timeline,
+            note_marks=timeline_marks(timeline, notes),
+            transcript=with_notes(build_transcript(report), notes),
             whole_call=[i for i, f in enumerate(report.findings) if f.start_s is None],
         )
     return render(request, "call.html", context)
+
+
+@router.post("/calls/{call_id}/notes")
+async def add_call_note(
+    call_id: uuid.UUID, request: Request, viewer: PageViewer, state: StateDep
+) -> Response:
+    """The call page's note form: a comment at a time, on a finding, or both."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_csrf(request, state, form.get(CSRF_FIELD))
+    page = f"/calls/{call_id}"
+    try:
+        finding = form.get("finding", "")
+        note = NoteIn(
+            text=form.get("text", ""),
+            at_s=parse_time(form.get("at", "")),
+            finding=int(finding) if finding.isdigit() else None,
+        )
+    except (ValueError, ValidationError) as exc:
+        return RedirectResponse(f"{page}?{urlencode({'note_error': _first_line(exc)})}#notes", 303)
+
+    def save() -> str | None:
+        with state.db.session() as session:
+            call = own_call(session, viewer.principal.team_id, call_id)
+            if call is None:
+                raise HTTPException(404, "no such call")
+            try:
+                add_note(session, call, note, author=viewer.principal.key_id)
+            except NoteError as exc:
+                session.rollback()
+                return str(exc)
+        return None
+
+    error = await run_in_threadpool(save)
+    if error is not None:
+        return RedirectResponse(f"{page}?{urlencode({'note_error': error})}#notes", 303)
+    return RedirectResponse(f"{page}#notes", status_code=303)
+
+
+def _first_line(exc: Exception) -> str:
+    return first_error(exc.errors(), "form") if isinstance(exc, ValidationError) else str(exc)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from service.api.deps import SessionDep
+from service.calls.notes import agent_notes
 from service.dashboard import exports
 from service.dashboard.auth import PageViewer
 from service.dashboard.charts import trend_chart
@@ -106,6 +107,7 @@ def agent_page(
             "weeks": {m.key: weekly_means(rows, m) for m in metrics},
             "metrics": metrics,
             "agents": team_agents(session, team_id),
+            "notes": agent_notes(session, team_id, agent_id),
         },
     )
 

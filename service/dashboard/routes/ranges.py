@@ -18,6 +18,7 @@ from service.dashboard.ranges_form import form_sections, parse_form
 from service.dashboard.templating import render
 from service.db.models import Team
 from service.team_profiles import TeamProfile, rescore_team, save_team_profile, team_profile
+from service.teams import parse_company_names, set_team_company_names, team_company_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,6 +54,7 @@ def _render(
             "saved": saved,
             "can_edit": viewer.can("admin"),
             "profile_name": profile.name,
+            "company_names": team_company_names(session, team_id),
         },
         status_code=status_code,
     )
@@ -65,6 +67,7 @@ def ranges_page(
     messages = {
         "saved": "Saved. New analyses use these ranges; "
         "re-score to apply them to existing reports.",
+        "companies": "Saved the company names: new analyses use them.",
     }
     text = messages.get(notice or "")
     if notice and notice.startswith("rescored-"):
@@ -104,3 +107,22 @@ async def rescore(request: Request, viewer: PageViewer, state: StateDep) -> Resp
     require(viewer, "admin")
     count = await run_in_threadpool(rescore_team, state.db, viewer.principal.team_id)
     return RedirectResponse(f"/ranges?notice=rescored-{count}", status_code=303)
+
+
+@router.post("/ranges/company-names")
+async def save_company_names(request: Request, viewer: PageViewer, state: StateDep) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_csrf(request, state, form.get(CSRF_FIELD))
+    require(viewer, "admin")
+    try:
+        names = parse_company_names(form.get("company_names", ""))
+    except ValueError as exc:
+        with state.db.session() as session:
+            return _render(request, viewer, session, error=str(exc), status_code=422)
+
+    def save() -> None:
+        with state.db.session() as session:
+            set_team_company_names(session, viewer.principal.team_id, names)
+
+    await run_in_threadpool(save)
+    return RedirectResponse("/ranges?notice=companies", status_code=303)

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from analyzers.report import Report
 from service.api.app import create_app
+from service.db.types import utcnow
 from service.keys import create_api_key
 from tests.service.conftest import REPO, base_settings, live_server
 
@@ -45,6 +50,7 @@ class LiveApp:
 
     base_url: str
     keys: dict[str, str] = field(default_factory=dict)
+    state: Any = None  # the app's ServiceState (its database and storage)
 
     def api(self, role: str) -> httpx.Client:
         return httpx.Client(
@@ -65,18 +71,14 @@ class LiveApp:
                 time.sleep(0.3)
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    settings = base_settings(
-        tmp_path_factory.mktemp("dashboard-data"),
-        default_engine="faster-whisper",
-        warm_up_model=True,
-        job_lease_s=60.0,
-    )
+@contextmanager
+def serve(settings: Any) -> Iterator[LiveApp]:
+    """The app on a free port with a key per role; ``LiveApp.state`` is its state."""
     app = create_app(settings)
     with live_server(app) as base_url:
-        live = LiveApp(base_url)
-        with app.state.callcoach.db.session() as session:
+        state = app.state.callcoach
+        live = LiveApp(base_url, state=state)
+        with state.db.session() as session:
             for role, team, scopes in (
                 ("read", TEAM, ["read"]),
                 ("uploader", TEAM, ["read", "ingest"]),
@@ -87,6 +89,62 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
                 new = create_api_key(session, team, scopes, name=f"dashboard {role}")
                 live.keys[role] = new.key
         yield live
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    settings = base_settings(
+        tmp_path_factory.mktemp("dashboard-data"),
+        default_engine="faster-whisper",
+        warm_up_model=True,
+        job_lease_s=60.0,
+    )
+    with serve(settings) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def pages_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """The app for page tests that store calls with ready-made reports (no model)."""
+    with serve(base_settings(tmp_path_factory.mktemp("pages-data"))) as live:
+        yield live
+
+
+def store_scored_call(
+    live: LiveApp, report: Report, audio: Path, team: str = TEAM, **fields: Any
+) -> uuid.UUID:
+    """A done call with ``report`` (scored already) stored the way the worker stores it,
+    and ``audio`` as its recording; ``fields`` go to the call row (agent_id, ...)."""
+    from service.calls.intake import analysis_options
+    from service.calls.records import new_call
+    from service.db.models import PROCESSING
+    from service.jobs import claims
+    from service.teams import get_or_create_team
+
+    state = live.state
+    call_id = uuid.uuid4()
+    with audio.open("rb") as stream:
+        blob = state.storage.put(call_id.hex, stream)
+    owner = "page-fixture"
+    with state.db.session() as session:
+        team_id = get_or_create_team(session, team).id
+        call = new_call(
+            session,
+            team_id=team_id,
+            source="upload",
+            options=analysis_options(state.settings),
+            call_id=call_id,
+            audio=blob,
+            content_type="audio/wav",
+            duration_s=report.duration_s,
+            **fields,
+        )
+        # Held by this fixture from the start: no worker or sweeper takes it.
+        call.status, call.lease_owner, call.attempts = PROCESSING, owner, 1
+        call.lease_expires_at = utcnow() + timedelta(hours=1)
+    job = claims.ClaimedJob(call_id, owner, 1, team_id, "upload", None, None, blob.key, {}, {})
+    assert claims.complete(state.db, job, report, 0.1)
+    return call_id
 
 
 @pytest.fixture(scope="module")
