@@ -105,7 +105,7 @@ def closing_window(
     start = end - within_last_s
     if window_start_s is not None:
         start = max(start, window_start_s)
-    return max(start, words[0].start_s), end
+    return round(max(start, words[0].start_s), 3), end
 
 
 def _list(labels: tuple[str, ...]) -> str:
