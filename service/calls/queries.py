@@ -6,6 +6,7 @@ import base64
 import json
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -134,27 +135,47 @@ def agent_summary(
         weeks.setdefault(start, WeekSummary(start)).calls += 1
     if not calls:
         return []
-    ids = list(calls)
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        for call_id, rule, label, unit, value in session.execute(
-            select(
-                CallMetric.call_id,
-                CallMetric.rule,
-                CallMetric.label,
-                CallMetric.unit,
-                CallMetric.value,
-            ).where(CallMetric.call_id.in_(chunk), CallMetric.value.is_not(None))
-        ):
-            if value is None:  # excluded by the query; narrows the column's type
-                continue
-            summary = weeks[week_start(calls[call_id])]
-            summary.metric_sums[(rule, label, unit)] += value
-            summary.metric_counts[(rule, label, unit)] += 1
-        for call_id, rule, count in session.execute(
-            select(CallFinding.call_id, CallFinding.rule, CallFinding.count).where(
-                CallFinding.call_id.in_(chunk)
-            )
-        ):
-            weeks[week_start(calls[call_id])].findings[rule] += count
+    for call_id, rule, label, unit, value, _status in metric_rows(session, list(calls)):
+        if value is None:
+            continue
+        summary = weeks[week_start(calls[call_id])]
+        summary.metric_sums[(rule, label, unit)] += value
+        summary.metric_counts[(rule, label, unit)] += 1
+    for call_id, rule, count in finding_counts(session, list(calls)):
+        weeks[week_start(calls[call_id])].findings[rule] += count
     return [weeks[start] for start in sorted(weeks)]
+
+
+# Ids per IN (...) list: well under every database's bound-parameter limit.
+ID_CHUNK = 500
+
+
+def metric_rows(
+    session: Session, call_ids: list[uuid.UUID]
+) -> Iterator[tuple[uuid.UUID, str, str, str, float | None, str]]:
+    """(call id, rule, label, unit, value, status) of every stored metric of the calls."""
+    for start in range(0, len(call_ids), ID_CHUNK):
+        chunk = call_ids[start : start + ID_CHUNK]
+        query = select(
+            CallMetric.call_id,
+            CallMetric.rule,
+            CallMetric.label,
+            CallMetric.unit,
+            CallMetric.value,
+            CallMetric.status,
+        ).where(CallMetric.call_id.in_(chunk))
+        for row in session.execute(query):
+            yield row.tuple()
+
+
+def finding_counts(
+    session: Session, call_ids: list[uuid.UUID]
+) -> Iterator[tuple[uuid.UUID, str, int]]:
+    """(call id, rule, findings of that rule) of the calls."""
+    for start in range(0, len(call_ids), ID_CHUNK):
+        chunk = call_ids[start : start + ID_CHUNK]
+        query = select(CallFinding.call_id, CallFinding.rule, CallFinding.count).where(
+            CallFinding.call_id.in_(chunk)
+        )
+        for row in session.execute(query):
+            yield row.tuple()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analyzers.report import Report
-from service.calls.queries import CallFilters, filtered_calls
+from service.calls.queries import CallFilters, filtered_calls, finding_counts, metric_rows
 from service.db.models import DONE, Call, CallFinding, CallMetric, CallReport
 
 SortKey = Literal["date", "agent", "duration", "status", "findings"]
@@ -156,28 +156,12 @@ def call_metrics(
         )
         for call in session.scalars(filtered_calls(team_id, filters).order_by(Call.recorded_at))
     }
-    ids = list(rows)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for call_id, rule, label, unit, value, status in session.execute(
-            select(
-                CallMetric.call_id,
-                CallMetric.rule,
-                CallMetric.label,
-                CallMetric.unit,
-                CallMetric.value,
-                CallMetric.status,
-            ).where(CallMetric.call_id.in_(chunk))
-        ):
-            row = rows[call_id]
-            if value is not None:
-                row.values[(rule, label)] = value
-            row.statuses[(rule, label)] = status
-            row.units[(rule, label)] = unit
-        for call_id, rule, count in session.execute(
-            select(CallFinding.call_id, CallFinding.rule, CallFinding.count).where(
-                CallFinding.call_id.in_(chunk)
-            )
-        ):
-            rows[call_id].findings[rule] = count
+    for call_id, rule, label, unit, value, status in metric_rows(session, list(rows)):
+        row = rows[call_id]
+        if value is not None:
+            row.values[(rule, label)] = value
+        row.statuses[(rule, label)] = status
+        row.units[(rule, label)] = unit
+    for call_id, rule, count in finding_counts(session, list(rows)):
+        rows[call_id].findings[rule] = count
     return list(rows.values())
