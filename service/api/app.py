@@ -25,7 +25,7 @@ from service.db.models import Call
 from service.db.session import Database
 from service.jobs.inprocess import InProcessWorker
 from service.jobs.queue import JobQueue
-from service.jobs.runner import new_worker_id
+from service.jobs.runner import JobRunner, new_worker_id
 from service.jobs.warmup import ModelWarmup
 from service.storage import LocalDiskStorage
 
@@ -55,7 +55,8 @@ def start_services(settings: Settings) -> ServiceState:
         if settings.warm_up_model:
             warmup.start()
         inprocess = InProcessWorker(
-            settings, db, storage, worker_id, warmup if settings.warm_up_model else None
+            JobRunner(settings, db, storage, worker_id),
+            warmup if settings.warm_up_model else None,
         )
         queue = inprocess
     else:

@@ -10,29 +10,20 @@ import logging
 import threading
 import uuid
 
-from service.config import Settings
-from service.db.session import Database
 from service.jobs import claims
 from service.jobs.claims import ClaimedJob
 from service.jobs.runner import JobRunner
 from service.jobs.warmup import ModelWarmup, lower_thread_priority
-from service.storage import AudioStorage
 
 log = logging.getLogger(__name__)
 
 
 class InProcessWorker:
-    def __init__(
-        self,
-        settings: Settings,
-        db: Database,
-        storage: AudioStorage,
-        worker_id: str,
-        warmup: ModelWarmup | None = None,
-    ) -> None:
+    def __init__(self, runner: JobRunner, warmup: ModelWarmup | None = None) -> None:
+        settings = runner.settings
         self._settings = settings
-        self._db = db
-        self._runner = JobRunner(settings, db, storage, worker_id)
+        self._db = runner.db
+        self._runner = runner
         self._warmup = warmup
         self._wake = threading.Event()
         self._stop = threading.Event()
