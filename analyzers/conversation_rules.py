@@ -149,32 +149,37 @@ def score_customer_name(report: Report, profile: Profile, card: Scorecard) -> No
     where = f"{name} (from {source})"
     few = len(mentions) < rng.min_mentions
     often = rate > rng.max_per_minute
+    found: list[Finding] = []
     if few:
-        card.add_finding(
+        message = f"The agent used the customer's name {len(mentions)} times: {where}."
+        found.append(
             _name_finding(
                 profile,
                 words[0].start_s,
                 words[-1].end_s,
                 len(mentions),
-                f"The agent used the customer's name {len(mentions)} times: {where}.",
+                message,
                 rng.advice_missing,
             )
         )
     if often:
-        card.add_finding(
+        message = (
+            f"The agent said the customer's name {counted} times in "
+            f"{minutes:.1f} min ({rate:.1f} per minute): {where}."
+        )
+        found.append(
             _name_finding(
                 profile,
                 mentions[0].start_s,
                 mentions[-1].end_s,
                 round(rate, 2),
-                f"The agent said the customer's name {counted} times in "
-                f"{minutes:.1f} min ({rate:.1f} per minute): {where}.",
+                message,
                 rng.advice_often,
             )
         )
     if not in_closing and source == "the call" and not few:
         # With the name from metadata the closing rule already notes a farewell without it.
-        card.add_finding(
+        found.append(
             _name_finding(
                 profile,
                 max(farewell_from, words[0].start_s),
@@ -185,6 +190,8 @@ def score_customer_name(report: Report, profile: Profile, card: Scorecard) -> No
                 severity="info",
             )
         )
+    for finding in found:
+        card.add_finding(finding)
     card.add_metric(profile, "customer_name", "mentions", len(mentions), "warning" if few else None)
     card.add_metric(
         profile, "customer_name", "per_minute", round(rate, 2), "warning" if often else None
