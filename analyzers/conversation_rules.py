@@ -82,7 +82,7 @@ def _score_patience(report: Report, profile: Profile, card: Scorecard) -> None:
 
 def score_question_pacing(report: Report, profile: Profile, card: Scorecard) -> None:
     rng = profile.question_pacing
-    if report.parties.agent is None:  # mono and not split into two voices
+    if not report.parties_apart:  # mono and not split into two voices
         card.add_unmeasured(profile, "question_pacing", MONO_REASON)
         return
     _score_patience(report, profile, card)

@@ -337,7 +337,7 @@ _HANDLING: dict[str, Callable[[Report, Profile], list[Lapse]]] = {
 
 
 def _why_not_classified(report: Report) -> str | None:
-    if report.parties.agent is None:  # mono and not split into two voices
+    if not report.parties_apart:  # mono and not split into two voices
         return MONO_REASON
     reason = why_unmeasurable(report, agent_words(report))
     if reason is None and not customer_words(report):

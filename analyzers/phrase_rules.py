@@ -35,7 +35,7 @@ def agent_words(report: Report) -> list[Word]:
 
 
 def why_unmeasurable(report: Report, words: list[Word]) -> str | None:
-    if report.parties.agent is None:
+    if not report.parties_apart:  # mono and not split into two voices
         return "mono recording: the agent's words cannot be told apart"
     if report.language is None:
         return "no transcript (transcription was not run)"
@@ -49,7 +49,7 @@ def why_unmeasurable(report: Report, words: list[Word]) -> str | None:
 def _announcement_words(report: Report) -> list[Word]:
     """Whose words may announce a silence: the agent's, or on a mono recording (where
     the parties cannot be told apart) everybody's."""
-    if report.parties.agent is None:
+    if not report.parties_apart:  # mono and not split into two voices
         return [w for t in report.turns for w in t.words]
     return agent_words(report)
 

@@ -296,3 +296,10 @@ class Report(_Model):
     )
     separation: Separation | None = None
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+
+    @property
+    def parties_apart(self) -> bool:
+        """Whether the agent and the customer were told apart: one per stereo channel, or a
+        mono mix split into two voices."""
+        diarized = self.separation is not None and self.separation.method == "diarized"
+        return self.agent_channel is not None or diarized

@@ -49,9 +49,10 @@ class PartyChannels:
             separation=self.separation.model_copy(update={"agent": why}),
         )
 
-    def own_speech(self, channel: int) -> list[Span]:
-        """The channel's speech where no other voice is mixed in (for pitch)."""
-        speech = self.activity.speech[channel]
+    def own_speech(self, activity: Activity, channel: int) -> list[Span]:
+        """The channel's speech in ``activity`` (the call's, after music and tones were
+        taken out) where no other voice is mixed in (for pitch)."""
+        speech = activity.speech[channel]
         if self.separation is None or not self.separation.overlap:
             return speech
         return subtract_spans(speech, self.separation.overlap)

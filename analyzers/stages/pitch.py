@@ -13,6 +13,6 @@ PitchTracks = dict[Speaker, PitchTrack]
 
 def track_pitch(call: DecodedCall, activity: Activity, parties: PartyChannels) -> PitchTracks:
     return {
-        party: f0_track(call.samples[ch], call.sample_rate, active=parties.own_speech(ch))
+        party: f0_track(call.samples[ch], call.sample_rate, active=parties.own_speech(activity, ch))
         for party, ch in parties.channels.items()
     }

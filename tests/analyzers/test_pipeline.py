@@ -251,10 +251,11 @@ def test_progress_moves_with_each_transcribed_chunk() -> None:
     from analyzers.transcribe.engine import DEFAULT_DECODING
 
     samples, sr = sf.read(SAMPLES / "good_call.wav", dtype="float32", always_2d=True)
-    twice = np.concatenate([samples, samples]).T  # 160 s: more chunks than one batch
+    # The committed sample is 45 s: six of them make more chunks than one batch.
+    repeated = np.concatenate([samples] * 6).T
     seen: list[tuple[str, float]] = []
     analyze(
-        CallAudio(samples=twice, sample_rate=sr),
+        CallAudio(samples=repeated, sample_rate=sr),
         AnalysisOptions(engine="faster-whisper", language="en"),
         progress=lambda stage, done: seen.append((stage, done)),
     )

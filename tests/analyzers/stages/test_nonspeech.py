@@ -51,9 +51,8 @@ def _call():  # type: ignore[no-untyped-def]
 def test_music_and_keys_are_not_speech_and_not_silence() -> None:
     call, agent, presses = _call()
     pickup = Pickup()
-    activity = find_activity(call, pickup, PROFILE)
-    parties = assign_parties(call, AnalysisOptions(agent_channel=0))
-    found = find_nonspeech(call, activity, parties, PROFILE)
+    parties = assign_parties(call, find_activity(call, pickup, PROFILE), AnalysisOptions())
+    found = find_nonspeech(parties.call, parties.activity, parties, PROFILE)
 
     (hold,) = found.holds
     (truth,) = agent.holds
