@@ -108,6 +108,27 @@ def closing_window(
     return round(max(start, words[0].start_s), 3), end
 
 
+def _missing_parts(
+    rule: str,
+    missing: tuple[str, ...],
+    start_s: float,
+    end_s: float,
+    expected: str,
+    advice: str,
+) -> Finding:
+    """An opening or closing without some of its parts, where the coach should listen."""
+    return Finding(
+        rule=rule,
+        severity="warning",
+        start_s=start_s,
+        end_s=end_s,
+        value=", ".join(missing),
+        expected=expected,
+        message=f"The {rule} did not include {_list(missing)}.",
+        advice=advice,
+    )
+
+
 def _list(labels: tuple[str, ...]) -> str:
     names = [_MISSING_LABEL.get(x, x) for x in labels]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -154,15 +175,8 @@ def score_opening(report: Report, profile: Profile, card: Scorecard) -> None:
     if opening.missing:
         start_s, end_s = opening_window(words, opening.window_end_s, profile.opening.within_s)
         card.add_finding(
-            Finding(
-                rule="opening",
-                severity="warning",
-                start_s=start_s,
-                end_s=end_s,
-                value=", ".join(opening.missing),
-                expected=expected,
-                message=f"The opening did not include {_list(opening.missing)}.",
-                advice=profile.opening.advice,
+            _missing_parts(
+                "opening", opening.missing, start_s, end_s, expected, profile.opening.advice
             )
         )
     value = "complete" if opening.passed else "incomplete"
@@ -222,15 +236,8 @@ def score_closing(report: Report, profile: Profile, card: Scorecard) -> None:
     start_s, end_s = closing_window(words, closing.window_start_s, profile.closing.within_last_s)
     if closing.missing:
         card.add_finding(
-            Finding(
-                rule="closing",
-                severity="warning",
-                start_s=start_s,
-                end_s=end_s,
-                value=", ".join(closing.missing),
-                expected=expected,
-                message=f"The closing did not include {_list(closing.missing)}.",
-                advice=profile.closing.advice,
+            _missing_parts(
+                "closing", closing.missing, start_s, end_s, expected, profile.closing.advice
             )
         )
     elif closing.name_used is False:
