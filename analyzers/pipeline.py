@@ -160,7 +160,6 @@ def analyze(
     )
     report = note_unsure_separation(report)
     report = attach_redactions(report, redactions)
-
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)
