@@ -21,6 +21,7 @@ COPY pyproject.toml README.md* ./
 RUN mkdir -p analyzers service \
     && touch analyzers/__init__.py service/__init__.py \
     && pip install ".[team,multilingual]" \
+    && pip install --no-deps "asent==0.8.3" \
     && pip uninstall -y callcoach
 COPY analyzers ./analyzers
 COPY service ./service

@@ -30,6 +30,7 @@ from analyzers.stages.pitch import track_pitch
 from analyzers.stages.redact import attach_redactions, redact_transcript
 from analyzers.stages.report import StageResults, build_report
 from analyzers.stages.roles import confirm_agent
+from analyzers.stages.sentiment import score_sentiment
 from analyzers.stages.signals import timeline_signals
 from analyzers.stages.transcription import transcribe
 
@@ -148,6 +149,7 @@ def analyze(
         pickup, parties, conversation, loudness, transcript, metrics, signals, nonspeech
     )
     report = run("report", build_report, recording, found, metadata, profile)
+    report = run("sentiment", score_sentiment, report)
     report = run("rules", apply_rules, report, profile)
     report = run(
         "warnings",
@@ -158,7 +160,6 @@ def analyze(
     )
     report = note_unsure_separation(report)
     report = attach_redactions(report, redactions)
-
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)

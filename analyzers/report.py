@@ -41,6 +41,9 @@ class Turn(_Model):
     text: str | None = None
     level_dbov: float | None = None
     words: list[Word] = Field(default_factory=list)
+    sentiment: float | None = Field(
+        None, description="-1 (negative) .. 1 (positive) from the turn's words; None unscored"
+    )
 
 
 class Silence(_Model):
@@ -258,6 +261,32 @@ class Tone(_Model):
     party: Speaker | None = Field(None, description="whose channel it was heard on")
 
 
+SentimentQuality = Literal["measured", "rough"]
+
+
+class SentimentTrend(_Model):
+    """One party's sentiment at the start of the call against the end."""
+
+    turns: int = Field(description="the party's turns with words, scored")
+    start: float | None = Field(None, description="mean score of the first third of them")
+    end: float | None = Field(None, description="mean score of the last third of them")
+    change: float | None = Field(None, description="end minus start")
+
+
+class CallSentiment(_Model):
+    """How the turns were scored, and each party's trend (turn scores are on the turns)."""
+
+    language: str
+    quality: SentimentQuality = Field(
+        description="measured: accuracy measured on independent labelled data (README); "
+        "rough: the language measured poorly or could not be measured"
+    )
+    method: str = Field(description="the word list and its source package")
+    parties: dict[str, SentimentTrend] = Field(
+        default_factory=dict, description="per party ('unknown' on an unsplit mono call)"
+    )
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     duration_s: float
@@ -295,6 +324,9 @@ class Report(_Model):
         default_factory=list, description="spans of personal data replaced by [KIND] tags"
     )
     separation: Separation | None = None
+    sentiment: CallSentiment | None = Field(
+        None, description="per-party sentiment trend; None without words to score"
+    )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
 
     @property

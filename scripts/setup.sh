@@ -45,4 +45,7 @@ if [[ $want_test == 1 ]]; then
 else
   "${pip[@]}" -e ".[multilingual]"
 fi
+# Sentiment word lists: only asent's data files are read, so not its spaCy dependency
+# (not in pyproject.toml for that reason: a dependency there would pull spaCy in).
+"${pip[@]}" --no-deps "asent==0.8.3"
 echo "==> ready: .venv/bin/callcoach"

@@ -16,4 +16,5 @@ to its own typed result, no I/O beyond decode's reading of the recording.
     measures      the per-party metrics of every family -> Parties
     signals       downsampled curves for the dashboard timeline -> Signals
     report        everything above -> Report (then analyzers.rules adds findings)
+    sentiment     each worded turn scored -1..1, each party's start-vs-end trend -> Report
 """

@@ -46,6 +46,7 @@ class TrendChart:
     y_ticks: list[AxisTick] = field(default_factory=list)
     x_ticks: list[AxisTick] = field(default_factory=list)
     empty: bool = False
+    note: str | None = None  # a caveat on the values (rough sentiment)
 
 
 def _fmt(value: float, digits: int) -> str:

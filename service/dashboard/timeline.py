@@ -42,6 +42,19 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """A turn's sentiment: up from the lane's middle when positive, down when negative."""
+
+    x: float
+    w: float
+    y: float
+    h: float
+    party: str
+    score: float
+    label: str
+
+
+@dataclass(frozen=True)
 class Tick:
     pos: float  # x for time ticks, y for value ticks
     label: str
@@ -92,12 +105,16 @@ class Timeline:
     markers: list[Marker]
     holds: list[Span] = field(default_factory=list)  # music on hold: not speech, not silence
     tones: list[Span] = field(default_factory=list)  # key presses and call-progress tones
+    sentiment: list[Bar] = field(default_factory=list)  # one per scored turn
+    sentiment_zero_y: float | None = None
 
     def lane(self, key: str) -> Lane | None:
         return next((lane for lane in self.lanes if lane.key == key), None)
 
 
-def _layout(has_customer: bool, marker_rows: int, has_holds: bool = False) -> list[Lane]:
+def _layout(
+    has_customer: bool, marker_rows: int, has_holds: bool = False, sentiment: str | None = None
+) -> list[Lane]:
     # A mono recording cannot tell the parties apart: its one channel is "the recording".
     first = "Agent" if has_customer else "Recording"
     spec = [
@@ -111,6 +128,8 @@ def _layout(has_customer: bool, marker_rows: int, has_holds: bool = False) -> li
     spec.append(("talk", "Speech", "and silence", 40.0))
     if has_holds:
         spec.append(("hold", "Hold", "music, tones", 24.0))
+    if sentiment is not None:
+        spec.append(("sentiment", "Sentiment", sentiment, 48.0))
     lanes, top = [], 4.0
     for key, title, subtitle, height in spec:
         lanes.append(Lane(key, title, subtitle, top, height))
@@ -166,6 +185,7 @@ def build_timeline(report: Report) -> Timeline:
         has_customer,
         1 + max((m.row for m in markers), default=0),
         bool(report.holds or report.tones),
+        _sentiment_subtitle(report),
     )
     n_px = int(plot_right - LEFT)
     level_areas, speech = _levels_and_speech(x, lanes, report, n_px)
@@ -191,6 +211,8 @@ def build_timeline(report: Report) -> Timeline:
         markers=markers,
         holds=_holds(x, report),
         tones=_tones(x, report),
+        sentiment=_sentiment_bars(x, lanes, report),
+        sentiment_zero_y=_sentiment_zero(lanes),
     )
 
 
@@ -322,3 +344,48 @@ def _tones(x: Scale, report: Report) -> list[Span]:
             _spans(x, [(t.start_s, t.end_s) for t in report.tones]), report.tones, strict=True
         )
     ]
+
+
+def _sentiment_subtitle(report: Report) -> str | None:
+    """The sentiment lane's subtitle (None: no lane): its scale, or that it is rough."""
+    if report.sentiment is None:
+        return None
+    if report.sentiment.quality == "rough":
+        return f"rough ({report.sentiment.language})"
+    return "per turn, -1..1"
+
+
+def _sentiment_zero(lanes: list[Lane]) -> float | None:
+    lane = next((ln for ln in lanes if ln.key == "sentiment"), None)
+    return None if lane is None else lane.top + lane.height / 2
+
+
+def _sentiment_bars(x: Scale, lanes: list[Lane], report: Report) -> list[Bar]:
+    lane = next((ln for ln in lanes if ln.key == "sentiment"), None)
+    if lane is None or report.sentiment is None:
+        return []
+    y = Scale(-1.0, 1.0, lane.bottom - 3, lane.top + 3)
+    lane.y_ticks = [Tick(y(v), label) for v, label in ((1.0, "+1"), (0.0, "0"), (-1.0, "-1"))]
+    rough = " (rough)" if report.sentiment.quality == "rough" else ""
+    bars = []
+    for turn in report.turns:
+        if turn.sentiment is None:
+            continue
+        x0, x1 = x.clamped(turn.start_s), x.clamped(turn.end_s)
+        top, bottom = y(max(turn.sentiment, 0.0)), y(min(turn.sentiment, 0.0))
+        label = (
+            f"{turn.party} {clock(turn.start_s)}–{clock(turn.end_s)}: "
+            f"sentiment {turn.sentiment:+.2f}{rough}"
+        )
+        bars.append(
+            Bar(
+                x0,
+                max(1.0, round(x1 - x0, 2)),
+                round(top, 2),
+                max(1.5, round(bottom - top, 2)),  # a neutral turn: a thin line at 0
+                turn.party,
+                turn.sentiment,
+                label,
+            )
+        )
+    return bars

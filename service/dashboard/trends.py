@@ -13,6 +13,7 @@ from analyzers.profile import Profile
 from analyzers.rule_table import trend_metrics as table_trend_metrics
 from analyzers.scorecard import metric_bounds
 from service.calls.queries import week_start
+from service.calls.results import SENTIMENT, sentiment_label
 from service.dashboard.queries import CallMetrics
 
 FINDINGS = "findings"  # pseudo metric: findings per call
@@ -28,6 +29,7 @@ class TrendMetric:
     digits: int = 1
     metric_label: str | None = None  # which of the rule's metric rows (rules table label)
     counted: bool = False  # whole numbers per call: the axis ticks are integers
+    rule: str | None = None  # the stored rows' rule, when the key is not the rule id
 
 
 # Beyond this a stored bound (-inf, 1e308: a profile saved before ranges were checked)
@@ -69,7 +71,44 @@ def metric_value(row: CallMetrics, metric: TrendMetric) -> float | None:
     if metric.key == FINDINGS:
         return float(row.findings_count)
     assert metric.metric_label is not None
-    return row.value(metric.key, metric.metric_label)
+    return row.value(metric.rule or metric.key, metric.metric_label)
+
+
+def sentiment_metrics() -> list[TrendMetric]:
+    """The customer's sentiment at the end of the call, and how it moved from the start:
+    what an agent changes (analyzers.sentiment; not a scored rule, so no range)."""
+    return [
+        TrendMetric(
+            f"{SENTIMENT}_customer_{point}",
+            label,
+            unit,
+            None,
+            None,
+            digits=2,
+            metric_label=sentiment_label("customer", point),
+            rule=SENTIMENT,
+        )
+        for point, label, unit in (
+            ("end", "Customer sentiment at the end", "score, -1..1"),
+            ("change", "Customer sentiment, start to end", "change, -2..2"),
+        )
+    ]
+
+
+def rough_note(rows: list[CallMetrics], metric: TrendMetric) -> str | None:
+    """Says how many of the values are rough (a language whose sentiment measured poorly),
+    for a metric stored with a measurement quality; None when none is."""
+    if metric.rule != SENTIMENT or metric.metric_label is None:
+        return None
+    key = (SENTIMENT, metric.metric_label)
+    valued = [r for r in rows if r.values.get(key) is not None]
+    rough = sum(1 for r in valued if r.statuses.get(key) == "rough")
+    if not rough:
+        return None
+    return (
+        f"rough: {rough} of {len(valued)} call{'s' if len(valued) != 1 else ''} in a "
+        "language whose sentiment measured poorly (see the README)"
+    )
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

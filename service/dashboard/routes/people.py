@@ -3,7 +3,7 @@ team page (agents side by side) and the agent's metrics CSV."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote, urlencode
@@ -23,6 +23,8 @@ from service.dashboard.trends import (
     agents_side_by_side,
     best_and_worst,
     in_range,
+    rough_note,
+    sentiment_metrics,
     summarize,
     trend_metrics,
     weekly_means,
@@ -89,8 +91,14 @@ def agent_page(
         return render(
             request, "not_found.html", {"viewer": viewer, "what": "agent"}, status_code=404
         )
-    metrics = trend_metrics(team_profile_for_pages(session, team_id))
-    charts = [trend_chart(m, weekly_means(rows, m), weekly_means(team_rows, m)) for m in metrics]
+    metrics = trend_metrics(team_profile_for_pages(session, team_id)) + sentiment_metrics()
+    charts = [
+        replace(
+            trend_chart(m, weekly_means(rows, m), weekly_means(team_rows, m)),
+            note=rough_note(rows, m),
+        )
+        for m in metrics
+    ]
     best, worst = best_and_worst(rows)
     return render(
         request,
