@@ -77,6 +77,11 @@ class Reviewer:
     role: Role
     author: str
 
+    @classmethod
+    def of_key(cls, key_id: str, agent_id: str | None) -> Reviewer:
+        """An agent's key speaks for its agent; any other key of the team is a coach's."""
+        return cls(AGENT if agent_id is not None else COACH, key_id)
+
 
 @dataclass
 class FindingState:
@@ -95,6 +100,10 @@ class FindingState:
     def counted(self) -> bool:
         """Whether trends, summaries and exports count it (a dismissed finding is not)."""
         return self.state != DISMISSED
+
+    def steps(self, role: Role) -> list[str]:
+        """The steps ``role`` may take from the current state."""
+        return [a for a, t in TRANSITIONS.items() if t.role == role and self.state in t.after]
 
     @property
     def dispute(self) -> FindingReview | None:

@@ -31,7 +31,7 @@ from service.api.schemas import (
 from service.calls.deletion import delete_call
 from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
-from service.calls.queries import BadCursorError, CallFilters, list_calls
+from service.calls.queries import BadCursorError, CallFilters, list_calls, visible_call
 from service.db.models import DONE, Call, CallReport
 from service.privacy import team_privacy
 
@@ -79,11 +79,8 @@ async def upload_call(
 
 def call_of_key(session: SessionDep, key: Principal, call_id: uuid.UUID) -> Call:
     """The key's call: 404 for another team's (or, for an agent's key, agent's) call."""
-    call = session.get(Call, call_id)
-    # Another team's call, or another agent's for an agent's key, does not exist.
-    if call is None or call.team_id != key.team_id:
-        raise HTTPException(404, "no such call")
-    if key.agent_id is not None and call.agent_id != key.agent_id:
+    call = visible_call(session, call_id, key.team_id, key.agent_id)
+    if call is None:
         raise HTTPException(404, "no such call")
     return call
 

@@ -8,13 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
 
-from service.api.deps import CallReadKey, Principal, SessionDep
+from service.api.deps import CallReadKey, SessionDep
 from service.api.errors import api_error
 from service.api.routes.calls import call_of_key
 from service.api.schemas import ErrorBody, FindingReviewOut
 from service.calls.reviews import (
-    AGENT,
-    COACH,
     Reviewer,
     ReviewError,
     ReviewIn,
@@ -35,10 +33,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     },
     409: {"model": ErrorBody, "description": "code not_analysed: the call has no report yet"},
 }
-
-
-def _reviewer(key: Principal) -> Reviewer:
-    return Reviewer(AGENT if key.agent_id is not None else COACH, key.key_id)
 
 
 @router.get(
@@ -98,7 +92,9 @@ def add_review(
     finding, or undoes a dismissal)."""
     call = call_of_key(session, key, call_id)
     try:
-        found = review_finding(session, call, index, step, _reviewer(key))
+        found = review_finding(
+            session, call, index, step, Reviewer.of_key(key.key_id, key.agent_id)
+        )
     except ReviewError as exc:
         session.rollback()
         raise api_error(exc.status, str(exc), exc.code) from None
