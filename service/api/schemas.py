@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from analyzers.options import AGENT_CHANNEL_HELP, CallMetadata, Language
+from analyzers.report import Party, Severity
 from analyzers.ringback_plans import PLAN_COUNTRIES, iso_country
 from service.calls.reviews import TRANSITIONS, FindingState, ReviewAction, ReviewState, Role
 from service.db.models import Call, CallNote, FindingReview
@@ -357,10 +358,10 @@ class FindingReviewOut(BaseModel):
     index: int = Field(description="index in the report's findings (what the POST takes)")
     key: str = Field(description="rule:party:start: names the finding across re-scoring")
     rule: str
-    severity: str
+    severity: Severity
     start_s: float | None
     end_s: float | None
-    party: str | None
+    party: Party | None
     message: str
     state: ReviewState
     counted: bool = Field(description="false once dismissed: left out of trends and counts")

@@ -57,7 +57,10 @@ class ReviewIn(BaseModel):
 
     action: ReviewAction
     comment: str | None = Field(
-        None, max_length=MAX_COMMENT_CHARS, description="why (required to dispute)"
+        None,
+        max_length=MAX_COMMENT_CHARS,
+        pattern=r"^[^\x00]*$",  # PostgreSQL text cannot hold NUL
+        description="why (required to dispute)",
     )
 
 
@@ -104,13 +107,6 @@ class FindingState:
     def steps(self, role: Role) -> list[str]:
         """The steps ``role`` may take from the current state."""
         return [a for a, t in TRANSITIONS.items() if t.role == role and self.state in t.after]
-
-    @property
-    def dispute(self) -> FindingReview | None:
-        """The agent's latest dispute, while the finding is disputed or dismissed."""
-        if self.state not in (DISPUTED, DISMISSED):
-            return None
-        return next((r for r in reversed(self.history) if r.action == "dispute"), None)
 
 
 def finding_keys(findings: Sequence[Finding]) -> list[str]:

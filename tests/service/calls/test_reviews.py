@@ -168,3 +168,44 @@ def test_a_refused_step_leaves_no_row(db: Database) -> None:
         assert "only a disputed finding can be dismissed" in str(refused.value)
     with db.session() as session:
         assert session.scalars(select(FindingReview)).all() == []
+
+
+def test_every_aggregate_leaves_a_dismissed_finding_out(db: Database) -> None:
+    """Agent summaries, the rule filter, the dashboard's trend rows, team columns, badges
+    and both CSV exports: each counts the silence before its dismissal and not after."""
+    from service.calls.queries import CallFilters, agent_summary, list_calls
+    from service.dashboard import exports
+    from service.dashboard.queries import call_metrics, calls_page
+    from service.dashboard.trends import FINDINGS, TrendMetric, summarize, weekly_means
+
+    report = coaching_report()
+    call_id = add_call(db, report=report, agent_id="anna")
+    silence = next(i for i, f in enumerate(report.findings) if f.rule == "unexplained_silence")
+    findings_metric = TrendMetric(FINDINGS, "Findings", "per call", None, None)
+    with db.session() as session:
+        team_id = get_or_create_team(session, "acme").id
+
+    def aggregates() -> list[object]:
+        with db.session() as session:
+            weeks = agent_summary(session, team_id, "anna", None, None)
+            by_rule, _ = list_calls(session, team_id, CallFilters(rule="unexplained_silence"), 10)
+            rows = call_metrics(session, team_id, "anna")
+            table, _ = calls_page(session, team_id, CallFilters(agent_id="anna"))
+        calls_csv = exports.calls_csv(table).splitlines()
+        agent_csv = exports.agent_metrics_csv(rows).splitlines()
+        silence_column = calls_csv[0].split(",").index("findings_unexplained_silence")
+        return [
+            sum(w.findings.get("unexplained_silence", 0) for w in weeks),
+            len(by_rule),
+            weekly_means(rows, findings_metric)[0].value,
+            summarize("anna", rows, [findings_metric]).findings.get("unexplained_silence", 0),
+            sum(b.count for b in table[0].badges if b.rule == "unexplained_silence"),
+            calls_csv[1].split(",")[silence_column],
+            agent_csv[1].split(",")[agent_csv[0].split(",").index("findings")],
+        ]
+
+    total = len(report.findings)
+    assert aggregates() == [1, 1, float(total), 1, 1, "1", str(total)]
+    _step(db, call_id, silence, "dispute", ANNA)
+    _step(db, call_id, silence, "dismiss", KIM)
+    assert aggregates() == [0, 0, float(total - 1), 0, 0, "0", str(total - 1)]

@@ -167,6 +167,8 @@ def test_only_the_calls_agent_and_team_see_or_review_its_findings(api: Api) -> N
     assert bad.status_code == 422 and bad.json()["code"] == "bad_request"
     too_long = _review(api, anna, call, 0, "dispute", "x" * 2001)
     assert too_long.status_code == 422
+    with_nul = _review(api, anna, call, 0, "dispute", "a\x00b")  # PostgreSQL cannot store it
+    assert with_nul.status_code == 422 and with_nul.json()["code"] == "bad_request"
 
 
 def test_the_routes_are_documented(api: Api) -> None:
