@@ -20,6 +20,7 @@ from analyzers.profile import Profile, build_profile
 from analyzers.report import Report
 from analyzers.rules import apply_rules
 from service.calls.results import add_score_rows
+from service.calls.reviews import dismissed_indices
 from service.db.models import (
     DONE,
     Call,
@@ -96,15 +97,14 @@ def save_team_profile(
 
 
 def replace_scores(session: Session, call_id: uuid.UUID, report: Report) -> None:
-    """Rewrite a done call's stored report and the rows derived from its scoring."""
+    """Rewrite a done call's stored report and the rows derived from its scoring; the
+    findings coaches dismissed (matched by their keys) stay dismissed."""
     stored = session.get_one(CallReport, call_id)
     stored.report = report.model_dump(mode="json")
     stored.schema_version = report.schema_version
     session.execute(delete(CallMetric).where(CallMetric.call_id == call_id))
     session.execute(delete(CallFinding).where(CallFinding.call_id == call_id))
-    add_score_rows(session, call_id, report)
-    call = session.get_one(Call, call_id)
-    call.findings_count = len(report.findings)
+    add_score_rows(session, call_id, report, dismissed_indices(session, call_id, report.findings))
     index_call(session, call_id, stored.report)
 
 

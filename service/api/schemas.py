@@ -10,8 +10,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from analyzers.options import AGENT_CHANNEL_HELP, CallMetadata, Language
+from analyzers.report import Party, Severity
 from analyzers.ringback_plans import PLAN_COUNTRIES, iso_country
-from service.db.models import Call, CallNote
+from service.calls.reviews import TRANSITIONS, FindingState, ReviewAction, ReviewState, Role
+from service.db.models import Call, CallNote, FindingReview
 from service.teams import parse_company_names
 
 CallStatus = Literal["queued", "processing", "done", "failed"]
@@ -320,4 +322,68 @@ class NoteOut(BaseModel):
             text=note.text,
             author=note.author,
             created_at=note.created_at,
+        )
+
+
+class ReviewStepOut(BaseModel):
+    """One step of a finding's review."""
+
+    id: int
+    action: ReviewAction
+    state: ReviewState = Field(description="the finding's state after this step")
+    comment: str | None
+    role: Role = Field(description="agent: the call's agent; coach: a team key")
+    author: str = Field(description="the key id that took the step")
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: FindingReview, state: str) -> ReviewStepOut:
+        return cls.model_validate(
+            {
+                "id": row.id,
+                "action": row.action,
+                "state": state,
+                "comment": row.comment,
+                "role": row.role,
+                "author": row.author,
+                "created_at": row.created_at,
+            }
+        )
+
+
+class FindingReviewOut(BaseModel):
+    """A finding of the call with its review: acknowledged or disputed by the agent,
+    dismissed by a coach (then kept here but not counted in trends or summaries)."""
+
+    index: int = Field(description="index in the report's findings (what the POST takes)")
+    key: str = Field(description="rule:party:start: names the finding across re-scoring")
+    rule: str
+    severity: Severity
+    start_s: float | None
+    end_s: float | None
+    party: Party | None
+    message: str
+    state: ReviewState
+    counted: bool = Field(description="false once dismissed: left out of trends and counts")
+    history: list[ReviewStepOut] = Field(description="every step, oldest first")
+
+    @classmethod
+    def from_state(cls, found: FindingState) -> FindingReviewOut:
+        f = found.finding
+        return cls.model_validate(
+            {
+                "index": found.index,
+                "key": found.key,
+                "rule": f.rule,
+                "severity": f.severity,
+                "start_s": f.start_s,
+                "end_s": f.end_s,
+                "party": f.party,
+                "message": f.message,
+                "state": found.state,
+                "counted": found.counted,
+                "history": [
+                    ReviewStepOut.from_row(r, TRANSITIONS[r.action].to) for r in found.history
+                ],
+            }
         )

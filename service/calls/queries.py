@@ -30,6 +30,19 @@ class CallFilters:
     external_id: str | None = None
 
 
+def visible_call(
+    session: Session, call_id: uuid.UUID, team_id: int, agent_id: str | None = None
+) -> Call | None:
+    """The call if the team has it and, for an agent's key (``agent_id``), it is that
+    agent's; else None: another team's or another agent's call does not exist."""
+    call = session.get(Call, call_id)
+    if call is None or call.team_id != team_id:
+        return None
+    if agent_id is not None and call.agent_id != agent_id:
+        return None
+    return call
+
+
 def encode_cursor(call: Call) -> str:
     raw = json.dumps([call.created_at.isoformat(), call.id.hex]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

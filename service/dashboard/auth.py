@@ -28,7 +28,8 @@ CSRF_FIELD = "csrf"
 
 @dataclass(frozen=True)
 class Viewer:
-    """A signed-in coach: their key's team and scopes, and the session's CSRF token."""
+    """A signed-in coach (or an agent: an agent's key sees the agent's own calls only):
+    their key's team and scopes, and the session's CSRF token."""
 
     principal: Principal
     csrf: str
@@ -36,6 +37,10 @@ class Viewer:
     @property
     def team(self) -> str:
         return self.principal.team
+
+    @property
+    def agent_id(self) -> str | None:
+        return self.principal.agent_id
 
     def can(self, scope: str) -> bool:
         return scope in self.principal.scopes or "admin" in self.principal.scopes
@@ -62,13 +67,12 @@ def principal_for_key_id(state: ServiceState, key_id: str) -> Principal | None:
         row = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
         if row is None or row.revoked_at is not None or not has_scope(row, "read"):
             return None
-        if row.agent_id is not None:  # the dashboard is the coaches' (agents: the API)
-            return None
         return Principal(
             key_id=row.key_id,
             team_id=row.team_id,
             team=row.team.name,
             scopes=tuple(row.scopes.split()),
+            agent_id=row.agent_id,
         )
 
 
@@ -87,7 +91,7 @@ def current_viewer(request: Request, state: StateDep) -> Viewer | None:
 MaybeViewer = Annotated[Viewer | None, Depends(current_viewer)]
 
 
-def page_viewer(request: Request, viewer: MaybeViewer) -> Viewer:
+def _signed_in(request: Request, viewer: Viewer | None) -> Viewer:
     """Pages: send a visitor without a valid session to the sign-in page and back."""
     if viewer is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -99,15 +103,52 @@ def page_viewer(request: Request, viewer: MaybeViewer) -> Viewer:
     return viewer
 
 
-def script_viewer(viewer: MaybeViewer) -> Viewer:
-    """Endpoints the page scripts call: 401 instead of a redirect."""
+AGENT_REFUSED = "an agent's sign-in shows the agent's own calls only"
+
+
+def _coach(request: Request, viewer: Viewer) -> Viewer:
+    """The coaches' pages and forms: an agent asking for a page goes to their calls, an
+    agent's form or script request is refused."""
+    if viewer.agent_id is None:
+        return viewer
+    if request.method == "GET":
+        raise HTTPException(
+            status.HTTP_303_SEE_OTHER, AGENT_REFUSED, headers={"Location": "/calls"}
+        )
+    raise HTTPException(status.HTTP_403_FORBIDDEN, AGENT_REFUSED)
+
+
+def page_viewer(request: Request, viewer: MaybeViewer) -> Viewer:
+    """A coach's page or form (every page unless it says it serves agents too)."""
+    return _coach(request, _signed_in(request, viewer))
+
+
+def calls_page_viewer(request: Request, viewer: MaybeViewer) -> Viewer:
+    """The pages an agent sees too: the calls table and a call's page, which limit what
+    they show to the agent's calls (``queries.own_call``), and the review forms."""
+    return _signed_in(request, viewer)
+
+
+def _signed_in_script(viewer: Viewer | None) -> Viewer:
     if viewer is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "your session has ended: sign in again")
     return viewer
 
 
+def script_viewer(request: Request, viewer: MaybeViewer) -> Viewer:
+    """Endpoints the page scripts call: 401 instead of a redirect; coaches only."""
+    return _coach(request, _signed_in_script(viewer))
+
+
+def calls_script_viewer(viewer: MaybeViewer) -> Viewer:
+    """A call's status and audio for the call page's script: agents too (their calls)."""
+    return _signed_in_script(viewer)
+
+
 PageViewer = Annotated[Viewer, Depends(page_viewer)]
 ScriptViewer = Annotated[Viewer, Depends(script_viewer)]
+CallsPageViewer = Annotated[Viewer, Depends(calls_page_viewer)]
+CallsScriptViewer = Annotated[Viewer, Depends(calls_script_viewer)]
 
 
 def check_csrf(request: Request, state: ServiceState, presented: str | None) -> None:

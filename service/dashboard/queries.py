@@ -16,7 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analyzers.report import Report
-from service.calls.queries import CallFilters, filtered_calls, finding_counts, metric_rows
+from service.api.deps import Principal
+from service.calls.queries import (
+    CallFilters,
+    filtered_calls,
+    finding_counts,
+    metric_rows,
+    visible_call,
+)
 from service.db.models import DONE, Call, CallFinding, CallMetric, CallReport
 
 SortKey = Literal["date", "agent", "duration", "status", "findings"]
@@ -102,10 +109,9 @@ def team_agents(session: Session, team_id: int) -> list[str]:
     ]
 
 
-def own_call(session: Session, team_id: int, call_id: uuid.UUID) -> Call | None:
-    """The call if it belongs to the team (another team's call does not exist)."""
-    call = session.get(Call, call_id)
-    return call if call is not None and call.team_id == team_id else None
+def own_call(session: Session, key: Principal, call_id: uuid.UUID) -> Call | None:
+    """The call if the signed-in key may see it (its team's; an agent's key: its own)."""
+    return visible_call(session, call_id, key.team_id, key.agent_id)
 
 
 def stored_report(session: Session, call_id: uuid.UUID) -> Report | None:

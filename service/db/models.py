@@ -170,6 +170,26 @@ class CallNote(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class FindingReview(Base):
+    """One step of a finding's review: the call's agent acknowledges or disputes it, a
+    coach dismisses a disputed one or reopens it. The rows are the history; a finding's
+    state is its last row's (service/calls/reviews.py)."""
+
+    __tablename__ = "finding_reviews"
+    __table_args__ = (Index("ix_finding_reviews_call", "call_id", "finding_key", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    finding_key: Mapped[str] = mapped_column(
+        String(120), comment="rule:party:start, kept when the call is scored again"
+    )
+    action: Mapped[str] = mapped_column(String(20), comment="acknowledge|dispute|dismiss|reopen")
+    comment: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(10), comment="agent|coach")
+    author: Mapped[str] = mapped_column(String(200), comment="the writing key's id")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CallMetric(Base):
     """A report's headline metric values, for listing filters and agent summaries."""
 

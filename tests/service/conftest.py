@@ -389,8 +389,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-def add_call(db: Database, team: str = "acme", **fields: Any) -> uuid.UUID:
-    """A queued call row with a (fake) stored blob: for tests of the job machinery."""
+def add_call(db: Database, team: str = "acme", report: Any = None, **fields: Any) -> uuid.UUID:
+    """A queued call row with a (fake) stored blob: for tests of the job machinery; with
+    ``report`` (an analyzers Report, scored already) a done call with that report."""
     from service.calls.intake import analysis_options
     from service.calls.records import new_call
     from service.storage import StoredBlob
@@ -398,7 +399,7 @@ def add_call(db: Database, team: str = "acme", **fields: Any) -> uuid.UUID:
 
     call_id = uuid.uuid4()
     with db.session() as session:
-        new_call(
+        call = new_call(
             session,
             team_id=get_or_create_team(session, team).id,
             source="upload",
@@ -407,7 +408,40 @@ def add_call(db: Database, team: str = "acme", **fields: Any) -> uuid.UUID:
             audio=StoredBlob(key=call_id.hex, size=1, sha256="0" * 64),
             **fields,
         )
+        if report is not None:
+            hold_for_fixture(call)
+    if report is not None:
+        complete_held_call(db, call_id, report)
     return call_id
+
+
+FIXTURE_OWNER = "test-fixture"
+
+
+def hold_for_fixture(call: Any) -> None:
+    """Mark a new call row (before its commit) as held by a test: no worker or sweeper
+    takes it."""
+    from datetime import timedelta
+
+    from service.db.models import PROCESSING
+    from service.db.types import utcnow
+
+    call.status, call.lease_owner, call.attempts = PROCESSING, FIXTURE_OWNER, 1
+    call.lease_expires_at = utcnow() + timedelta(hours=1)
+
+
+def complete_held_call(db: Database, call_id: uuid.UUID, report: Any) -> None:
+    """Store ``report`` as the held call's result, the way a worker does."""
+    from service.db.models import Call
+    from service.jobs import claims
+
+    with db.session() as session:
+        call = session.get_one(Call, call_id)
+        team_id, source, audio_key = call.team_id, call.source, call.audio_key
+    job = claims.ClaimedJob(
+        call_id, FIXTURE_OWNER, 1, team_id, source, None, None, audio_key, {}, {}
+    )
+    assert claims.complete(db, job, report, 0.1)
 
 
 # ---------------------------------------------------------------- audio

@@ -31,7 +31,7 @@ from service.api.schemas import (
 from service.calls.deletion import delete_call
 from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
-from service.calls.queries import BadCursorError, CallFilters, list_calls
+from service.calls.queries import BadCursorError, CallFilters, list_calls, visible_call
 from service.db.models import DONE, Call, CallReport
 from service.privacy import team_privacy
 
@@ -77,19 +77,17 @@ async def upload_call(
     return upload.accepted
 
 
-def _own_call(session: SessionDep, key: Principal, call_id: uuid.UUID) -> Call:
-    call = session.get(Call, call_id)
-    # Another team's call, or another agent's for an agent's key, does not exist.
-    if call is None or call.team_id != key.team_id:
-        raise HTTPException(404, "no such call")
-    if key.agent_id is not None and call.agent_id != key.agent_id:
+def call_of_key(session: SessionDep, key: Principal, call_id: uuid.UUID) -> Call:
+    """The key's call: 404 for another team's (or, for an agent's key, agent's) call."""
+    call = visible_call(session, call_id, key.team_id, key.agent_id)
+    if call is None:
         raise HTTPException(404, "no such call")
     return call
 
 
 @router.get("/{call_id}", response_model=CallOut, responses=_ERRORS, summary="Call status")
 def get_call(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> CallOut:
-    return CallOut.from_row(_own_call(session, key, call_id))
+    return CallOut.from_row(call_of_key(session, key, call_id))
 
 
 @router.get(
@@ -102,7 +100,7 @@ def get_call(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> CallO
     summary="The analysis report",
 )
 def get_report(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> Response:
-    call = _own_call(session, key, call_id)
+    call = call_of_key(session, key, call_id)
     if call.status != DONE:
         detail = f"call is {call.status}"
         if call.error_message:
@@ -125,7 +123,7 @@ def get_report(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> Res
 )
 def get_audio(call_id: uuid.UUID, request: Request, key: CallReadKey, state: StateDep) -> Response:
     with state.db.session() as session:
-        call = _own_call(session, key, call_id)
+        call = call_of_key(session, key, call_id)
         audio_key, content_type = call.audio_key, call.audio_content_type
         if call.status != DONE and team_privacy(session, key.team_id).pii_redaction:
             raise HTTPException(409, "the recording is served once its redaction has run")
@@ -165,7 +163,7 @@ def get_audio(call_id: uuid.UUID, request: Request, key: CallReadKey, state: Sta
 )
 def remove_call(call_id: uuid.UUID, key: AdminKey, state: StateDep) -> Response:
     with state.db.session() as session:
-        _own_call(session, key, call_id)
+        call_of_key(session, key, call_id)
     delete_call(state.db, state.storage, call_id)
     return Response(status_code=204)
 
@@ -212,7 +210,7 @@ def get_calls(
 )
 def list_notes(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> list[NoteOut]:
     """Coaches' notes on the call, oldest first."""
-    call = _own_call(session, key, call_id)
+    call = call_of_key(session, key, call_id)
     return [NoteOut.from_row(n) for n in call_notes(session, call.id)]
 
 
@@ -228,7 +226,7 @@ def list_notes(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> lis
 )
 def create_note(call_id: uuid.UUID, note: NoteIn, key: ReadKey, session: SessionDep) -> NoteOut:
     """A comment at a time in the call (``at_s``), on a finding (its index), or both."""
-    call = _own_call(session, key, call_id)
+    call = call_of_key(session, key, call_id)
     try:
         row = add_note(session, call, note, author=key.key_id)
     except NoteError as exc:

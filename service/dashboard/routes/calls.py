@@ -4,6 +4,7 @@ its status for polling and its audio for the player."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,8 +21,18 @@ from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
 from service.calls.intake import accept_upload, first_error
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
+from service.calls.results import counted_summary
+from service.calls.reviews import Reviewer, finding_states
 from service.dashboard import exports
-from service.dashboard.auth import CSRF_FIELD, PageViewer, ScriptViewer, check_csrf, require
+from service.dashboard.auth import (
+    CSRF_FIELD,
+    CallsPageViewer,
+    CallsScriptViewer,
+    PageViewer,
+    ScriptViewer,
+    check_csrf,
+    require,
+)
 from service.dashboard.calls_query import TableQueryDep
 from service.dashboard.cards import metric_card
 from service.dashboard.notes import parse_time, timeline_marks, with_notes
@@ -46,8 +57,11 @@ def home() -> Response:
 
 @router.get("/calls", response_class=HTMLResponse)
 def calls_table(
-    request: Request, viewer: PageViewer, session: SessionDep, query: TableQueryDep
+    request: Request, viewer: CallsPageViewer, session: SessionDep, query: TableQueryDep
 ) -> Response:
+    """The team's calls; an agent's sign-in: the agent's own."""
+    if viewer.agent_id is not None:
+        query = replace(query, agent=viewer.agent_id)
     rows, total = calls_page(
         session,
         viewer.principal.team_id,
@@ -111,8 +125,8 @@ async def upload(request: Request, viewer: ScriptViewer, state: StateDep) -> Res
 
 
 @router.get("/calls/{call_id}/status")
-def call_status(call_id: uuid.UUID, viewer: ScriptViewer, session: SessionDep) -> Response:
-    call = own_call(session, viewer.principal.team_id, call_id)
+def call_status(call_id: uuid.UUID, viewer: CallsScriptViewer, session: SessionDep) -> Response:
+    call = own_call(session, viewer.principal, call_id)
     if call is None:
         raise HTTPException(404, "no such call")
     return JSONResponse(
@@ -130,16 +144,16 @@ def call_status(call_id: uuid.UUID, viewer: ScriptViewer, session: SessionDep) -
 
 @router.get("/calls/{call_id}/audio")
 def call_audio(
-    call_id: uuid.UUID, request: Request, viewer: ScriptViewer, state: StateDep
+    call_id: uuid.UUID, request: Request, viewer: CallsScriptViewer, state: StateDep
 ) -> Response:
     return get_audio(call_id=call_id, request=request, key=viewer.principal, state=state)
 
 
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
 def call_page(
-    call_id: uuid.UUID, request: Request, viewer: PageViewer, session: SessionDep
+    call_id: uuid.UUID, request: Request, viewer: CallsPageViewer, session: SessionDep
 ) -> Response:
-    call = own_call(session, viewer.principal.team_id, call_id)
+    call = own_call(session, viewer.principal, call_id)
     if call is None:
         return render(
             request, "not_found.html", {"viewer": viewer, "what": "call"}, status_code=404
@@ -153,10 +167,18 @@ def call_page(
         "report": report,
         "notes": notes,
         "note_error": request.query_params.get("note_error"),
+        "review_error": request.query_params.get("review_error"),
+        "review_at": request.query_params.get("review_at"),
+        "role": Reviewer.of_key(viewer.principal.key_id, viewer.agent_id).role,
     }
     if report is not None:
         timeline = build_timeline(report)
+        reviews = finding_states(session, call.id, report.findings)
+        dismissed = {r.index for r in reviews if not r.counted}
         context.update(
+            reviews=reviews,
+            dismissed=dismissed,
+            summary=counted_summary(report, dismissed),
             cards=[metric_card(m, report) for m in report.metrics],
             timeline=timeline,
             note_marks=timeline_marks(timeline, notes),
@@ -186,7 +208,7 @@ async def add_call_note(
 
     def save() -> str | None:
         with state.db.session() as session:
-            call = own_call(session, viewer.principal.team_id, call_id)
+            call = own_call(session, viewer.principal, call_id)
             if call is None:
                 raise HTTPException(404, "no such call")
             try:

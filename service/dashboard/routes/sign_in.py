@@ -1,4 +1,5 @@
-"""Sign in with an API key (read scope) into a session cookie; sign out."""
+"""Sign in with an API key (read scope) into a session cookie; sign out. A coach's key
+sees the team; an agent's key (``keys create --agent``) the agent's own calls."""
 
 from __future__ import annotations
 
@@ -55,8 +56,6 @@ def sign_in(
             error = "That API key is not valid (or it was revoked)."
         elif not has_scope(row, "read"):
             error = "That API key has no read scope: ask your admin for a key with read access."
-        elif row.agent_id is not None:
-            error = "That is an agent's key: it reads the agent's own calls through the API."
         key_id = row.key_id if row is not None else None
     if error is not None or key_id is None:
         return render(

@@ -1,5 +1,6 @@
 """Issue 13, agent access: a key scoped to one agent sees only that agent's calls
-(status, report, audio, notes, the list); every other route refuses it."""
+(status, report, audio, notes, the list); every other route refuses it, and the
+dashboard shows the agent their own calls only."""
 
 from __future__ import annotations
 
@@ -98,9 +99,30 @@ def test_keys_create_agent_makes_a_read_key_of_that_agent(
     assert refused.exit_code == 2 and "can only read" in refused.stderr
 
 
-def test_the_dashboard_refuses_an_agents_key_at_sign_in(api: Api) -> None:
+def test_the_dashboard_shows_an_agent_only_their_calls(api: Api) -> None:
+    """An agent signs in to a restricted dashboard: their calls and call pages; the
+    coaches' pages send them back to their calls and the coaches' forms refuse them."""
+    import re
+
+    own = add_call(api.state.db, team="acme", agent_id="anna", duration_s=60.0)
+    others = add_call(api.state.db, team="acme", agent_id="bert", duration_s=60.0)
     key = _agent_key(api, "acme", "anna")["Authorization"].removeprefix("Bearer ")
     signed = api.client.post("/sign-in", data={"api_key": key}, follow_redirects=False)
-    assert signed.status_code == 401
-    assert "an agent&#39;s key" in signed.text or "an agent's key" in signed.text
-    assert api.client.get("/calls", follow_redirects=False).status_code in (302, 303, 307)
+    assert signed.status_code == 303 and signed.headers["location"] == "/calls"
+
+    table = api.client.get("/calls")
+    assert table.status_code == 200 and "Your calls" in table.text
+    assert str(own) in table.text and str(others) not in table.text
+    assert 'id="upload-form"' not in table.text and "/team" not in table.text
+    assert api.client.get(f"/calls/{own}").status_code == 200
+    assert api.client.get(f"/calls/{others}").status_code == 404
+    assert api.client.get(f"/calls/{others}/status").status_code == 404
+    for page in ("/team", "/agents/anna", "/ranges", "/search?q=hello", "/calls.csv"):
+        got = api.client.get(page, follow_redirects=False)
+        assert (got.status_code, got.headers.get("location")) == (303, "/calls"), page
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', table.text)
+    assert csrf is not None
+    note = api.client.post(
+        f"/calls/{own}/notes", data={"csrf": csrf.group(1), "text": "mine"}, follow_redirects=False
+    )
+    assert note.status_code == 403 and "agent" in note.json()["detail"]

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,14 @@ import pytest
 
 from analyzers.report import Report
 from service.api.app import create_app
-from service.db.types import utcnow
 from service.keys import create_api_key
-from tests.service.conftest import REPO, base_settings, live_server
+from tests.service.conftest import (
+    REPO,
+    base_settings,
+    complete_held_call,
+    hold_for_fixture,
+    live_server,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -117,20 +121,16 @@ def store_scored_call(
     and ``audio`` as its recording; ``fields`` go to the call row (agent_id, ...)."""
     from service.calls.intake import analysis_options
     from service.calls.records import new_call
-    from service.db.models import PROCESSING
-    from service.jobs import claims
     from service.teams import get_or_create_team
 
     state = live.state
     call_id = uuid.uuid4()
     with audio.open("rb") as stream:
         blob = state.storage.put(call_id.hex, stream)
-    owner = "page-fixture"
     with state.db.session() as session:
-        team_id = get_or_create_team(session, team).id
         call = new_call(
             session,
-            team_id=team_id,
+            team_id=get_or_create_team(session, team).id,
             source="upload",
             options=analysis_options(state.settings),
             call_id=call_id,
@@ -139,11 +139,8 @@ def store_scored_call(
             duration_s=report.duration_s,
             **fields,
         )
-        # Held by this fixture from the start: no worker or sweeper takes it.
-        call.status, call.lease_owner, call.attempts = PROCESSING, owner, 1
-        call.lease_expires_at = utcnow() + timedelta(hours=1)
-    job = claims.ClaimedJob(call_id, owner, 1, team_id, "upload", None, None, blob.key, {}, {})
-    assert claims.complete(state.db, job, report, 0.1)
+        hold_for_fixture(call)
+    complete_held_call(state.db, call_id, report)
     return call_id
 
 
