@@ -294,15 +294,11 @@ class LiveActivity:
         seg = self._seg
         if seg is not None:
             frame = seg[1] if self._visible(seg) else seg[0]
-        elif self._run is not None:
-            frame = max(0, self._run.start - self._max_grow)
         else:
-            trailing = 0
-            for faint in reversed(self._faint):
-                if not faint or trailing >= self._max_grow:
-                    break
-                trailing += 1
-            frame = self.frames - trailing
+            # A run (pending, or the next one) may still grow back over the faint frames
+            # before it.
+            start = self._run.start if self._run is not None else self.frames
+            frame = self._grown_back(start, self.frames - 1)
         return round(frame * HOP_S, 3)
 
     def last_speech_end_s(self) -> float | None:

@@ -64,6 +64,8 @@ class Loudness:
         for closed in self.utterances.just_closed:
             self._closed(closed)
         turn = self.utterances.current
+        if turn is not None:  # up to the time both tracks reached (chunking aside)
+            turn = Span(turn.start_s, min(turn.end_s, now_s))
         if turn is None or turn.duration_s < self.rng.min_turn_s or self._music(turn):
             return
         if turn.end_s - self._measured_at < _EVERY_S:

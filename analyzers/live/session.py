@@ -127,7 +127,7 @@ class LiveSession:
     def _evaluate(self) -> list[Cue]:
         call = self._call
         call.board.clock_s = call.received_s
-        now = call.decided_s
+        now = call.now_s = call.decided_s
         for detector in self._detectors:
             detector.update(now)
         return call.board.take()
