@@ -24,7 +24,7 @@ RULE = "loudness"
 HIGH, LOW = "loudness:agent:high", "loudness:agent:low"
 _EVERY_S = 0.5
 _HISTORY = 200  # turn levels the median is taken over (the recent part of a long call)
-_MAX_TURN_S = 30.0  # a longer turn is levelled over its last part
+_MAX_TURN_S = 10.0  # a longer turn is levelled over its last part (bounded cost)
 
 
 class Loudness:

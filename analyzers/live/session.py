@@ -44,6 +44,10 @@ LIVE_RULES: tuple[str, ...] = (
 )
 
 
+# The detectors look again once the decided time moved this much (not on every frame).
+EVALUATE_EVERY_S = 0.05
+
+
 class Utterance(BaseModel):
     """An utterance that ended and wants words."""
 
@@ -124,10 +128,13 @@ class LiveSession:
         call.activity[track].advance(call.audio[track])
         return self._evaluate()
 
-    def _evaluate(self) -> list[Cue]:
+    def _evaluate(self, force: bool = False) -> list[Cue]:
         call = self._call
         call.board.clock_s = call.received_s
-        now = call.now_s = call.decided_s
+        now = call.decided_s
+        if now - call.now_s < EVALUATE_EVERY_S and not force:
+            return call.board.take()
+        call.now_s = now
         for detector in self._detectors:
             detector.update(now)
         return call.board.take()
@@ -169,9 +176,9 @@ class LiveSession:
         if self._finished:
             return []
         call = self._call
-        for activity in call.activity.values():
-            activity.finish()
-        out = self._evaluate()
+        for track, activity in call.activity.items():
+            activity.finish(call.audio[track])
+        out = self._evaluate(force=True)
         self._utterances.finish()
         self._finished = True
         call.board.clear_all(call.received_s)

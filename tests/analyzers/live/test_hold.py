@@ -35,7 +35,8 @@ def test_a_long_hold_raises_at_the_limit_and_clears_when_the_agent_is_back() -> 
     assert abs(raised.at_s - (start + LIMIT_S)) <= 1.0
     assert 0 <= raised.emitted_s - raised.at_s <= 1.0
     assert abs(cleared.at_s - back) <= 0.5
-    assert 0 <= cleared.emitted_s - back <= 1.0
+    # Known once the music is seen to have stopped (its analysis windows lag ~2.5 s).
+    assert 0 <= cleared.emitted_s - back <= 3.0
     assert raised.advice == PROFILE.hold.advice_long and raised.high == LIMIT_S
 
 
