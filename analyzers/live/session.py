@@ -27,6 +27,7 @@ from analyzers.live.opening import Opening
 from analyzers.live.pace import Pace
 from analyzers.live.state import LiveCall
 from analyzers.live.utterances import AgentUtterances
+from analyzers.phrase_matching import load_phrase_book
 from analyzers.profile import Profile
 from analyzers.report import Word
 from analyzers.spans import Span
@@ -94,6 +95,7 @@ class LiveSession:
             raise UnsupportedAudioError(
                 f"sample rate must be an integer >= 4000, got {sample_rate!r}"
             )
+        load_phrase_book(language)  # UnsupportedLanguageError now, not at the first words
         unknown = set(enabled or ()) - set(LIVE_RULES)
         if unknown:
             raise ValueError(f"no live cue for rules {sorted(unknown)}; live rules: {LIVE_RULES}")

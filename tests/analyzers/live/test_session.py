@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzers.errors import CorruptAudioError, UnsupportedAudioError
+from analyzers.errors import CorruptAudioError, UnsupportedAudioError, UnsupportedLanguageError
 from analyzers.live import LIVE_RULES, Cue, LiveSession, replay
 from analyzers.live.monotone import WINDOW_S
 from analyzers.live.state import KEEP_AUDIO_S
@@ -118,6 +118,9 @@ def test_unknown_rule_and_bad_input_are_refused() -> None:
         LiveSession(PROFILE, SR, enabled={"closing"})
     with pytest.raises(UnsupportedAudioError):
         LiveSession(PROFILE, 1000)
+    with pytest.raises(UnsupportedLanguageError) as language:
+        LiveSession(PROFILE, SR, language="xx")
+    assert language.value.code
     live = LiveSession(PROFILE, SR)
     with pytest.raises(ValueError):
         live.feed("supervisor", np.zeros(10, np.float32))  # type: ignore[arg-type]
