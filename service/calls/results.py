@@ -22,7 +22,8 @@ from service.db.models import Call, CallFinding, CallMetric
 SENTIMENT = "sentiment"  # the metric rows' rule: not a scored rule, a measurement
 SENTIMENT_UNIT = "score"
 SENTIMENT_PARTIES = ("agent", "customer")
-SentimentPoint = str  # "start" | "end" | "change"
+SentimentPoint = str  # one of SENTIMENT_POINTS
+SENTIMENT_POINTS: tuple[SentimentPoint, ...] = ("start", "end", "change")
 
 
 def sentiment_label(party: str, point: SentimentPoint) -> str:
@@ -39,7 +40,8 @@ def add_sentiment_rows(session: Session, call_id: uuid.UUID, report: Report) -> 
     status = "ok" if report.sentiment.quality == "measured" else "rough"
     for party in SENTIMENT_PARTIES:
         trend = report.sentiment.parties.get(party) or SentimentTrend(turns=0)
-        for point, value in (("start", trend.start), ("end", trend.end), ("change", trend.change)):
+        for point in SENTIMENT_POINTS:
+            value = getattr(trend, point)
             session.add(
                 CallMetric(
                     call_id=call_id,

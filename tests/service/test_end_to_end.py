@@ -8,6 +8,7 @@ import json
 import pytest
 
 from analyzers.report import Report
+from service.calls.results import SENTIMENT_PARTIES, SENTIMENT_POINTS, sentiment_label
 from tests.service.conftest import SAMPLES, Backend, running_api, sample_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
@@ -54,4 +55,5 @@ def test_upload_to_report_with_the_real_model(backend: Backend) -> None:
         assert summary["calls"] == 1
         labels = {m["label"] for m in summary["weeks"][0]["metrics"]}
         measured = {m.label for m in report.metrics if isinstance(m.value, int | float)}
-        assert labels == measured
+        sentiment = {sentiment_label(p, k) for p in SENTIMENT_PARTIES for k in SENTIMENT_POINTS}
+        assert labels == measured | sentiment

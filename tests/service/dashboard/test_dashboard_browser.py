@@ -19,7 +19,7 @@ import pytest
 from analyzers.profile import default_profile
 from analyzers.report import Report
 from service.dashboard.cards import pretty_range
-from service.dashboard.trends import trend_metrics
+from service.dashboard.trends import sentiment_metrics, trend_metrics
 from tests.service.conftest import SAMPLES
 from tests.service.dashboard.conftest import LiveApp, screenshot, sign_in
 
@@ -295,10 +295,12 @@ def test_agent_page_trends_and_team_page(
     page = signed.page
     page.goto(f"/agents/{AGENT}")
     charts = page.locator("figure.trend")
-    # One chart per trend metric of the rules table; a metric these calls did not measure
-    # (e.g. patience on a call without questions) says so instead of drawing an empty chart.
+    # One chart per trend metric of the rules table and per sentiment trend; a metric these
+    # calls did not measure (e.g. patience on a call without questions) says so instead of
+    # drawing an empty chart.
     drawn, empty = charts.locator("svg").count(), charts.locator("p.empty-chart").count()
-    assert drawn + empty == charts.count() == len(trend_metrics(default_profile()))
+    expected = len(trend_metrics(default_profile())) + len(sentiment_metrics())
+    assert drawn + empty == charts.count() == expected
     assert drawn >= 7
     for metric in (
         "speech_rate",
