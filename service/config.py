@@ -23,7 +23,7 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
-from analyzers.options import Engine, Language
+from analyzers.options import AgentChannel, Engine, Language
 
 MIB = 1024 * 1024
 CONFIG_FILE = "callcoach.toml"
@@ -37,12 +37,11 @@ class WebhookAccount(BaseModel):
         description="Twilio auth token, Vonage signature secret or generic HMAC secret"
     )
     team: str = Field(description="team that owns the calls this account sends")
-    agent_channel: int = Field(
-        0,
-        ge=0,
-        le=1,
+    agent_channel: AgentChannel = Field(
+        "auto",
         description="stereo channel of the agent in this platform's recordings: "
-        "0 (left) or 1 (right)",
+        "0 (left), 1 (right), or auto (found from each call: the platform's channel order "
+        "follows the call's direction)",
     )
 
 
