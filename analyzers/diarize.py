@@ -17,8 +17,9 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    A second pass re-fits each voice's model on its decoded frames away from
    overlap (the overlap model is kept) and decodes again; overlaps shaped
    like an interruption in the first pass (one voice, both, the other) stay.
-4. Confidence per frame from the likelihood margin between the two speakers,
-   smoothed over a second; stretches under ``_UNSURE_MARGIN`` are "unsure".
+4. The split's confidence and its unsure stretches from held-out voice margins,
+   overlap and the mix's speech-to-noise ratio
+   (``analyzers.separation_confidence``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzers.activity import HOP_S, true_runs
+from analyzers.separation_confidence import SplitConfidence, split_confidence
 from analyzers.spans import Span, merge_spans
 from analyzers.speaker_embedding import cepstra, embed_frames, mel_power
 
@@ -43,9 +45,6 @@ _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switc
 _MIN_OVERLAP_FRAMES = 40
 _OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
 _MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
-_MARGIN_SMOOTH_FRAMES = 100
-_UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
-_MIN_UNSURE_FRAMES = 50
 _SEED = 0
 _BLOCK_FRAMES = 8192
 
@@ -60,6 +59,9 @@ class Diarization:
     overlap: list[Span]
     unsure: list[Span]
     confidence: float  # 0..1, share of the speech attributed with a clear margin
+    held_out_nats: float | None = None  # how far apart the voices are (see split_confidence)
+    snr_db: float | None = None  # the mix's speech over the level between it
+    doubts: tuple[str, ...] = ()  # what made the split unsure, for a person
 
 
 def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diarization:
@@ -83,8 +85,8 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     states = _viterbi(loglik, active)
     states[takeovers] = BOTH
     states = _widen_overlaps(states)
-    margin = _smoothed_margin(loglik, states, active)
-    return _result(states, margin, active)
+    frame_db = 10 * np.log10(power.sum(axis=1) + 1e-10)
+    return _result(states, split_confidence(features, states, active, frame_db, rng))
 
 
 def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
@@ -219,10 +221,10 @@ def _fit_models(
 ) -> list[_DiagonalGmm]:
     """GMMs of the first speaker, the second, and both at once."""
     own = [np.flatnonzero(labels == k) for k in (FIRST, SECOND)]
-    own = [_subsample(idx, rng) for idx in own]
+    own = [subsample(idx, rng) for idx in own]
     if min(len(idx) for idx in own) < _MIN_WINDOW_FRAMES:
         # One voice only: both models from all labelled frames (the split stays unsure).
-        both = _subsample(np.flatnonzero(labels >= 0), rng)
+        both = subsample(np.flatnonzero(labels >= 0), rng)
         own = [both, both]
     pairs = min(len(own[0]), len(own[1]))
     mixed = power[rng.choice(own[0], pairs)] + power[rng.choice(own[1], pairs)]
@@ -233,7 +235,7 @@ def _fit_models(
     ]
 
 
-def _subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(idx) <= _MAX_TRAIN_FRAMES:
         return idx
     return np.sort(rng.choice(idx, _MAX_TRAIN_FRAMES, replace=False))
@@ -312,32 +314,19 @@ def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
     return states
 
 
-def _smoothed_margin(loglik: np.ndarray, states: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Per frame: how much likelier its speaker is than the other, averaged over ~1 s."""
-    from scipy.ndimage import uniform_filter1d
-
-    margin = np.abs(loglik[:, FIRST] - loglik[:, SECOND])
-    margin = np.where(active, margin, 0.0)
-    weight = uniform_filter1d(active.astype(float), _MARGIN_SMOOTH_FRAMES)
-    return uniform_filter1d(margin, _MARGIN_SMOOTH_FRAMES) / np.maximum(weight, 1e-9)
-
-
-def _result(states: np.ndarray, margin: np.ndarray, active: np.ndarray) -> Diarization:
+def _result(states: np.ndarray, sure: SplitConfidence) -> Diarization:
     single = states[(states == FIRST) | (states == SECOND)]
     first_speaker = SECOND if single.size and single[0] == SECOND else FIRST
     order = (first_speaker, 1 - first_speaker)
     speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
-    unsure_mask = active & (margin < _UNSURE_MARGIN)
-    unsure = [
-        Span(a * HOP_S, b * HOP_S) for a, b in true_runs(unsure_mask) if b - a >= _MIN_UNSURE_FRAMES
-    ]
-    n_active = max(1, int(active.sum()))
-    confidence = 1.0 - sum(b - a for a, b in unsure) / HOP_S / n_active
     return Diarization(
         speakers=(speakers[0], speakers[1]),
         overlap=_spans(states == BOTH),
-        unsure=unsure,
-        confidence=round(max(0.0, confidence), 3),
+        unsure=sure.unsure,
+        confidence=sure.confidence,
+        held_out_nats=sure.held_out_nats,
+        snr_db=sure.snr_db,
+        doubts=tuple(sure.doubts),
     )
 
 

@@ -204,7 +204,15 @@ class Separation(_Model):
     method: Literal["channels", "diarized"] = Field(
         description="channels: one party per stereo channel; diarized: split from a mono mix"
     )
-    confidence: float = Field(ge=0.0, le=1.0, description="share of speech attributed clearly")
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="diarized: share of the speech given clearly to one voice, scaled down "
+        "when the voices sound alike or the line is noisy; channels: 1",
+    )
+    doubts: list[str] = Field(
+        default_factory=list, description="what lowered the confidence (diarized)"
+    )
     agent: str = Field(description="which channel or voice is the agent, and why")
     unsure: list[Span] = Field(
         default_factory=list, description="stretches whose speaker is uncertain (diarized)"

@@ -121,6 +121,7 @@ def _diarized_view(
     separation = Separation(
         method="diarized",
         confidence=found.confidence,
+        doubts=list(found.doubts),
         agent=why,
         unsure=found.unsure,
         overlap=found.overlap,
