@@ -62,6 +62,8 @@ class Diarization:
     held_out_nats: float | None = None  # how far apart the voices are (see split_confidence)
     snr_db: float | None = None  # the mix's speech over the level between it
     doubts: tuple[str, ...] = ()  # what made the split unsure, for a person
+    # Each speaker's voice embedding over its speech clear of overlap (same order).
+    voices: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diarization:
@@ -86,7 +88,7 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     states[takeovers] = BOTH
     states = _widen_overlaps(states)
     frame_db = 10 * np.log10(power.sum(axis=1) + 1e-10)
-    return _result(states, split_confidence(features, states, active, frame_db, rng))
+    return _result(states, split_confidence(features, states, active, frame_db, rng), features)
 
 
 def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
@@ -314,11 +316,12 @@ def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
     return states
 
 
-def _result(states: np.ndarray, sure: SplitConfidence) -> Diarization:
+def _result(states: np.ndarray, sure: SplitConfidence, features: np.ndarray) -> Diarization:
     single = states[(states == FIRST) | (states == SECOND)]
     first_speaker = SECOND if single.size and single[0] == SECOND else FIRST
     order = (first_speaker, 1 - first_speaker)
     speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
+    voices = tuple(embed_frames(features[states == k]) for k in order)
     return Diarization(
         speakers=(speakers[0], speakers[1]),
         overlap=_spans(states == BOTH),
@@ -327,6 +330,7 @@ def _result(states: np.ndarray, sure: SplitConfidence) -> Diarization:
         held_out_nats=sure.held_out_nats,
         snr_db=sure.snr_db,
         doubts=tuple(sure.doubts),
+        voices=(voices[0], voices[1]),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from analyzers.speaker_embedding import EMBEDDING_SIZE
+
 Language = Literal["auto", "en", "sv", "nb", "el"]
 Engine = Literal["faster-whisper", "openai-whisper", "none"]
 # Languages with phrase lists and ranges ("auto" asks for detection among them).
@@ -46,6 +48,14 @@ class AnalysisOptions(BaseModel):
     agent_speaker: Literal["auto", "first", "second"] = Field(
         "auto",
         description="mono calls: which of the two voices is the agent (auto: from the call)",
+    )
+    agent_voice: list[float] | None = Field(
+        None,
+        min_length=EMBEDDING_SIZE,
+        max_length=EMBEDDING_SIZE,
+        description="the agent's enrolled voice (analyzers.speaker_embedding.voice_embedding, "
+        "e.g. averaged over past stereo calls): with agent_channel or agent_speaker auto, "
+        "the voice nearer it is the agent's",
     )
     country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
     language: Language = "auto"

@@ -24,7 +24,7 @@ from analyzers.stages.decode import AudioSource, decode
 from analyzers.stages.loudness import measure_loudness
 from analyzers.stages.measures import measure_parties
 from analyzers.stages.nonspeech import find_nonspeech
-from analyzers.stages.parties import assign_parties
+from analyzers.stages.parties import agent_voice_print, assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
 from analyzers.stages.redact import attach_redactions, redact_transcript
@@ -122,6 +122,7 @@ def analyze(
     )
     # Roles before redaction: each redaction names its party, which roles may swap.
     parties, transcript = run("roles", confirm_agent, parties, transcript, profile, metadata)
+    voice = run("voice", agent_voice_print, call, activity, parties)
     transcript, redactions = run("redact", redact_transcript, transcript, options)
     conversation = run(
         "turns", measure_conversation, activity, parties, pickup, profile, nonspeech.hold_spans()
@@ -159,6 +160,7 @@ def analyze(
     report = note_unsure_separation(report)
     report = attach_redactions(report, redactions)
 
+    report = report.with_agent_voice(voice)
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)

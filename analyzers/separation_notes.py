@@ -23,7 +23,8 @@ def note_unsure_separation(report: Report) -> Report:
     parts = []
     if separation.confidence < SURE_CONFIDENCE:
         why = f": {'; '.join(separation.doubts)}" if separation.doubts else ""
-        parts.append(f"the split is unsure as a whole (confidence {separation.confidence:.2f}{why})")
+        confidence = f"confidence {separation.confidence:.2f}"
+        parts.append(f"the split is unsure as a whole ({confidence}{why})")
     if separation.unsure:
         unsure_s = sum(b - a for a, b in separation.unsure)
         where = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in separation.unsure[:5])

@@ -85,8 +85,7 @@ CLIPS: dict[str, Clip] = {
     "ve9qrp_12": _bruce(
         104.57,
         111.13,
-        "and we'll see how it goes, so back to you W five A B C, here is V E nine Q R P, "
-        "go ahead.",
+        "and we'll see how it goes, so back to you W five A B C, here is V E nine Q R P, go ahead.",
     ),
     "hts_m1_1": _hts("m1", 0.24, 2.49, "The Navy attacked the big task force."),
     "hts_m1_2": _hts("m1", 3.24, 5.19, "The hat brim was wide and too droopy."),

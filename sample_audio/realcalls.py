@@ -60,11 +60,11 @@ from sample_audio.spec import (
 )
 
 __all__ = [
+    "ALLISON_AND_READER",
     "ASTERISK_SOUNDS_DIR",
     "ASTERISK_TEXTS",
     "LIBRIVOX_DIR",
     "REAL_CALL_RECIPES",
-    "ALLISON_AND_READER",
     "Cast",
     "CorpusUnavailableError",
     "Prompt",

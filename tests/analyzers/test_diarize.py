@@ -15,8 +15,7 @@ from analyzers.activity import detect_activity
 from analyzers.diarization_error import diarization_error_rate
 from analyzers.diarize import diarize_two
 from analyzers.spans import Span
-from sample_audio import realcalls
-from sample_audio.mono_set import HARD_CASES, MONO_SET, missing_for, mono_set_call
+from sample_audio.mono_set import MONO_SET, missing_for, mono_set_call
 
 
 def _built(name: str):  # type: ignore[no-untyped-def]
