@@ -33,20 +33,17 @@ from analyzers.activity import HOP_S, true_runs
 from analyzers.separation_confidence import SplitConfidence, split_confidence
 from analyzers.spans import Span, merge_spans
 from analyzers.speaker_embedding import cepstra, embed_frames, mel_power
+from analyzers.voice_model import DiagonalGmm, fit_gmm, subsample
 
 _WINDOW_FRAMES = 150
 _WINDOW_HOP_FRAMES = 50
 _MIN_WINDOW_FRAMES = 30
-_GMM_COMPONENTS = 8
-_GMM_ITERATIONS = 12
-_MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
 _SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
 _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
 _MIN_OVERLAP_FRAMES = 40
 _OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
 _MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
 _SEED = 0
-_BLOCK_FRAMES = 8192
 
 FIRST, SECOND, BOTH = 0, 1, 2
 
@@ -168,59 +165,9 @@ def _two_means(z: np.ndarray, iterations: int = 30) -> tuple[np.ndarray, np.ndar
     return assign, distance
 
 
-@dataclass(frozen=True)
-class _DiagonalGmm:
-    log_weights: np.ndarray  # (k,)
-    means: np.ndarray  # (k, d)
-    variances: np.ndarray  # (k, d)
-
-    def component_loglik(self, x: np.ndarray) -> np.ndarray:
-        """(frames, k) log weight + log density of each component.
-
-        Broadcast in blocks rather than as matrix products: tiny products like
-        these are slower through a multi-threaded BLAS on a busy machine.
-        """
-        inv = (1.0 / self.variances).astype(np.float32)
-        means = self.means.astype(np.float32)
-        const = self.log_weights - 0.5 * np.sum(np.log(2 * np.pi * self.variances), axis=1)
-        out = np.empty((len(x), len(means)))
-        for a in range(0, len(x), _BLOCK_FRAMES):
-            block = x[a : a + _BLOCK_FRAMES, None, :].astype(np.float32)
-            out[a : a + _BLOCK_FRAMES] = const - 0.5 * np.sum((block - means) ** 2 * inv, axis=2)
-        return out
-
-    def loglik(self, x: np.ndarray) -> np.ndarray:
-        return _logsumexp(self.component_loglik(x))
-
-
-def _logsumexp(a: np.ndarray) -> np.ndarray:
-    top = a.max(axis=1)
-    return top + np.log(np.sum(np.exp(a - top[:, None]), axis=1))
-
-
-def fit_gmm(x: np.ndarray, rng: np.random.Generator, k: int = _GMM_COMPONENTS) -> _DiagonalGmm:
-    """A diagonal-covariance GMM fitted by EM (few components: a voice model)."""
-    k = max(1, min(k, len(x) // 20))
-    floor = 1e-3 * x.var(axis=0) + 1e-6
-    gmm = _DiagonalGmm(
-        np.full(k, -np.log(k)),
-        x[rng.choice(len(x), k, replace=False)],
-        np.tile(x.var(axis=0), (k, 1)),
-    )
-    for _ in range(_GMM_ITERATIONS):
-        resp = gmm.component_loglik(x)
-        resp = np.exp(resp - _logsumexp(resp)[:, None])
-        mass = resp.sum(axis=0) + 1e-9
-        means = np.einsum("nk,nd->kd", resp, x) / mass[:, None]
-        second = np.einsum("nk,nd->kd", resp, x**2) / mass[:, None]
-        variances = np.maximum(second - means**2, floor)
-        gmm = _DiagonalGmm(np.log(mass / mass.sum()), means, variances)
-    return gmm
-
-
 def _fit_models(
     power: np.ndarray, features: np.ndarray, labels: np.ndarray, rng: np.random.Generator
-) -> list[_DiagonalGmm]:
+) -> list[DiagonalGmm]:
     """GMMs of the first speaker, the second, and both at once."""
     own = [np.flatnonzero(labels == k) for k in (FIRST, SECOND)]
     own = [subsample(idx, rng) for idx in own]
@@ -235,12 +182,6 @@ def _fit_models(
         fit_gmm(features[own[1]], rng),
         fit_gmm(cepstra(mixed), rng),
     ]
-
-
-def subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    if len(idx) <= _MAX_TRAIN_FRAMES:
-        return idx
-    return np.sort(rng.choice(idx, _MAX_TRAIN_FRAMES, replace=False))
 
 
 def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:

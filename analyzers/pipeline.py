@@ -122,7 +122,6 @@ def analyze(
     )
     # Roles before redaction: each redaction names its party, which roles may swap.
     parties, transcript = run("roles", confirm_agent, parties, transcript, profile, metadata)
-    voice = run("voice", agent_voice_print, call, activity, parties)
     transcript, redactions = run("redact", redact_transcript, transcript, options)
     conversation = run(
         "turns", measure_conversation, activity, parties, pickup, profile, nonspeech.hold_spans()
@@ -157,10 +156,9 @@ def analyze(
         recording.recording.warnings,
         has_speech=activity.any_speech(),
     )
-    report = note_unsure_separation(report)
-    report = attach_redactions(report, redactions)
+    report = attach_redactions(note_unsure_separation(report), redactions)
 
-    report = report.with_agent_voice(voice)
+    report = report.with_agent_voice(run("voice", agent_voice_print, call, activity, parties))
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)

@@ -32,6 +32,7 @@ import numpy as np
 
 from analyzers.activity import HOP_S, true_runs
 from analyzers.spans import Span, merge_spans
+from analyzers.voice_model import fit_gmm, subsample
 
 FIRST, SECOND, BOTH = 0, 1, 2
 _WINDOW_FRAMES = 100
@@ -142,8 +143,6 @@ def _held_out_margins(
 
     Zero for every window when a fold lacks one voice (nothing to compare).
     """
-    from analyzers.diarize import fit_gmm, subsample
-
     margins = np.zeros(len(windows))
     for fold in (0, 1):
         loglik = []
