@@ -115,6 +115,17 @@ class Settings(BaseSettings):
     max_duration_s: float = Field(4 * 3600.0, gt=0)
     max_channels: int = Field(2, ge=1, le=2)
 
+    # Agent voice enrolment (service/voices.py).
+    voice_enrolment: bool = Field(
+        True,
+        description="keep each agent's voice print of analysed stereo calls and find the "
+        "agent by voice on mono and auto-channel calls (voice prints are biometric data: "
+        "turn off where agents have not agreed to it)",
+    )
+    voice_enrolment_min_calls: int = Field(
+        3, ge=1, description="stereo calls of an agent before their enrolled voice is used"
+    )
+
     # Webhooks in.
     public_base_url: str | None = Field(
         None,
