@@ -8,11 +8,28 @@ where nobody speaks) are left alone.
 
 from __future__ import annotations
 
-from analyzers.report import Report
+from collections.abc import Sequence
+
+from analyzers.report import Report, Separation, Word
+from analyzers.spans import Span
 
 _NO_PARTIES_NEEDED = frozenset({"pickup_delay", "unexplained_silence"})
 # Under this the whole split is in doubt, not only its unsure stretches.
 SURE_CONFIDENCE = 0.8
+
+
+def words_clear_of_overlap(words: Sequence[Word], separation: Separation | None) -> list[Word]:
+    """``words`` less those heard where a diarized call's two voices overlap.
+
+    There both voices are in one signal: the words a voice's view yields are partly
+    the other's, and some of its own are lost. Rules judge the words clear of it.
+    """
+    overlap = separation.overlap if separation and separation.method == "diarized" else []
+    return [w for w in words if not inside((w.start_s + w.end_s) / 2, overlap)]
+
+
+def inside(t: float, spans: Sequence[Span]) -> bool:
+    return any(a <= t < b for a, b in spans)
 
 
 def note_unsure_separation(report: Report) -> Report:

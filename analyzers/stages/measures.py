@@ -14,6 +14,7 @@ from analyzers import speech_rate
 from analyzers import turns as turn_taking
 from analyzers.profile import Profile
 from analyzers.report import Parties, Party, PartyMetrics, Turn, WindowValue, Word
+from analyzers.separation_notes import inside
 from analyzers.spans import Span, subtract_spans
 from analyzers.stages.activity import Activity
 from analyzers.stages.conversation import Conversation
@@ -99,17 +100,13 @@ def _rate(
     rated = words
     if overlap:  # the rate of the speech clear of overlap, words and time alike
         spans = subtract_spans(spans, overlap)
-        rated = [w for w in words if not _inside((w.start_s + w.end_s) / 2, overlap)]
+        rated = [w for w in words if not inside((w.start_s + w.end_s) / 2, overlap)]
     windows = speech_rate.windowed_wpm(rated, spans, window_s=profile.speech_rate.window_s)
     return _RateFields(
         words=speech_rate.count_words(words),
         wpm=round_or_none(speech_rate.words_per_minute(rated, spans)),
         wpm_windows=_windows(windows),
     )
-
-
-def _inside(t: float, spans: list[Span]) -> bool:
-    return any(a <= t < b for a, b in spans)
 
 
 def _pitch(track: pitch_family.PitchTrack, profile: Profile) -> _PitchFields:
