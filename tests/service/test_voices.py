@@ -36,6 +36,12 @@ def _wav(samples: np.ndarray, rate: int) -> bytes:
 
 
 def _analysed(api: Api, headers: dict[str, str], audio: bytes, **fields: Any) -> Report:
+    return _analysed_call(api, headers, audio, **fields)[1]
+
+
+def _analysed_call(
+    api: Api, headers: dict[str, str], audio: bytes, **fields: Any
+) -> tuple[str, Report]:
     accepted = api.upload(headers, audio, language="en", **fields)
     assert accepted.status_code == 202, accepted.text
     call_id = accepted.json()["id"]
@@ -43,7 +49,7 @@ def _analysed(api: Api, headers: dict[str, str], audio: bytes, **fields: Any) ->
     assert call["status"] == "done", call
     body = api.client.get(f"/v1/calls/{call_id}/report", headers=headers).json()
     assert "agent_voice" not in body and "_agent_voice" not in body  # biometric: never served
-    return Report.model_validate(body)
+    return call_id, Report.model_validate(body)
 
 
 def _enrolment(api: Api, agent_id: str) -> tuple[AgentVoice | None, int]:
@@ -61,16 +67,18 @@ def test_three_stereo_calls_enrol_the_agent_and_a_mono_call_finds_them_by_voice(
     with running_api(backend.settings()) as api:
         if backend.start_worker:
             backend.start_worker()
-        headers = api.key("acme", "ingest", "read")
+        headers = api.key("acme", "ingest", "read", "admin")
+        enrolled_from = []
         for n, name in enumerate(ENROLMENT_CALLS, start=1):
             stereo, _, rate, truth = mono_set_call(name)
-            report = _analysed(
+            call_id, report = _analysed_call(
                 api,
                 headers,
                 _wav(stereo, rate),
                 agent_id="allison",
                 agent_channel=truth.agent_channel,
             )
+            enrolled_from.append(call_id)
             assert report.separation is not None and report.separation.agent_basis == "option"
             row, prints = _enrolment(api, "allison")
             assert prints == n and row is not None and row.calls == n
@@ -88,6 +96,11 @@ def test_three_stereo_calls_enrol_the_agent_and_a_mono_call_finds_them_by_voice(
         assert report.signals.speech["agent"][0].start_s == pytest.approx(first_agent, abs=0.3)
         # A mono call teaches the enrolment nothing (its voices are the diarizer's guess).
         assert _enrolment(api, "allison")[1] == len(ENROLMENT_CALLS)
+        # A deleted call takes its voice print along; the enrolment is rebuilt without it.
+        gone = api.client.delete(f"/v1/calls/{enrolled_from[0]}", headers=headers)
+        assert gone.status_code == 204
+        row, prints = _enrolment(api, "allison")
+        assert prints == 2 and row is not None and row.calls == 2
 
 
 def test_an_upload_without_agent_channel_is_auto_and_the_report_says_why(
