@@ -18,10 +18,13 @@ from analyzers.profile import Profile
 from analyzers.questions import Question, agent_questions, agent_replies, party_turns
 from analyzers.report import Finding, Report, Severity, Turn, Word
 from analyzers.scorecard import MONO_REASON, Scorecard
+from analyzers.separation_notes import words_clear_of_overlap
 
 
 def customer_words(report: Report) -> list[Word]:
-    return [w for t in report.turns if t.party == "customer" for w in t.words]
+    """The customer's words (on a diarized call, those clear of overlap)."""
+    words = [w for t in report.turns if t.party == "customer" for w in t.words]
+    return words_clear_of_overlap(words, report.separation)
 
 
 # --------------------------------------------------------------------------- questions

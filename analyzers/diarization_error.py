@@ -29,8 +29,13 @@ def diarization_error_rate(
     reference: tuple[Sequence[Span], Sequence[Span]],
     hypothesis: tuple[Sequence[Span], Sequence[Span]],
     collar_s: float = 0.25,
+    *,
+    map_labels: bool = True,
 ) -> float:
-    """DER (0 = perfect) of ``hypothesis`` against ``reference``, both (speaker, speaker)."""
+    """DER (0 = perfect) of ``hypothesis`` against ``reference``, both (speaker, speaker).
+
+    ``map_labels=False`` scores the hypothesis' labels as given (a swap is an error).
+    """
     end = max((b for spans in (*reference, *hypothesis) for _, b in spans), default=0.0)
     n = round(end / _STEP_S) + 1
     ref = np.stack([_mask(s, n) for s in reference])
@@ -41,7 +46,7 @@ def diarization_error_rate(
             for t in (round(a / _STEP_S), round(b / _STEP_S)):
                 scored[max(0, t - edge) : t + edge] = False
     best = np.inf
-    for order in ((0, 1), (1, 0)):
+    for order in ((0, 1), (1, 0)) if map_labels else ((0, 1),):
         hyp = np.stack([_mask(hypothesis[k], n) for k in order])
         r, h = ref[:, scored], hyp[:, scored]
         n_ref, n_hyp = r.sum(axis=0), h.sum(axis=0)

@@ -17,8 +17,9 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    A second pass re-fits each voice's model on its decoded frames away from
    overlap (the overlap model is kept) and decodes again; overlaps shaped
    like an interruption in the first pass (one voice, both, the other) stay.
-4. Confidence per frame from the likelihood margin between the two speakers,
-   smoothed over a second; stretches under ``_UNSURE_MARGIN`` are "unsure".
+4. The split's confidence and its unsure stretches from held-out voice margins,
+   overlap and the mix's speech-to-noise ratio
+   (``analyzers.separation_confidence``).
 """
 
 from __future__ import annotations
@@ -29,25 +30,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzers.activity import HOP_S, true_runs
+from analyzers.separation_confidence import SplitConfidence, split_confidence
 from analyzers.spans import Span, merge_spans
 from analyzers.speaker_embedding import cepstra, embed_frames, mel_power
+from analyzers.voice_model import DiagonalGmm, fit_gmm, subsample
 
 _WINDOW_FRAMES = 150
 _WINDOW_HOP_FRAMES = 50
 _MIN_WINDOW_FRAMES = 30
-_GMM_COMPONENTS = 8
-_GMM_ITERATIONS = 12
-_MAX_TRAIN_FRAMES = 6000  # per model: bounds the cost on long calls
 _SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
 _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
 _MIN_OVERLAP_FRAMES = 40
 _OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
 _MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
-_MARGIN_SMOOTH_FRAMES = 100
-_UNSURE_MARGIN = 0.4  # nats per frame between the two speakers' models
-_MIN_UNSURE_FRAMES = 50
 _SEED = 0
-_BLOCK_FRAMES = 8192
 
 FIRST, SECOND, BOTH = 0, 1, 2
 
@@ -60,6 +56,11 @@ class Diarization:
     overlap: list[Span]
     unsure: list[Span]
     confidence: float  # 0..1, share of the speech attributed with a clear margin
+    held_out_nats: float | None = None  # how far apart the voices are (see split_confidence)
+    snr_db: float | None = None  # the mix's speech over the level between it
+    doubts: tuple[str, ...] = ()  # what made the split unsure, for a person
+    # Each speaker's voice embedding over its speech clear of overlap (same order).
+    voices: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diarization:
@@ -83,8 +84,8 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     states = _viterbi(loglik, active)
     states[takeovers] = BOTH
     states = _widen_overlaps(states)
-    margin = _smoothed_margin(loglik, states, active)
-    return _result(states, margin, active)
+    frame_db = 10 * np.log10(power.sum(axis=1) + 1e-10)
+    return _result(states, split_confidence(features, states, active, frame_db, rng), features)
 
 
 def _frame_mask(spans: Sequence[Span], n: int) -> np.ndarray:
@@ -164,65 +165,15 @@ def _two_means(z: np.ndarray, iterations: int = 30) -> tuple[np.ndarray, np.ndar
     return assign, distance
 
 
-@dataclass(frozen=True)
-class _DiagonalGmm:
-    log_weights: np.ndarray  # (k,)
-    means: np.ndarray  # (k, d)
-    variances: np.ndarray  # (k, d)
-
-    def component_loglik(self, x: np.ndarray) -> np.ndarray:
-        """(frames, k) log weight + log density of each component.
-
-        Broadcast in blocks rather than as matrix products: tiny products like
-        these are slower through a multi-threaded BLAS on a busy machine.
-        """
-        inv = (1.0 / self.variances).astype(np.float32)
-        means = self.means.astype(np.float32)
-        const = self.log_weights - 0.5 * np.sum(np.log(2 * np.pi * self.variances), axis=1)
-        out = np.empty((len(x), len(means)))
-        for a in range(0, len(x), _BLOCK_FRAMES):
-            block = x[a : a + _BLOCK_FRAMES, None, :].astype(np.float32)
-            out[a : a + _BLOCK_FRAMES] = const - 0.5 * np.sum((block - means) ** 2 * inv, axis=2)
-        return out
-
-    def loglik(self, x: np.ndarray) -> np.ndarray:
-        return _logsumexp(self.component_loglik(x))
-
-
-def _logsumexp(a: np.ndarray) -> np.ndarray:
-    top = a.max(axis=1)
-    return top + np.log(np.sum(np.exp(a - top[:, None]), axis=1))
-
-
-def fit_gmm(x: np.ndarray, rng: np.random.Generator, k: int = _GMM_COMPONENTS) -> _DiagonalGmm:
-    """A diagonal-covariance GMM fitted by EM (few components: a voice model)."""
-    k = max(1, min(k, len(x) // 20))
-    floor = 1e-3 * x.var(axis=0) + 1e-6
-    gmm = _DiagonalGmm(
-        np.full(k, -np.log(k)),
-        x[rng.choice(len(x), k, replace=False)],
-        np.tile(x.var(axis=0), (k, 1)),
-    )
-    for _ in range(_GMM_ITERATIONS):
-        resp = gmm.component_loglik(x)
-        resp = np.exp(resp - _logsumexp(resp)[:, None])
-        mass = resp.sum(axis=0) + 1e-9
-        means = np.einsum("nk,nd->kd", resp, x) / mass[:, None]
-        second = np.einsum("nk,nd->kd", resp, x**2) / mass[:, None]
-        variances = np.maximum(second - means**2, floor)
-        gmm = _DiagonalGmm(np.log(mass / mass.sum()), means, variances)
-    return gmm
-
-
 def _fit_models(
     power: np.ndarray, features: np.ndarray, labels: np.ndarray, rng: np.random.Generator
-) -> list[_DiagonalGmm]:
+) -> list[DiagonalGmm]:
     """GMMs of the first speaker, the second, and both at once."""
     own = [np.flatnonzero(labels == k) for k in (FIRST, SECOND)]
-    own = [_subsample(idx, rng) for idx in own]
+    own = [subsample(idx, rng) for idx in own]
     if min(len(idx) for idx in own) < _MIN_WINDOW_FRAMES:
         # One voice only: both models from all labelled frames (the split stays unsure).
-        both = _subsample(np.flatnonzero(labels >= 0), rng)
+        both = subsample(np.flatnonzero(labels >= 0), rng)
         own = [both, both]
     pairs = min(len(own[0]), len(own[1]))
     mixed = power[rng.choice(own[0], pairs)] + power[rng.choice(own[1], pairs)]
@@ -231,12 +182,6 @@ def _fit_models(
         fit_gmm(features[own[1]], rng),
         fit_gmm(cepstra(mixed), rng),
     ]
-
-
-def _subsample(idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    if len(idx) <= _MAX_TRAIN_FRAMES:
-        return idx
-    return np.sort(rng.choice(idx, _MAX_TRAIN_FRAMES, replace=False))
 
 
 def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -312,32 +257,21 @@ def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
     return states
 
 
-def _smoothed_margin(loglik: np.ndarray, states: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Per frame: how much likelier its speaker is than the other, averaged over ~1 s."""
-    from scipy.ndimage import uniform_filter1d
-
-    margin = np.abs(loglik[:, FIRST] - loglik[:, SECOND])
-    margin = np.where(active, margin, 0.0)
-    weight = uniform_filter1d(active.astype(float), _MARGIN_SMOOTH_FRAMES)
-    return uniform_filter1d(margin, _MARGIN_SMOOTH_FRAMES) / np.maximum(weight, 1e-9)
-
-
-def _result(states: np.ndarray, margin: np.ndarray, active: np.ndarray) -> Diarization:
+def _result(states: np.ndarray, sure: SplitConfidence, features: np.ndarray) -> Diarization:
     single = states[(states == FIRST) | (states == SECOND)]
     first_speaker = SECOND if single.size and single[0] == SECOND else FIRST
     order = (first_speaker, 1 - first_speaker)
     speakers = tuple(_spans((states == k) | (states == BOTH)) for k in order)
-    unsure_mask = active & (margin < _UNSURE_MARGIN)
-    unsure = [
-        Span(a * HOP_S, b * HOP_S) for a, b in true_runs(unsure_mask) if b - a >= _MIN_UNSURE_FRAMES
-    ]
-    n_active = max(1, int(active.sum()))
-    confidence = 1.0 - sum(b - a for a, b in unsure) / HOP_S / n_active
+    voices = tuple(embed_frames(features[states == k]) for k in order)
     return Diarization(
         speakers=(speakers[0], speakers[1]),
         overlap=_spans(states == BOTH),
-        unsure=unsure,
-        confidence=round(max(0.0, confidence), 3),
+        unsure=sure.unsure,
+        confidence=sure.confidence,
+        held_out_nats=sure.held_out_nats,
+        snr_db=sure.snr_db,
+        doubts=tuple(sure.doubts),
+        voices=(voices[0], voices[1]),
     )
 
 

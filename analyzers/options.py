@@ -7,6 +7,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from analyzers.speaker_embedding import EMBEDDING_SIZE
+
 Language = Literal["auto", "en", "sv", "nb", "el"]
 Engine = Literal["faster-whisper", "openai-whisper", "none"]
 # Languages with phrase lists and ranges ("auto" asks for detection among them).
@@ -31,17 +33,29 @@ class CallMetadata(BaseModel):
 # Stereo channels are named by their index everywhere (API, CLI, dashboard, reports).
 CHANNEL_NAMES: dict[int, str] = {0: "Channel 0 (left)", 1: "Channel 1 (right)"}
 AGENT_CHANNEL_HELP = "stereo channel that carries the agent: 0 (left) or 1 (right)"
+AGENT_CHANNEL_AUTO_HELP = (
+    f"{AGENT_CHANNEL_HELP}, or auto (found from the call: enrolled voice, company name, "
+    "first voice after the answer)"
+)
+# A stereo channel index, or "auto": the analysis finds the agent's channel.
+AgentChannel = Annotated[int, Field(ge=0, le=1)] | Literal["auto"]
 
 
 class AnalysisOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    agent_channel: Annotated[int, Field(ge=0, le=1)] | Literal["auto"] = Field(
-        0, description=f"{AGENT_CHANNEL_HELP}, or auto (decided from the call)"
-    )
+    agent_channel: AgentChannel = Field(0, description=AGENT_CHANNEL_AUTO_HELP)
     agent_speaker: Literal["auto", "first", "second"] = Field(
         "auto",
         description="mono calls: which of the two voices is the agent (auto: from the call)",
+    )
+    agent_voice: list[float] | None = Field(
+        None,
+        min_length=EMBEDDING_SIZE,
+        max_length=EMBEDDING_SIZE,
+        description="the agent's enrolled voice (analyzers.speaker_embedding.voice_embedding, "
+        "e.g. averaged over past stereo calls): with agent_channel or agent_speaker auto, "
+        "the voice nearer it is the agent's",
     )
     country: str | None = Field(None, description="ringback plan hint, e.g. SE; detection decides")
     language: Language = "auto"

@@ -14,6 +14,7 @@ from analyzers.phrase_matching import (
 from analyzers.profile import Profile
 from analyzers.report import Finding, Report, Severity, Silence, Word
 from analyzers.scorecard import Scorecard
+from analyzers.separation_notes import words_clear_of_overlap
 from analyzers.transcript_trust import (
     UNRELIABLE_REASON,
     unreliable_between,
@@ -31,7 +32,9 @@ _MISSING_LABEL = {
 
 
 def agent_words(report: Report) -> list[Word]:
-    return [w for t in report.turns if t.party == "agent" for w in t.words]
+    """The agent's words (on a diarized call, those clear of overlap)."""
+    words = [w for t in report.turns if t.party == "agent" for w in t.words]
+    return words_clear_of_overlap(words, report.separation)
 
 
 def why_unmeasurable(report: Report, words: list[Word]) -> str | None:

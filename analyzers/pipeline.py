@@ -24,7 +24,7 @@ from analyzers.stages.decode import AudioSource, decode
 from analyzers.stages.loudness import measure_loudness
 from analyzers.stages.measures import measure_parties
 from analyzers.stages.nonspeech import find_nonspeech
-from analyzers.stages.parties import assign_parties
+from analyzers.stages.parties import agent_voice_print, assign_parties
 from analyzers.stages.pickup import find_pickup
 from analyzers.stages.pitch import track_pitch
 from analyzers.stages.redact import attach_redactions, redact_transcript
@@ -158,8 +158,8 @@ def analyze(
         recording.recording.warnings,
         has_speech=activity.any_speech(),
     )
-    report = note_unsure_separation(report)
-    report = attach_redactions(report, redactions)
+    report = attach_redactions(note_unsure_separation(report), redactions)
+    report = report.with_agent_voice(run("voice", agent_voice_print, call, activity, parties))
     report.timings_s = watch.timings
     if progress:
         progress("done", 1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from analyzers.spans import Span
 
@@ -201,14 +201,30 @@ class Signals(_Model):
         return curves
 
 
+AgentBasis = Literal["option", "first_voice", "company_name", "enrolled_voice"]
+
+
 class Separation(_Model):
     """How the agent and the customer were told apart."""
 
     method: Literal["channels", "diarized"] = Field(
         description="channels: one party per stereo channel; diarized: split from a mono mix"
     )
-    confidence: float = Field(ge=0.0, le=1.0, description="share of speech attributed clearly")
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="diarized: share of the speech given clearly to one voice, scaled down "
+        "when the voices sound alike or the line is noisy; channels: 1",
+    )
+    doubts: list[str] = Field(
+        default_factory=list, description="what lowered the confidence (diarized)"
+    )
     agent: str = Field(description="which channel or voice is the agent, and why")
+    agent_basis: AgentBasis | None = Field(
+        None,
+        description="what decided the agent: option (the caller), first_voice (heard first "
+        "after the answer), company_name (named the company), enrolled_voice",
+    )
     unsure: list[Span] = Field(
         default_factory=list, description="stretches whose speaker is uncertain (diarized)"
     )
@@ -328,6 +344,19 @@ class Report(_Model):
         None, description="per-party sentiment trend; None without words to score"
     )
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per stage")
+    # The agent's voice embedding on a stereo call (speaker_embedding.voice_embedding of
+    # the agent's channel), for the service's voice enrolment. A voice print is
+    # biometric data: never serialised, stored or served with the report.
+    _agent_voice: list[float] | None = PrivateAttr(default=None)
+
+    @property
+    def agent_voice(self) -> list[float] | None:
+        return self._agent_voice
+
+    def with_agent_voice(self, voice: list[float] | None) -> Report:
+        """This report, holding the agent's voice embedding (see ``_agent_voice``)."""
+        self._agent_voice = voice
+        return self
 
     @property
     def parties_apart(self) -> bool:

@@ -60,10 +60,12 @@ from sample_audio.spec import (
 )
 
 __all__ = [
+    "ALLISON_AND_READER",
     "ASTERISK_SOUNDS_DIR",
     "ASTERISK_TEXTS",
     "LIBRIVOX_DIR",
     "REAL_CALL_RECIPES",
+    "Cast",
     "CorpusUnavailableError",
     "Prompt",
     "RealCallSpec",
@@ -236,12 +238,31 @@ def load_prompt(source: str) -> Prompt:
     import soxr
 
     corpus, _, key = source.partition(":")
+    if corpus == "codec2":
+        audio, sr, corpus_text, voice, path = _codec2_clip(source, key)
+    else:
+        path, corpus_text, voice = _corpus_clip(source, corpus, key)
+        audio, sr = sf.read(path, dtype="float32", always_2d=True)
+        audio = audio.mean(axis=1)
+    if sr != SAMPLE_RATE:
+        audio = soxr.resample(audio, sr, SAMPLE_RATE, quality="HQ").astype(np.float32)
+    audio = band_limit(audio, SAMPLE_RATE)
+    start_s, end_s = speech_bounds(audio, SAMPLE_RATE, cut_from_reading=corpus != "asterisk")
+    audio.setflags(write=False)  # shared through the cache
+    text = normalize_text(corpus_text)
+    if not text:
+        raise ValueError(f"{source!r} has no spoken words ({corpus_text!r})")
+    return Prompt(source, path, corpus_text, text, voice, audio, start_s, end_s)
+
+
+def _corpus_clip(source: str, corpus: str, key: str) -> tuple[Path, str, str]:
+    """(path, transcript, voice) of an Asterisk prompt or a LibriVox reading."""
     if corpus == "asterisk":
         path, texts, voice = ASTERISK_SOUNDS_DIR / f"{key}.wav", _asterisk_texts(), ASTERISK_VOICE
     elif corpus == "librivox":
         path, texts, voice = LIBRIVOX_DIR / f"{key}.wav", _librivox_texts(), LIBRIVOX_VOICE
     else:
-        raise ValueError(f"unknown corpus in {source!r}: use asterisk:NAME or librivox:ID")
+        raise ValueError(f"unknown corpus in {source!r}: use asterisk:, librivox: or codec2:")
     if not path.is_file():
         missing = missing_corpora()
         if missing:
@@ -249,17 +270,19 @@ def load_prompt(source: str) -> Prompt:
         raise ValueError(f"no clip {source!r} ({path} does not exist)")
     if key not in texts:
         raise ValueError(f"the corpus has no transcript for {source!r}")
-    audio, sr = sf.read(path, dtype="float32", always_2d=True)
-    audio = audio.mean(axis=1)
-    if sr != SAMPLE_RATE:
-        audio = soxr.resample(audio, sr, SAMPLE_RATE, quality="HQ").astype(np.float32)
-    audio = band_limit(audio, SAMPLE_RATE)
-    start_s, end_s = speech_bounds(audio, SAMPLE_RATE, cut_from_reading=corpus == "librivox")
-    audio.setflags(write=False)  # shared through the cache
-    text = normalize_text(texts[key])
-    if not text:
-        raise ValueError(f"{source!r} has no spoken words ({texts[key]!r})")
-    return Prompt(source, path, texts[key], text, voice, audio, start_s, end_s)
+    return path, texts[key], voice
+
+
+def _codec2_clip(source: str, key: str) -> tuple[np.ndarray, int, str, str, Path]:
+    """(samples, rate, transcript, voice, path) of a clip of ``sample_audio.codec2_clips``."""
+    from sample_audio import codec2_clips
+
+    if key not in codec2_clips.CLIPS:
+        raise ValueError(f"no clip {source!r}; known: {sorted(codec2_clips.CLIPS)}")
+    if not codec2_clips.available():
+        raise CorpusUnavailableError(f"install the Debian package {codec2_clips.CODEC2_PACKAGE}")
+    clip, audio, rate = codec2_clips.read_clip(key)
+    return audio, rate, clip.text, clip.voice, codec2_clips.CODEC2_DIR / clip.file
 
 
 # --- spec and truth -------------------------------------------------------------
@@ -269,7 +292,7 @@ class RealUtterance(_Model):
     """One turn: a corpus clip spoken by one party."""
 
     party: Party
-    source: str = Field(pattern=r"^(asterisk|librivox):[A-Za-z0-9_\-]+$")
+    source: str = Field(pattern=r"^(asterisk|librivox|codec2):[A-Za-z0-9_\-]+$")
     style: Style = "normal"
     gap_before_s: float = Field(
         0.6,
@@ -503,6 +526,28 @@ AGENT_CLOSING = ("asterisk:auth-thankyou", "asterisk:goodbye")
 CUSTOMER_SENTENCES = tuple(
     f"librivox:sense_and_sensibility_01_austen_64kb-{n:04d}" for n in (870, 880, 890, 920, 930)
 )
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The clips a composed call draws from: the agent's lines and the customer's.
+
+    ``quiet`` lines hold no pause announcement, ``holding`` ones do; ``announce``
+    says a hold is coming (None: the cast has no announced holds).
+    """
+
+    opening: str
+    quiet: tuple[str, ...]
+    holding: tuple[str, ...]
+    announce: str | None
+    closing: tuple[str, ...]
+    customer: tuple[str, ...]
+
+
+ALLISON_AND_READER = Cast(
+    AGENT_OPENING, AGENT_QUIET, AGENT_HOLDING, AGENT_ANNOUNCE, AGENT_CLOSING, CUSTOMER_SENTENCES
+)
+
 # Gaps clear of the analysis' decision points: a party's own prompts within one
 # turn follow after 0.15-0.35 s (turns merge across < 0.7 s); a reply comes after
 # 0.5-1.4 s (far below the 3 s reported as silence).
@@ -519,8 +564,16 @@ Event = Literal["announced", "unexplained", "agent_interrupts", "customer_interr
 class _Script:
     """The utterances drawn so far and an estimate of the time they take."""
 
-    def __init__(self, rng: np.random.Generator, elapsed_s: float) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        elapsed_s: float,
+        cast: Cast,
+        overlap_s: tuple[float, float] = OVERLAP_S,
+    ) -> None:
         self.rng = rng
+        self.cast = cast
+        self.overlap_s = overlap_s
         self.elapsed_s = elapsed_s
         self.utterances: list[RealUtterance] = []
         self._pools: dict[tuple[str, ...], list[str]] = {}
@@ -549,29 +602,32 @@ class _Script:
         self.say(party, source, self.gap(REPLY_GAP_S))
 
     def interrupt(self, party: Party, source: str) -> None:
-        self.say(party, source, -self.gap(OVERLAP_S))
+        self.say(party, source, -self.gap(self.overlap_s))
 
 
 def _exchange(script: _Script, event: Event | None, silences: dict[str, float]) -> None:
     """One exchange: the customer speaks, the agent answers (with the event in it)."""
+    cast = script.cast
     if event == "agent_interrupts":
-        script.reply("customer", script.draw(CUSTOMER_SENTENCES, long=True))
-        script.interrupt("agent", script.draw(AGENT_QUIET, long=True))
+        script.reply("customer", script.draw(cast.customer, long=True))
+        script.interrupt("agent", script.draw(cast.quiet, long=True))
         return
-    script.reply("customer", script.draw(CUSTOMER_SENTENCES))
+    script.reply("customer", script.draw(cast.customer))
     if event == "customer_interrupts":
-        script.reply("agent", script.draw(AGENT_QUIET, long=True))
-        script.interrupt("customer", script.draw(CUSTOMER_SENTENCES, long=True))
-        script.reply("agent", script.draw(AGENT_QUIET))
+        script.reply("agent", script.draw(cast.quiet, long=True))
+        script.interrupt("customer", script.draw(cast.customer, long=True))
+        script.reply("agent", script.draw(cast.quiet))
     elif event == "announced":
-        script.reply("agent", AGENT_ANNOUNCE)
-        script.say("agent", script.draw(AGENT_QUIET), silences[event])
+        if cast.announce is None:
+            raise ValueError("this cast has no hold announcement")
+        script.reply("agent", cast.announce)
+        script.say("agent", script.draw(cast.quiet), silences[event])
     elif event == "unexplained":
-        script.reply("agent", script.draw(AGENT_QUIET))
-        script.say("agent", script.draw(AGENT_QUIET), silences[event])
+        script.reply("agent", script.draw(cast.quiet))
+        script.say("agent", script.draw(cast.quiet), silences[event])
     else:
         quiet = script.rng.random() < 0.6
-        script.reply("agent", script.draw(AGENT_QUIET if quiet else AGENT_HOLDING))
+        script.reply("agent", script.draw(cast.quiet if quiet else cast.holding))
 
 
 def compose_call(
@@ -587,6 +643,8 @@ def compose_call(
     agent_interruptions: int = 0,
     customer_interruptions: int = 0,
     description: str = "",
+    cast: Cast = ALLISON_AND_READER,
+    overlap_s: tuple[float, float] = OVERLAP_S,
 ) -> RealCallSpec:
     """Draw a call from the seed: the agent opens, the parties alternate, the agent closes.
 
@@ -594,12 +652,12 @@ def compose_call(
     exchanges until about ``target_s`` (ringback included). Events: a long silence after the
     agent's "One moment, please." (announced) or after a quiet prompt
     (unexplained), and interruptions that overlap a long clip of the other party
-    by 1.6-2.4 s. Needs the corpora (clip lengths decide what fits).
+    by 1.6-2.4 s (``overlap_s``). Needs the corpora (clip lengths decide what fits).
     """
     rng = np.random.default_rng(seed)
     ring_s = plan_for(country).period_s * rings if country else 0.0
-    script = _Script(rng, ring_s)
-    script.say("agent", AGENT_OPENING, 0.6)
+    script = _Script(rng, ring_s, cast, overlap_s)
+    script.say("agent", cast.opening, 0.6)
     silences = {
         k: v
         for k, v in (("announced", announced_silence_s), ("unexplained", unexplained_silence_s))
@@ -609,13 +667,13 @@ def compose_call(
     wanted += ["agent_interrupts"] * agent_interruptions
     wanted += ["customer_interrupts"] * customer_interruptions
     events: list[Event] = [wanted[i] for i in rng.permutation(len(wanted))]
-    closing_s = sum(load_prompt(s).speech_s for s in AGENT_CLOSING) + 2.0
+    closing_s = sum(load_prompt(s).speech_s for s in cast.closing) + 2.0
     _exchange(script, None, silences)
     while events or script.elapsed_s + closing_s + 4.0 < target_s:
         _exchange(script, events.pop(0) if events else None, silences)
-    script.reply("customer", script.draw(CUSTOMER_SENTENCES))
-    script.reply("agent", AGENT_CLOSING[0])
-    for source in AGENT_CLOSING[1:]:
+    script.reply("customer", script.draw(cast.customer))
+    script.reply("agent", cast.closing[0])
+    for source in cast.closing[1:]:
         script.say("agent", source, script.gap(SAME_TURN_GAP_S))
     return RealCallSpec(
         name=name,

@@ -17,7 +17,7 @@ apt_packages=(python3-venv libsndfile1)
 if [[ $want_test == 1 ]]; then
   apt_packages+=(espeak-ng sox libsox-fmt-all chromium asterisk-core-sounds-en-wav
                  asterisk-core-sounds-en pocketsphinx-testdata baresip-core
-                 asterisk-moh-opsound-wav)
+                 asterisk-moh-opsound-wav codec2-examples)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

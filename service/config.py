@@ -23,7 +23,7 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 
-from analyzers.options import Engine, Language
+from analyzers.options import AgentChannel, Engine, Language
 
 MIB = 1024 * 1024
 CONFIG_FILE = "callcoach.toml"
@@ -37,12 +37,11 @@ class WebhookAccount(BaseModel):
         description="Twilio auth token, Vonage signature secret or generic HMAC secret"
     )
     team: str = Field(description="team that owns the calls this account sends")
-    agent_channel: int = Field(
-        0,
-        ge=0,
-        le=1,
+    agent_channel: AgentChannel = Field(
+        "auto",
         description="stereo channel of the agent in this platform's recordings: "
-        "0 (left) or 1 (right)",
+        "0 (left), 1 (right), or auto (found from each call: the platform's channel order "
+        "follows the call's direction)",
     )
 
 
@@ -115,6 +114,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(500 * MIB, gt=0)
     max_duration_s: float = Field(4 * 3600.0, gt=0)
     max_channels: int = Field(2, ge=1, le=2)
+
+    # Agent voice enrolment (service/voices.py).
+    voice_enrolment: bool = Field(
+        True,
+        description="keep each agent's voice print of analysed stereo calls and find the "
+        "agent by voice on mono and auto-channel calls (voice prints are biometric data: "
+        "turn off where agents have not agreed to it)",
+    )
+    voice_enrolment_min_calls: int = Field(
+        3, ge=1, description="stereo calls of an agent before their enrolled voice is used"
+    )
 
     # Webhooks in.
     public_base_url: str | None = Field(

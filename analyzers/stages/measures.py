@@ -14,7 +14,8 @@ from analyzers import speech_rate
 from analyzers import turns as turn_taking
 from analyzers.profile import Profile
 from analyzers.report import Parties, Party, PartyMetrics, Turn, WindowValue, Word
-from analyzers.spans import Span
+from analyzers.separation_notes import inside
+from analyzers.spans import Span, subtract_spans
 from analyzers.stages.activity import Activity
 from analyzers.stages.conversation import Conversation
 from analyzers.stages.loudness import Loudness
@@ -54,12 +55,15 @@ def measure_parties(
     if not parties.separated:
         return Parties()
     speech = {party: activity.speech[ch] for party, ch in parties.channels.items()}
+    # A diarized call's overlap is both voices in one signal: the words heard there
+    # in one voice's view are partly the other's (and its own partly lost).
+    overlap = parties.separation.overlap if parties.separation else []
     out = Parties()
     pairs: tuple[tuple[Party, Party], ...] = (("agent", "customer"), ("customer", "agent"))
     for party, other in pairs:
         metrics = PartyMetrics(
             **_talk(party, speech[party], speech[other]),
-            **_rate(party, conversation.turns, transcript, profile),
+            **_rate(party, conversation.turns, transcript, profile, overlap),
             **_pitch(tracks[party], profile),
             level_dbov=round_or_none(loudness.party_dbov[party]),
         )
@@ -79,17 +83,28 @@ def _talk(party: Party, mine: list[Span], other: list[Span]) -> _TalkFields:
     )
 
 
-def _rate(party: Party, turns: list[Turn], transcript: Transcript, profile: Profile) -> _RateFields:
+def _rate(
+    party: Party,
+    turns: list[Turn],
+    transcript: Transcript,
+    profile: Profile,
+    overlap: list[Span],
+) -> _RateFields:
+    """Words, and words per minute of the party's turns (outside ``overlap`` when given)."""
     words: list[Word] | None = None if transcript.words is None else transcript.words.get(party)
     if words is None:
         return _RateFields(words=None, wpm=None, wpm_windows=[])
     # Speaking time for the rate: the party's turns, so the short pauses between
     # phrases of one sentence count as speaking, as listeners hear it.
     spans = [Span(t.start_s, t.end_s) for t in turns if t.party == party]
-    windows = speech_rate.windowed_wpm(words, spans, window_s=profile.speech_rate.window_s)
+    rated = words
+    if overlap:  # the rate of the speech clear of overlap, words and time alike
+        spans = subtract_spans(spans, overlap)
+        rated = [w for w in words if not inside((w.start_s + w.end_s) / 2, overlap)]
+    windows = speech_rate.windowed_wpm(rated, spans, window_s=profile.speech_rate.window_s)
     return _RateFields(
         words=speech_rate.count_words(words),
-        wpm=round_or_none(speech_rate.words_per_minute(words, spans)),
+        wpm=round_or_none(speech_rate.words_per_minute(rated, spans)),
         wpm_windows=_windows(windows),
     )
 

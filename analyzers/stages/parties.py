@@ -18,8 +18,9 @@ import numpy as np
 
 from analyzers.diarize import Diarization, diarize_two
 from analyzers.options import AnalysisOptions
-from analyzers.report import Separation, Speaker
+from analyzers.report import AgentBasis, Separation, Speaker
 from analyzers.spans import Span, subtract_spans
+from analyzers.speaker_embedding import match_enrolled, voice_embedding
 from analyzers.stages.activity import Activity
 from analyzers.stages.decode import DecodedCall
 
@@ -46,8 +47,19 @@ class PartyChannels:
         return replace(
             self,
             channels={"agent": self.channels["customer"], "customer": self.channels["agent"]},
-            separation=self.separation.model_copy(update={"agent": why}),
+            separation=self.separation.model_copy(
+                update={"agent": why, "agent_basis": "company_name"}
+            ),
+            agent_guessed=False,
         )
+
+    def confirmed(self, why: str) -> PartyChannels:
+        """The same channels, the guess confirmed by the words (``why`` added)."""
+        assert self.separated and self.separation is not None
+        agent = f"{self.separation.agent}, and {why}"
+        update = {"agent": agent, "agent_basis": "company_name"}
+        separation = self.separation.model_copy(update=update)
+        return replace(self, separation=separation, agent_guessed=False)
 
     def own_speech(self, activity: Activity, channel: int) -> list[Span]:
         """The channel's speech in ``activity`` (the call's, after music and tones were
@@ -84,19 +96,35 @@ def assign_parties(
 
 def _stereo(call: DecodedCall, activity: Activity, options: AnalysisOptions) -> PartyChannels:
     if options.agent_channel == "auto":
-        agent = first_voice(activity.speech)
-        why = f"channel {agent}: heard first after the answer"
+        agent, basis, why = _auto_channel(call, activity, options.agent_voice)
     else:
-        agent = options.agent_channel
+        agent, basis = options.agent_channel, "option"
         why = f"channel {agent} (the agent_channel option)"
-    separation = Separation(method="channels", confidence=1.0, agent=why)
+    separation = Separation(method="channels", confidence=1.0, agent=why, agent_basis=basis)
     return PartyChannels(
         {"agent": agent, "customer": 1 - agent},
         call,
         activity,
         separation,
-        agent_guessed=options.agent_channel == "auto",
+        agent_guessed=basis == "first_voice",
     )
+
+
+def _auto_channel(
+    call: DecodedCall, activity: Activity, enrolled: list[float] | None
+) -> tuple[int, AgentBasis, str]:
+    """The agent's channel by the enrolled voice when it is clearly one of them, else
+    the channel heard first after the answer (the agent answers the call)."""
+    if enrolled is not None:
+        voices = [
+            voice_embedding(call.samples[ch], call.sample_rate, activity.speech[ch])
+            for ch in range(2)
+        ]
+        match = match_enrolled(np.asarray(enrolled), voices)
+        if match is not None:
+            return match[0], "enrolled_voice", f"channel {match[0]}: by enrolled voice ({match[1]})"
+    agent = first_voice(activity.speech)
+    return agent, "first_voice", f"channel {agent}: heard first after the answer"
 
 
 def first_voice(speech: list[list[Span]]) -> int:
@@ -105,23 +133,34 @@ def first_voice(speech: list[list[Span]]) -> int:
     return int(np.argmin(starts))
 
 
+def _agent_voice(found: Diarization, options: AnalysisOptions) -> tuple[int, AgentBasis, str]:
+    """Which of the two voices (0 = heard first) is the agent, how decided, and why."""
+    if options.agent_speaker != "auto":
+        index = 0 if options.agent_speaker == "first" else 1
+        why = f"the voice heard {options.agent_speaker} (the agent_speaker option)"
+        return index, "option", why
+    if options.agent_voice is not None and found.voices is not None:
+        match = match_enrolled(np.asarray(options.agent_voice), found.voices)
+        if match is not None:
+            why = f"the voice heard {('first', 'second')[match[0]]}: by enrolled voice ({match[1]})"
+            return match[0], "enrolled_voice", why
+    return 0, "first_voice", "the voice heard first after the answer"
+
+
 def _diarized_view(
     call: DecodedCall, found: Diarization, options: AnalysisOptions
 ) -> PartyChannels:
     """Channel 0 the agent's voice, channel 1 the customer's."""
-    first_is_agent = options.agent_speaker != "second"
-    agent, customer = found.speakers if first_is_agent else found.speakers[::-1]
-    why = {
-        "auto": "the voice heard first after the answer",
-        "first": "the voice heard first (the agent_speaker option)",
-        "second": "the voice heard second (the agent_speaker option)",
-    }[options.agent_speaker]
+    index, basis, why = _agent_voice(found, options)
+    agent, customer = found.speakers if index == 0 else found.speakers[::-1]
     x = call.samples[0]
     view = np.stack([_masked(x, call.sample_rate, agent), _masked(x, call.sample_rate, customer)])
     separation = Separation(
         method="diarized",
         confidence=found.confidence,
+        doubts=list(found.doubts),
         agent=why,
+        agent_basis=basis,
         unsure=found.unsure,
         overlap=found.overlap,
     )
@@ -130,7 +169,7 @@ def _diarized_view(
         DecodedCall(recording=call.recording, samples=view, sample_rate=call.sample_rate),
         Activity(speech=[agent, customer]),
         separation,
-        agent_guessed=options.agent_speaker == "auto",
+        agent_guessed=basis == "first_voice",
     )
 
 
@@ -141,3 +180,22 @@ def _masked(x: np.ndarray, sample_rate: int, spans: list[Span]) -> np.ndarray:
         i, j = int(a * sample_rate), int(np.ceil(b * sample_rate))
         out[i:j] = x[i:j]
     return out
+
+
+# Less of the agent's speech than this says too little of the voice to enrol.
+_MIN_VOICE_S = 5.0
+
+
+def agent_voice_print(
+    call: DecodedCall, activity: Activity, parties: PartyChannels
+) -> list[float] | None:
+    """The agent's voice embedding on a stereo call (None on a mono call or with too
+    little of the agent's speech): what the service enrols the agent's voice from."""
+    separation, channel = parties.separation, parties.agent_channel
+    if separation is None or separation.method != "channels" or channel is None:
+        return None
+    speech = parties.own_speech(activity, channel)
+    if sum(s.duration_s for s in speech) < _MIN_VOICE_S:
+        return None
+    embedding = voice_embedding(call.samples[channel], call.sample_rate, speech)
+    return [round(float(v), 5) for v in embedding]

@@ -38,7 +38,9 @@ def confirm_agent(
         party: names_company(words.get(party, []), language, profile, companies)
         for party in ("agent", "customer")
     }
-    if said["agent"] or not said["customer"]:
+    if said["agent"]:
+        return parties.confirmed(f"named the company ({said['agent']})"), transcript
+    if not said["customer"]:
         return parties, transcript
     why = (
         f"the voice that named the company ({said['customer']}) within its first "

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from analyzers.options import AGENT_CHANNEL_HELP, CallMetadata, Language
+from analyzers.options import AGENT_CHANNEL_AUTO_HELP, AgentChannel, CallMetadata, Language
 from analyzers.report import Party, Severity
 from analyzers.ringback_plans import PLAN_COUNTRIES, iso_country
 from service.calls.reviews import TRANSITIONS, FindingState, ReviewAction, ReviewState, Role
@@ -92,7 +92,7 @@ class RecordingFields(_Body):
 
     external_id: str | None = Field(None, max_length=200, description="the platform's call id")
     agent_id: str | None = Field(None, max_length=200)
-    agent_channel: int = Field(0, ge=0, le=1, description=AGENT_CHANNEL_HELP)
+    agent_channel: AgentChannel = Field("auto", description=AGENT_CHANNEL_AUTO_HELP)
     country: RingbackCountry | None = None
     language: Language | None = Field(None, description="default: the service's default")
     recording_started_at: CallTime | None = None

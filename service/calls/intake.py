@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from analyzers.errors import AnalysisError
-from analyzers.options import AnalysisOptions, Language
+from analyzers.options import AgentChannel, AnalysisOptions, Language
 from service import metrics
 from service.api.multipart import MultipartError, ReceivedForm, receive_form
 from service.api.schemas import (
@@ -65,7 +65,7 @@ ACCEPTED_AUDIO_TYPES = tuple(dict.fromkeys(_CONTENT_TYPES.values()))
 def analysis_options(
     settings: Settings,
     *,
-    agent_channel: int = 0,
+    agent_channel: AgentChannel = "auto",
     country: str | None = None,
     language: Language | None = None,
 ) -> AnalysisOptions:

@@ -322,3 +322,39 @@ class TeamPrivacy(Base):
     audio_mode: Mapped[str] = mapped_column(String(20), default="tone", comment="tone|silence")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(32), comment="API key id")
+
+
+class VoicePrint(Base):
+    """The agent's voice embedding of one analysed stereo call (the enrolment's input).
+
+    A voice print is biometric data: it goes with its call (ON DELETE CASCADE) and is
+    never served; service/voices.py reads and writes it.
+    """
+
+    __tablename__ = "voice_prints"
+    __table_args__ = (Index("ix_voice_prints_team_agent", "team_id", "agent_id", "created_at"),)
+
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    agent_id: Mapped[str] = mapped_column(String(200))
+    embedding: Mapped[list[float]] = mapped_column(
+        JSONColumn, comment="analyzers.speaker_embedding.voice_embedding of the agent's channel"
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AgentVoice(Base):
+    """An agent's enrolled voice: the element-wise median of their latest voice prints,
+    used (from ``calls`` prints on) to find the agent on mono and auto-channel calls."""
+
+    __tablename__ = "agent_voices"
+
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(JSONColumn)
+    calls: Mapped[int] = mapped_column(Integer, comment="voice prints the embedding is from")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -36,6 +36,7 @@ from service.db.session import Database, changed_rows
 from service.db.types import utcnow
 from service.search.index import index_call
 from service.storage import StoredBlob
+from service.voices import record_voice_print
 
 MAX_ERROR_MESSAGE = 2000
 
@@ -55,6 +56,7 @@ class ClaimedJob:
     audio_key: str | None
     options: dict[str, Any]
     call_metadata: dict[str, Any]
+    agent_id: str | None = None
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -109,6 +111,7 @@ def claim(
             audio_key=row.audio_key,
             options=dict(row.options or {}),
             call_metadata=dict(row.call_metadata or {}),
+            agent_id=row.agent_id,
         )
 
 
@@ -198,9 +201,16 @@ def set_audio(db: Database, job: ClaimedJob, blob: StoredBlob, content_type: str
 
 
 def complete(
-    db: Database, job: ClaimedJob, report: Report, analysis_s: float, *, clock: Clock = utcnow
+    db: Database,
+    job: ClaimedJob,
+    report: Report,
+    analysis_s: float,
+    *,
+    clock: Clock = utcnow,
+    enrol_voice: bool = False,
 ) -> bool:
-    """Store the report and mark the call done, only if this worker still holds it."""
+    """Store the report and mark the call done, only if this worker still holds it
+    (``enrol_voice``: and keep the agent's voice print, service/voices.py)."""
     now = clock()
     with db.session() as session:
         updated = _update_owned(
@@ -227,7 +237,10 @@ def complete(
         )
         add_score_rows(session, job.call_id, report)
         index_call(session, job.call_id)  # the report just added (flushed first)
-        add_deliveries(session, session.get_one(Call, job.call_id), "call.done")
+        call = session.get_one(Call, job.call_id)
+        add_deliveries(session, call, "call.done")
+        if enrol_voice:
+            record_voice_print(session, call, report)
         return True
 
 

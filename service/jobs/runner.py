@@ -19,6 +19,7 @@ from enum import StrEnum
 from types import TracebackType
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from analyzers.errors import AnalysisError
 from analyzers.redaction.audio import AudioMode
@@ -35,6 +36,7 @@ from service.jobs import claims
 from service.jobs.claims import ClaimedJob
 from service.jobs.failures import is_transient, permanent_code
 from service.storage import AudioStorage
+from service.voices import enrolled_voice
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +134,7 @@ class JobRunner:
                     return self._failed(job, permanent_code(exc), f"{type(exc).__name__}: {exc}")
                 return self._transient(job, exc)
         seconds = time.perf_counter() - started
-        if not claims.complete(self.db, job, report, seconds):
+        if not claims.complete(self.db, job, report, seconds, enrol_voice=s.voice_enrolment):
             log.warning("call %s: result discarded, the lease was lost", job.call_id)
             return JobResult(Outcome.SKIPPED)
         metrics.CALLS_DONE.inc()
@@ -154,7 +156,8 @@ class JobRunner:
             profile = team_profile(session, job.team_id)  # the team's ranges
             companies = team_company_names(session, job.team_id)
             privacy = team_privacy(session, job.team_id)
-        options = options.model_copy(update={"redact": privacy.pii_redaction})
+            voice = self._enrolled(session, job)
+        options = options.model_copy(update={"redact": privacy.pii_redaction, "agent_voice": voice})
         if companies and not (metadata and metadata.company_names):
             # The team's names when the call names none: the opening rule and Whisper's prompt.
             metadata = (metadata or CallMetadata()).model_copy(update={"company_names": companies})
@@ -167,6 +170,13 @@ class JobRunner:
         if privacy.pii_redaction and report.redactions:
             self._redact_audio(job, audio_key, report.redactions, privacy.audio_mode)
         return report
+
+    def _enrolled(self, session: Session, job: ClaimedJob) -> list[float] | None:
+        """The agent's enrolled voice when enrolment is on (the analysis finds them by it)."""
+        s = self.settings
+        if not s.voice_enrolment:
+            return None
+        return enrolled_voice(session, job.team_id, job.agent_id, s.voice_enrolment_min_calls)
 
     def _redact_audio(
         self, job: ClaimedJob, audio_key: str, redactions: list[Redaction], mode: AudioMode

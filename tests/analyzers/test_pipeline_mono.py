@@ -12,13 +12,17 @@ import pytest
 from analyzers import AnalysisOptions, analyze
 from analyzers.audio import CallAudio
 from sample_audio import realcalls
-from sample_audio.mono_set import mono_set_call
+from sample_audio.mono_set import missing_for, mono_set_call
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not realcalls.available(), reason="speech corpora not installed")
-@pytest.mark.parametrize("name", ["real_talked_over"])
+# mono_bruce_customer: the agent talks over Bruce for 1.8 s; the words heard there in his
+# voice's view are partly hers (the rate is taken clear of overlap: -11.6 % before).
+@pytest.mark.parametrize("name", ["real_talked_over", "mono_bruce_customer"])
 def test_mono_mix_measures_like_the_stereo_call(name: str) -> None:
+    if missing_for(name):
+        pytest.skip(f"missing corpora: {missing_for(name)}")
     stereo, mono, rate, truth = mono_set_call(name)
     want = analyze(
         CallAudio(samples=stereo, sample_rate=rate),
@@ -26,7 +30,7 @@ def test_mono_mix_measures_like_the_stereo_call(name: str) -> None:
     )
     got = analyze(CallAudio(samples=mono[0], sample_rate=rate), AnalysisOptions(language="en"))
     assert got.separation is not None and got.separation.method == "diarized"
-    assert got.separation.confidence >= 0.8
+    assert got.separation.confidence >= 0.85 and got.separation.agent_basis == "first_voice"
     for party in ("agent", "customer"):
         m, s = getattr(got.parties, party), getattr(want.parties, party)
         assert m is not None and s is not None

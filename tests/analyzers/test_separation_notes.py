@@ -42,3 +42,17 @@ def test_a_sure_split_or_stereo_channels_add_no_note() -> None:
     for separation in (sure, channels, None):
         report = _report(separation)
         assert note_unsure_separation(report) == report
+
+
+def test_a_split_unsure_as_a_whole_notes_every_party_rule_with_its_doubts() -> None:
+    doubtful = Separation(
+        method="diarized",
+        confidence=0.2,
+        agent="first voice",
+        doubts=["the two voices sound alike (held-out margin 1.1 nats per frame)"],
+    )
+    notes = {m.rule: m.note for m in note_unsure_separation(_report(doubtful)).metrics}
+    assert notes["pickup_delay"] is None and notes["talk_ratio"] is None
+    assert notes["speech_rate"] is not None
+    assert "unsure as a whole (confidence 0.20" in notes["speech_rate"]
+    assert "sound alike" in notes["speech_rate"]

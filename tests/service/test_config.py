@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.config import Settings
+from service.config import Settings, WebhookAccount
 
 
 def test_defaults_are_embedded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,4 +40,6 @@ def test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         1,
     )
     assert "tok" not in repr(settings)
+    # A platform account that does not say which channel is the agent's: found per call.
+    assert WebhookAccount(secret="s", team="acme").agent_channel == "auto"
     assert settings.download_allowed_hosts == ["api.twilio.com"]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 
-from analyzers.options import CallMetadata
+from analyzers.options import AgentChannel, CallMetadata
 from service.api.deps import StateDep
 from service.api.errors import api_error
 from service.api.schemas import ErrorBody, VonageRecordingIn, WebhookAccepted
@@ -58,7 +58,7 @@ def _signed_url(request: Request, public_base_url: str | None) -> str:
 
 
 def _twilio_call(
-    settings: Settings, fields: dict[str, str], team: str, agent_channel: int
+    settings: Settings, fields: dict[str, str], team: str, agent_channel: AgentChannel
 ) -> WebhookCall:
     """A completed Twilio recording as a call to download (422 without its ids)."""
     sid, recording_url = fields.get("RecordingSid"), fields.get("RecordingUrl")

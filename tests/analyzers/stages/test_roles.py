@@ -60,10 +60,15 @@ def test_a_guessed_agent_is_swapped_when_the_other_voice_opened_the_call() -> No
     assert fixed.channels == {"agent": 1, "customer": 0}
     assert transcript.words is not None and transcript.words["agent"] == _words(call, "agent")
     assert fixed.separation is not None and "named the company" in fixed.separation.agent
+    assert fixed.separation.agent_basis == "company_name"
     right = Transcript(
         "en", words={"agent": _words(call, "agent"), "customer": _words(call, "customer")}
     )
-    assert confirm_agent(parties, right, PROFILE, _metadata(call)) == (parties, right)
+    # The first voice named the company: the guess stands, now confirmed by the words.
+    kept, words = confirm_agent(parties, right, PROFILE, _metadata(call))
+    assert kept.channels == parties.channels and words == right
+    assert kept.separation is not None and kept.separation.agent_basis == "company_name"
+    assert kept.separation.agent.startswith("the voice heard first after the answer, and named")
 
 
 def test_an_agent_the_caller_named_stands() -> None:

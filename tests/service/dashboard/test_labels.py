@@ -36,7 +36,9 @@ def test_upload_form_names_channels_by_index_and_countries_by_iso_code(
 ) -> None:
     api, _ = coach
     page = api.client.get("/calls").text
+    # Auto first: the select's default (the analysis finds the agent's channel).
     assert _options(page, "agent_channel") == [
+        ("auto", "Auto (found from the call)"),
         ("0", "Channel 0 (left)"),
         ("1", "Channel 1 (right)"),
     ]

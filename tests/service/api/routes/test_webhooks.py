@@ -311,6 +311,24 @@ def test_generic_json_good_then_replay_is_rejected(hook_api: Api, http_server: L
     assert _counts(hook_api)[0] == 1
 
 
+def test_generic_agent_channel_is_auto_unless_the_sender_gives_one(
+    hook_api: Api, http_server: LocalServer
+) -> None:
+    http_server.serve_bytes("/calls/2.wav", wav_bytes(1.0))
+    sent = {"none": {}, "auto": {"agent_channel": "auto"}, "one": {"agent_channel": 1}}
+    stored, headers = {}, hook_api.key("acme", "read")
+    for label, fields in sent.items():
+        body = json.dumps({"audio_url": http_server.url("/calls/2.wav"), **fields}).encode()
+        response = _post_generic(hook_api, body)
+        assert response.status_code == 200, response.text
+        call = hook_api.client.get(f"/v1/calls/{response.json()['call_id']}", headers=headers)
+        stored[label] = call.json()["options"]
+    assert [stored[k]["agent_channel"] for k in sent] == ["auto", "auto", 1]
+    bad = json.dumps({"audio_url": http_server.url("/calls/2.wav"), "agent_channel": "left"})
+    refused = _post_generic(hook_api, bad.encode())
+    assert refused.status_code == 422 and "agent_channel" in refused.json()["detail"]
+
+
 def test_generic_bad_stale_or_missing_signature(hook_api: Api, http_server: LocalServer) -> None:
     body = json.dumps({"audio_url": http_server.url("/calls/1.wav")}).encode()
     assert _post_generic(hook_api, body, secret="wrong-secret-0123456789").status_code == 403
