@@ -1,7 +1,7 @@
 """agent voice enrolment: voice prints of stereo calls, each agent's enrolled voice
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from service.db.types import JSONColumn, UTCDateTime
 
-revision = "0011"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
