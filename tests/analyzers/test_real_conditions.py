@@ -52,13 +52,10 @@ _NOISE_PITCH = (
     "white noise at 15 dB SNR (of music and speech: the agent's few seconds of speech get"
     " less): the pitch tracker leaves the quiet voiced frames unvoiced, spread -0.8 st"
 )
-_LOSS_DTMF = "packet loss concealment mangles one key press: not a tone, so heard as speech"
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("music_on_hold", "opus_8k"): _OPUS_8K_MUSIC,
     ("music_on_hold", "noise_15db"): _NOISE_PITCH,
-    ("interrupting_dtmf", "packet_loss"): _LOSS_DTMF,
     ("hold_rule", "opus_8k"): _OPUS_8K_MUSIC,
-    ("dtmf", "packet_loss"): _LOSS_DTMF,
 }
 
 
