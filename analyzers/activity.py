@@ -89,6 +89,7 @@ _ECHO_COUPLING_PERCENTILE = 30.0
 _ECHO_MAX_COUPLING_DB = -6.0  # a leak is always quieter than its source
 _ECHO_MARGIN_DB = 6.0
 _ECHO_MIN_FRAMES = 100  # frames of the other's speech needed to estimate the leak
+_STEADY_SPREAD_DB = 1.5  # a noise floor this steady is taken off the level before the leak
 _ECHO_SEGMENT_BELOW_DB = 15.0
 _ECHO_SEGMENT_CORRELATION = 0.7
 _ECHO_SEGMENT_EXCESS_DB = 10.0  # at most this far above the leak's predicted level
@@ -229,6 +230,7 @@ class _Thresholds:
     """Per-frame levels in dB: the noise floor and the two hysteresis thresholds."""
 
     floor_db: np.ndarray
+    spread_db: np.ndarray
     low_db: np.ndarray
     high_db: np.ndarray
     edge_db: np.ndarray
@@ -266,7 +268,7 @@ def _thresholds(
     values = band_db[usable & (band_db > _DEAD_DB)]
     if values.size == 0:
         never = np.full(len(band_db), np.inf)
-        return _Thresholds(floor_db, never, never, never)
+        return _Thresholds(floor_db, spread_db, never, never, never)
     loud = float(np.percentile(values, 95.0))
     # On a noisy line (the floor within _NOISY_SPAN_DB of the loud speech) the clean
     # margins would cut the speech's quieter half: they shrink towards a few times the
@@ -283,7 +285,7 @@ def _thresholds(
         max(_MIN_HIGH_DBOV, loud - _HIGH_BELOW_SPEECH_DB),
     )
     edge = floor_db + margin(_EDGE_ABOVE_FLOOR_DB, _EDGE_SPREADS)
-    return _Thresholds(floor_db, low, np.maximum(high, low), edge)
+    return _Thresholds(floor_db, spread_db, low, np.maximum(high, low), edge)
 
 
 def _shift(x: np.ndarray, lag: int, fill: float) -> np.ndarray:
@@ -342,8 +344,10 @@ def _estimate_leak(
     if int(strong.sum()) < _ECHO_MIN_FRAMES:
         return None
     # The leak is what the listener hears above its own noise: on a noisy line the level
-    # during the other's speech is mostly that noise, which is no leak.
-    heard = 10 ** (listener[strong] / 10) - 10 ** (th_l.floor_db[strong] / 10)
+    # during the other's speech is mostly that noise, which is no leak. Only a steady
+    # noise is known well enough to take off (a codec's gated, wandering noise is not).
+    steady = th_l.spread_db[strong] <= _STEADY_SPREAD_DB
+    heard = 10 ** (listener[strong] / 10) - steady * 10 ** (th_l.floor_db[strong] / 10)
     above_noise = 10 * np.log10(np.maximum(heard, 10 ** (_FLOOR_DB / 10)))
     coupling = float(np.percentile(above_noise - exact[strong], _ECHO_COUPLING_PERCENTILE))
     return _Leak(lag, min(coupling, _ECHO_MAX_COUPLING_DB), aligned, aligned_speech)
