@@ -45,17 +45,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CALLS = ("music_on_hold", "interrupting_dtmf")
 
 # Measured failures, kept as strict xfails so a fix shows (see the bench table).
-_OPUS_8K_MUSIC = (
-    "Opus at 8 kbit/s smears the music: most of the hold is not found (music as speech)"
-)
 _NOISE_PITCH = (
     "white noise at 15 dB SNR (of music and speech: the agent's few seconds of speech get"
     " less): the pitch tracker leaves the quiet voiced frames unvoiced, spread -0.8 st"
 )
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("music_on_hold", "opus_8k"): _OPUS_8K_MUSIC,
     ("music_on_hold", "noise_15db"): _NOISE_PITCH,
-    ("hold_rule", "opus_8k"): _OPUS_8K_MUSIC,
 }
 
 
