@@ -15,9 +15,13 @@ How a frame becomes speech (10 ms hop, 25 ms Hann window):
    silence, as on an agent line before the answer, left out) sets two
    hysteresis thresholds: a stretch above the low threshold is speech when it
    holds a few frames above the high threshold. Its edges then grow over the
-   faint onset and decay just above the floor.
+   faint onset and decay just above the floor. On a noisy line (the floor within
+   20-30 dB of the loud speech, as at 15 dB SNR) the margins above the floor
+   shrink towards a few times the noise's own spread: steady hiss wanders ~1 dB,
+   so the quieter half of the speech, only a few dB above it, is kept.
 4. Crosstalk: the other party's voice leaks into a channel at a roughly fixed
-   gain and delay. Both are estimated from the call; a frame whose energy is
+   gain and delay. Both are estimated from the call (the gain from what the
+   listener hears above its own noise floor); a frame whose energy is
    explained by the other channel's energy through that leak (plus a margin)
    is echo, not speech. A whole stretch that is much quieter than the other
    channel and follows its envelope is dropped too. Real double talk keeps its
@@ -50,6 +54,16 @@ _FLOOR_PERCENTILE = 10.0
 _LOW_ABOVE_FLOOR_DB = 6.0
 _HIGH_ABOVE_FLOOR_DB = 16.0
 _HIGH_BELOW_SPEECH_DB = 30.0  # high threshold is at least this close to the loud speech level
+# Noisy lines: the margins above shrink where the floor comes within _NOISY_SPAN_DB of the
+# loud speech (clean margins at the upper end, noisy ones at the lower), down to these
+# multiples of the noise's spread (its floor minus its _SPREAD_PERCENTILE-th percentile:
+# about 1 dB for steady hiss, whose frames then stay within ~2 dB of the floor).
+_NOISY_SPAN_DB = (20.0, 30.0)
+_SPREAD_PERCENTILE = 1.0
+_LOW_SPREADS = 2.5
+_HIGH_SPREADS = 7.0
+_EDGE_SPREADS = 1.2
+_CLEAN_LINE_SPREAD_DB = 10.0  # a clean-line floor (no noise measured) keeps the clean margins
 _MIN_LOW_DBOV = -65.0  # nothing quieter is speech, however clean the line
 _MIN_HIGH_DBOV = -55.0
 _MIN_STRONG_FRAMES = 3  # a stretch needs this many frames above the high threshold
@@ -75,6 +89,7 @@ _ECHO_COUPLING_PERCENTILE = 30.0
 _ECHO_MAX_COUPLING_DB = -6.0  # a leak is always quieter than its source
 _ECHO_MARGIN_DB = 6.0
 _ECHO_MIN_FRAMES = 100  # frames of the other's speech needed to estimate the leak
+_STEADY_SPREAD_DB = 1.5  # a noise floor this steady is taken off the level before the leak
 _ECHO_SEGMENT_BELOW_DB = 15.0
 _ECHO_SEGMENT_CORRELATION = 0.7
 _ECHO_SEGMENT_EXCESS_DB = 10.0  # at most this far above the leak's predicted level
@@ -215,43 +230,62 @@ class _Thresholds:
     """Per-frame levels in dB: the noise floor and the two hysteresis thresholds."""
 
     floor_db: np.ndarray
+    spread_db: np.ndarray
     low_db: np.ndarray
     high_db: np.ndarray
+    edge_db: np.ndarray
 
 
-def _noise_floor(band_db: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """Per-frame noise floor: a low percentile of the band energy where the line is live.
+def _noise_floor(band_db: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame noise floor and its spread: a low percentile of the band energy where the
+    line is live, and how far the quietest frames lie below it.
 
     Digital silence says nothing about line noise and would drag a percentile to
     -120 dB, so it is left out. A line that is open for a long stretch (an agent
     line after the answer) has its floor from that stretch. Short live stretches
     between digital silence (a gated or synthetic line: the live frames are the
-    speech itself) get a clean-line floor instead.
+    speech itself) get a clean-line floor instead. The spread (floor minus the 1st
+    percentile) is how much the noise's level wanders: under 1 dB for steady hiss.
     """
     n = len(band_db)
     live = band_db > _DEAD_DB
     floor = np.full(n, _CLEAN_LINE_FLOOR_DB)
+    spread = np.full(n, _CLEAN_LINE_SPREAD_DB)
     gaps = [(a, b) for a, b in true_runs(~live) if b - a >= _DEAD_GAP_FRAMES]
     edges = [0, *[e for gap in gaps for e in gap], n]
     pieces = [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
     for a, b in pieces:
         values = band_db[a:b][live[a:b] & usable[a:b]]
         if values.size and (not gaps or b - a >= _LONG_LINE_FRAMES):
-            floor[a:b] = np.percentile(values, _FLOOR_PERCENTILE)
-    return floor
+            low, floor_db = np.percentile(values, [_SPREAD_PERCENTILE, _FLOOR_PERCENTILE])
+            floor[a:b], spread[a:b] = floor_db, floor_db - low
+    return floor, spread
 
 
-def _thresholds(band_db: np.ndarray, usable: np.ndarray, floor_db: np.ndarray) -> _Thresholds:
+def _thresholds(
+    band_db: np.ndarray, usable: np.ndarray, floor_db: np.ndarray, spread_db: np.ndarray
+) -> _Thresholds:
     values = band_db[usable & (band_db > _DEAD_DB)]
     if values.size == 0:
         never = np.full(len(band_db), np.inf)
-        return _Thresholds(floor_db, never, never)
+        return _Thresholds(floor_db, spread_db, never, never, never)
     loud = float(np.percentile(values, 95.0))
-    low = np.maximum(floor_db + _LOW_ABOVE_FLOOR_DB, _MIN_LOW_DBOV)
+    # On a noisy line (the floor within _NOISY_SPAN_DB of the loud speech) the clean
+    # margins would cut the speech's quieter half: they shrink towards a few times the
+    # noise's own spread, which steady noise does not cross.
+    clean = np.clip((loud - floor_db - _NOISY_SPAN_DB[0]) / np.diff(_NOISY_SPAN_DB), 0.0, 1.0)
+
+    def margin(clean_db: float, spreads: float) -> np.ndarray:
+        noisy = np.minimum(spreads * spread_db, clean_db)
+        return noisy + clean * (clean_db - noisy)
+
+    low = np.maximum(floor_db + margin(_LOW_ABOVE_FLOOR_DB, _LOW_SPREADS), _MIN_LOW_DBOV)
     high = np.maximum(
-        floor_db + _HIGH_ABOVE_FLOOR_DB, max(_MIN_HIGH_DBOV, loud - _HIGH_BELOW_SPEECH_DB)
+        floor_db + margin(_HIGH_ABOVE_FLOOR_DB, _HIGH_SPREADS),
+        max(_MIN_HIGH_DBOV, loud - _HIGH_BELOW_SPEECH_DB),
     )
-    return _Thresholds(floor_db, low, np.maximum(high, low))
+    edge = floor_db + margin(_EDGE_ABOVE_FLOOR_DB, _EDGE_SPREADS)
+    return _Thresholds(floor_db, spread_db, low, np.maximum(high, low), edge)
 
 
 def _shift(x: np.ndarray, lag: int, fill: float) -> np.ndarray:
@@ -309,7 +343,13 @@ def _estimate_leak(
     strong = _shift(source_speech, lag, False) & (exact > _shift(th_s.high_db, lag, np.inf))
     if int(strong.sum()) < _ECHO_MIN_FRAMES:
         return None
-    coupling = float(np.percentile(listener[strong] - exact[strong], _ECHO_COUPLING_PERCENTILE))
+    # The leak is what the listener hears above its own noise: on a noisy line the level
+    # during the other's speech is mostly that noise, which is no leak. Only a steady
+    # noise is known well enough to take off (a codec's gated, wandering noise is not).
+    steady = th_l.spread_db[strong] <= _STEADY_SPREAD_DB
+    heard = 10 ** (listener[strong] / 10) - steady * 10 ** (th_l.floor_db[strong] / 10)
+    above_noise = 10 * np.log10(np.maximum(heard, 10 ** (_FLOOR_DB / 10)))
+    coupling = float(np.percentile(above_noise - exact[strong], _ECHO_COUPLING_PERCENTILE))
     return _Leak(lag, min(coupling, _ECHO_MAX_COUPLING_DB), aligned, aligned_speech)
 
 
@@ -335,7 +375,7 @@ def _grow_edges(
         return runs
     kernel = np.ones(_EDGE_SMOOTH_FRAMES) / _EDGE_SMOOTH_FRAMES
     smooth = np.convolve(band_db, kernel, mode="same")
-    faint = allowed & (smooth > th.floor_db + _EDGE_ABOVE_FLOOR_DB)
+    faint = allowed & (smooth > th.edge_db)
     max_grow = round(_EDGE_MAX_S / HOP_S)
     n = len(band_db)
     grown = []
@@ -435,9 +475,9 @@ def detect_activity(
     excluded = _excluded_frames(exclude, n_frames)
     usable, thresholds = [], []
     for f in features:
-        floor = _noise_floor(f.band_db, ~excluded)
+        floor, spread = _noise_floor(f.band_db, ~excluded)
         usable.append(~_tone_frames(f, floor) & ~excluded)
-        thresholds.append(_thresholds(f.band_db, usable[-1], floor))
+        thresholds.append(_thresholds(f.band_db, usable[-1], floor, spread))
     blip = max(1, round(_MIN_BLIP_S / HOP_S))
 
     # First pass: each channel alone. Its speech is what may leak into the others.

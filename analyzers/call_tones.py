@@ -9,7 +9,8 @@ column frequency each stand well above the rest of their group, the two are with
 twist limits (Q.24: high group 8 dB below to 4 dB above the low group), and together they
 carry nearly all of the frame's energy: speech and music spread theirs over many
 frequencies, which is what keeps them from "talking off" a key. A press is such a run
-of the same key lasting at least 40 ms; dropouts up to 20 ms inside it are bridged.
+of the same key lasting at least 40 ms; dropouts up to 20 ms inside it are bridged, and
+up to 100 ms where packet loss concealment blurred the key (see ``_bridged``).
 The digits are deliberately not returned: they may be card numbers or PINs.
 
 Call-progress tones (ITU-T E.180 / Q.35): per 32 ms frame (hop 20 ms), the share of the energy at
@@ -49,6 +50,11 @@ _DTMF_GROUP_DOMINANCE_DB = 8.0  # a tone above the other frequencies of its grou
 # for the level a tone loses when it is off its nominal frequency.
 _TWIST_MIN_DB, _TWIST_MAX_DB = -9.0, 5.0
 _DTMF_MIN_TONE_DBOV = -45.0
+# Packet loss concealment (see _bridged): a press's frames between two good ones may pass
+# a looser test, over up to three lost 20 ms packets and the windows across them.
+_CONCEALED_LEAD_DB = 4.5
+_CONCEALED_SHARE = 0.3
+_CONCEALED_MAX_S = 0.1
 
 _PROGRESS_WIN_S = 0.032
 _PROGRESS_HOP_S = 0.02
@@ -106,16 +112,12 @@ def _tone_power(frames: np.ndarray, sample_rate: int, freqs: tuple[float, ...]) 
     return 2.0 * (parts[:, :k] ** 2 + parts[:, k:] ** 2).astype(np.float64) / n**2
 
 
-def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
+def _dtmf_keys(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
     """Per frame: the key index 0..15, or -1."""
-    frames, _ = _frames(x, sample_rate, _DTMF_WIN_S)
-    if len(frames) == 0:
-        return np.zeros(0, dtype=np.int64)
     # Q.24 accepts +-1.5 % off nominal: each frequency is read at nominal and at both
     # limits, and the strongest counts (a 25.6 ms window alone would lose up to 3 dB).
     # Only frames where the nominal frequencies already carry a good part of the energy
     # can hold a key: the off-nominal probes are read for those alone.
-    total = _frame_power(frames)
     # Frames too quiet to hold two tones at the minimum level are not read at all.
     nominal = np.zeros((len(frames), 8))
     loud = total >= 2 * 10 ** (_DTMF_MIN_TONE_DBOV / 10)
@@ -124,21 +126,31 @@ def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
     maybe = loud & (
         nominal[:, :4].max(axis=1) + nominal[:, 4:].max(axis=1) >= _DTMF_PRECHECK * total
     )
-    probes = tuple(f * k for f in DTMF_LOW_HZ + DTMF_HIGH_HZ for k in _DTMF_PROBES)
     power = nominal
     if np.any(maybe):
         power = nominal.copy()
-        probed = _tone_power(frames[maybe], sample_rate, probes)
-        power[maybe] = probed.reshape(-1, 8, len(_DTMF_PROBES)).max(axis=2)
+        power[maybe] = _probed_power(frames[maybe], sample_rate)
+    return _keys(power, total, _DTMF_GROUP_DOMINANCE_DB, _DTMF_SHARE)
+
+
+def _probed_power(frames: np.ndarray, sample_rate: int) -> np.ndarray:
+    probes = tuple(f * k for f in DTMF_LOW_HZ + DTMF_HIGH_HZ for k in _DTMF_PROBES)
+    probed = _tone_power(frames, sample_rate, probes)
+    return probed.reshape(-1, 8, len(_DTMF_PROBES)).max(axis=2)
+
+
+def _keys(power: np.ndarray, total: np.ndarray, lead_db: float, share: float) -> np.ndarray:
+    """Per frame the key whose tones lead their groups by ``lead_db`` and carry ``share``
+    of the energy within the twist limits, or -1."""
     low, high = power[:, :4], power[:, 4:]
     row, col = np.argmax(low, axis=1), np.argmax(high, axis=1)
-    idx = np.arange(len(frames))
+    idx = np.arange(len(power))
     row_p, col_p = low[idx, row], high[idx, col]
 
     def dominant(group: np.ndarray, best: np.ndarray) -> np.ndarray:
         others = group.copy()
         others[idx, np.argmax(group, axis=1)] = 0.0
-        return best >= others.max(axis=1) * 10 ** (_DTMF_GROUP_DOMINANCE_DB / 10)
+        return best >= others.max(axis=1) * 10 ** (lead_db / 10)
 
     twist = 10 * np.log10(np.maximum(col_p, 1e-20) / np.maximum(row_p, 1e-20))
     floor = 10 ** (_DTMF_MIN_TONE_DBOV / 10)
@@ -147,22 +159,46 @@ def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
         & dominant(high, col_p)
         & (twist >= _TWIST_MIN_DB)
         & (twist <= _TWIST_MAX_DB)
-        & (row_p + col_p >= _DTMF_SHARE * total)
+        & (row_p + col_p >= share * total)
         & (np.minimum(row_p, col_p) >= floor)
     )
     return np.where(ok, row * 4 + col, -1)
 
 
+def _bridged(keys: np.ndarray, frames: np.ndarray, total: np.ndarray, rate: int) -> np.ndarray:
+    """``keys`` with the gaps inside one press filled with its key.
+
+    A gap of up to _DTMF_MAX_DROPOUT_S between frames of the same key is a dropout. A
+    longer one (up to _CONCEALED_MAX_S) is a press that lost packets when every frame
+    of it still passes the looser concealment test for that key: a concealing receiver
+    repeats the last packet, fading, and the phase jumps at the repeats spread a good
+    part of the energy away from the two tones. A real pause between two presses of
+    the same key is quiet, so it never passes.
+    """
+    bridge = round(_DTMF_MAX_DROPOUT_S / _HOP_S)
+    concealed = round(_CONCEALED_MAX_S / _HOP_S)
+    filled = keys.copy()
+    for a, b in true_runs(keys < 0):
+        if not (a > 0 and b < len(keys) and keys[a - 1] == keys[b] and b - a <= concealed):
+            continue
+        if b - a > bridge:
+            loose = _keys(
+                _probed_power(frames[a:b], rate), total[a:b], _CONCEALED_LEAD_DB, _CONCEALED_SHARE
+            )
+            if not np.all(loose == keys[b]):
+                continue
+        filled[a:b] = keys[b]
+    return filled
+
+
 def detect_dtmf(samples: np.ndarray, sample_rate: int) -> list[ToneEvent]:
     """Each DTMF key press on one channel (1-D ``samples``), in time order."""
     x = mono_channel(samples, sample_rate)
-    keys = _dtmf_keys(x, sample_rate)
-    bridge = round(_DTMF_MAX_DROPOUT_S / _HOP_S)
-    # Bridge short dropouts within one key: a gap of -1 between the same key.
-    filled = keys.copy()
-    for a, b in true_runs(keys < 0):
-        if a > 0 and b < len(keys) and b - a <= bridge and keys[a - 1] == keys[b]:
-            filled[a:b] = keys[b]
+    frames, _ = _frames(x, sample_rate, _DTMF_WIN_S)
+    if len(frames) == 0:
+        return []
+    total = _frame_power(frames)
+    filled = _bridged(_dtmf_keys(frames, total, sample_rate), frames, total, sample_rate)
     if not np.any(filled >= 0):
         return []
     events: list[ToneEvent] = []

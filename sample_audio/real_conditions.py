@@ -127,6 +127,12 @@ def packet_loss(x: np.ndarray, loss: float, seed: int = 0) -> np.ndarray:
             lost[i : i + burst] = True
             i += burst
         i += 1
+    return conceal(x, lost)
+
+
+def conceal(x: np.ndarray, lost: np.ndarray) -> np.ndarray:
+    """``x`` with the 20 ms packets marked in ``lost`` concealed as ``packet_loss`` does."""
+    n = round(PACKET_S * SAMPLE_RATE)
     y = np.array(x, dtype=np.float32, copy=True)
     repeat = 0
     for p in np.flatnonzero(lost):

@@ -81,6 +81,23 @@ def test_a_held_key_with_a_dropout_is_one_press() -> None:
     assert len(detect_dtmf(x, SR)) == 1
 
 
+def test_a_press_that_lost_packets_is_one_press_and_a_real_pause_splits() -> None:
+    # Three 20 ms packets in the middle of a 120 ms press lost and concealed (the last
+    # good packet repeated, fading), as in the packet-loss real condition: the phase
+    # jumps blur the key in between. Two presses of the same key 60 ms apart stay two.
+    from sample_audio.real_conditions import conceal
+
+    key = (770.0, 1336.0)
+    x = np.concatenate([silence(0.19), tone(key, 0.12), silence(0.2)])
+    lost = np.zeros(len(x) // round(0.02 * SR), dtype=bool)
+    lost[11:14] = True  # 220-280 ms of the press at 190-310 ms
+    (press,) = detect_dtmf(conceal(x, lost), SR)
+    assert press.start_s == pytest.approx(0.19, abs=TIME_TOLERANCE_S)
+    assert press.end_s == pytest.approx(0.31, abs=TIME_TOLERANCE_S)
+    twice = np.concatenate([silence(0.2), tone(key, 0.1), silence(0.06), tone(key, 0.1)])
+    assert len(detect_dtmf(twice, SR)) == 2
+
+
 def test_keys_over_speech_line_noise_at_16k() -> None:
     x, truth = key_presses(7, 8)
     import soxr

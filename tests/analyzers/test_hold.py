@@ -86,6 +86,21 @@ def test_hold_span_matches_truth(track: str, offset_s: float, codec: Codec, snr_
 
 
 @needs_material
+@pytest.mark.parametrize(("track", "offset_s"), HOLD_CASES)
+def test_hold_span_through_opus_at_8_kbits(track: str, offset_s: float) -> None:
+    # Opus at 8 kbit/s codes the music as a voice (its partials jitter): found as an
+    # unbroken sound that keeps some of its peaks (issue 10's real-conditions table).
+    from sample_audio.real_conditions import opus_round_trip
+
+    ch = hold_channel(BEFORE, track, offset_s, 40.0, AFTER)
+    holds = call_holds([opus_round_trip(ch.samples, 8000)])
+    assert len(holds) == 1, holds
+    (start, end) = ch.holds[0]
+    assert holds[0].start_s == pytest.approx(start, abs=SPAN_TOLERANCE_S)
+    assert holds[0].end_s == pytest.approx(end, abs=SPAN_TOLERANCE_S)
+
+
+@needs_material
 @pytest.mark.parametrize("codec", ["none", "amr_nb"])
 def test_hold_music_no_longer_counts_as_talk(codec: Codec) -> None:
     """The issue's call: 'please hold while I try to connect you', then 40 s of music."""
@@ -126,6 +141,20 @@ def test_no_music_on_real_speech_calls(name: str, codec: Codec, snr_db) -> None:
     audio, sample_rate, _ = build_real_call(real_call_spec(name))
     for channel in audio:
         x = on_the_line(np.asarray(channel, dtype=np.float32), codec, snr_db)
+        assert detect_music(x, sample_rate) == []
+
+
+@needs_material
+@pytest.mark.parametrize("snr_db", [None, 15.0])
+@pytest.mark.parametrize("name", ["real_hold", "real_interrupting", "real_talked_over"])
+def test_no_music_on_real_speech_through_opus_at_8_kbits(name: str, snr_db) -> None:
+    from sample_audio.real_conditions import opus_round_trip
+    from sample_audio.realcalls import build_real_call, real_call_spec
+
+    audio, sample_rate, _ = build_real_call(real_call_spec(name))
+    for channel in audio:
+        x = opus_round_trip(np.asarray(channel, dtype=np.float32), 8000)
+        x = with_noise(x, snr_db) if snr_db is not None else x
         assert detect_music(x, sample_rate) == []
 
 

@@ -45,19 +45,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CALLS = ("music_on_hold", "interrupting_dtmf")
 
 # Measured failures, kept as strict xfails so a fix shows (see the bench table).
-_OPUS_8K_MUSIC = (
-    "Opus at 8 kbit/s smears the music: most of the hold is not found (music as speech)"
+_NOISE_PITCH = (
+    "white noise at 15 dB SNR (of music and speech: the agent's 8.5 s of speech get less):"
+    " the pitch tracker leaves the quiet voiced frames unvoiced (spread -0.8 st, the same"
+    " with the truth's speech spans), and the word tails lost under the noise shorten the"
+    " turns by 0.85 s (wpm +12 %)"
 )
-_NOISE_VAD = "white noise at 15 dB SNR: voice activity loses quiet agent speech (not the detectors)"
-_LOSS_DTMF = "packet loss concealment mangles one key press: not a tone, so heard as speech"
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("music_on_hold", "opus_8k"): _OPUS_8K_MUSIC,
-    ("music_on_hold", "noise_15db"): _NOISE_VAD,
-    ("interrupting_dtmf", "packet_loss"): _LOSS_DTMF,
-    ("interrupting_dtmf", "noise_15db"): _NOISE_VAD,
-    ("hold_rule", "opus_8k"): _OPUS_8K_MUSIC,
-    ("hold_rule", "noise_15db"): _NOISE_VAD + "; the hold announcement is not transcribed",
-    ("dtmf", "packet_loss"): _LOSS_DTMF,
+    ("music_on_hold", "noise_15db"): _NOISE_PITCH,
 }
 
 
