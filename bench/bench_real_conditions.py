@@ -76,7 +76,8 @@ def main() -> None:
         )
         reports = {}
         for condition in CONDITIONS:
-            audio = CallAudio(samples=through(call.audio, condition), sample_rate=8000)
+            samples = through(call.audio, condition, call.speech_powers())
+            audio = CallAudio(samples=samples, sample_rate=8000)
             reports[condition] = analyze(audio, options)
         for condition, report in reports.items():
             errors = metric_errors(report, call.truth, reports["clean"], call.hold)

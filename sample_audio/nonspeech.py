@@ -58,9 +58,16 @@ def set_level(x: np.ndarray, level_dbov: float) -> np.ndarray:
     return (x * 10 ** ((level_dbov - active_level_dbov(x, SAMPLE_RATE)) / 20)).astype(np.float32)
 
 
-def with_noise(x: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
-    """``x`` plus white noise ``snr_db`` below the level of its active samples."""
-    power = float(np.mean(np.square(x[np.abs(x) > 1e-4], dtype=np.float64)))
+def with_noise(
+    x: np.ndarray, snr_db: float, seed: int = 0, reference_power: float | None = None
+) -> np.ndarray:
+    """``x`` plus white noise ``snr_db`` below ``reference_power`` (mean square), by default
+    the level of its active samples."""
+    power = (
+        float(np.mean(np.square(x[np.abs(x) > 1e-4], dtype=np.float64)))
+        if reference_power is None
+        else reference_power
+    )
     noise = np.random.default_rng(seed).standard_normal(len(x))
     return (x + noise * np.sqrt(power / 10 ** (snr_db / 10))).astype(np.float32)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -45,8 +46,11 @@ PACKET_LOSS = 0.03  # 3 % of packets lost, in bursts of 1-3
 HOLD_MUSIC = ("macroform-robot_dity", 60.0)  # track, offset: continuous music for 40 s
 
 
-def line_condition(x: np.ndarray, condition: Condition, seed: int = 0) -> np.ndarray:
-    """One channel (1-D, 8 kHz) as it arrives through ``condition``."""
+def line_condition(
+    x: np.ndarray, condition: Condition, seed: int = 0, speech_power: float | None = None
+) -> np.ndarray:
+    """One channel (1-D, 8 kHz) as it arrives through ``condition``; the noise is
+    ``speech_power`` (the channel's speech, mean square) less 15 dB where given."""
     if condition == "clean":
         return x
     if condition == "g711":
@@ -61,7 +65,7 @@ def line_condition(x: np.ndarray, condition: Condition, seed: int = 0) -> np.nda
         return packet_loss(x, PACKET_LOSS, seed)
     if not np.any(np.abs(x) > 1e-4):
         return x  # a silent channel has no level to be 15 dB below
-    return with_noise(x, 15.0, seed)
+    return with_noise(x, 15.0, seed, reference_power=speech_power)
 
 
 def gsm_round_trip(x: np.ndarray) -> np.ndarray:
@@ -142,11 +146,17 @@ def conceal(x: np.ndarray, lost: np.ndarray) -> np.ndarray:
     return y
 
 
-def through(audio: np.ndarray, condition: Condition) -> np.ndarray:
-    """Both channels of a call through ``condition`` (each with its own loss/noise)."""
-    return np.stack([line_condition(ch, condition, seed=i) for i, ch in enumerate(audio)]).astype(
-        np.float32
-    )
+def through(
+    audio: np.ndarray, condition: Condition, speech_powers: Sequence[float | None] = (None, None)
+) -> np.ndarray:
+    """Both channels of a call through ``condition`` (each with its own loss/noise, the
+    noise set against that channel's speech where ``speech_powers`` gives it)."""
+    return np.stack(
+        [
+            line_condition(ch, condition, seed=i, speech_power=speech_powers[i])
+            for i, ch in enumerate(audio)
+        ]
+    ).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -285,6 +295,19 @@ class ConditionCall:
     truth: RealCallTruth
     hold: tuple[float, float] | None = None  # music on the agent's line
     presses: tuple[tuple[float, float], ...] = ()  # DTMF on the customer's line
+
+    def speech_powers(self) -> tuple[float | None, float | None]:
+        """Each channel's speech level (mean square of its active samples outside the
+        music and key presses): "15 dB SNR" is the speech's, as in ITU-T P.56 practice,
+        not that of louder music on hold."""
+        return (self._speech_power(0), self._speech_power(1))
+
+    def _speech_power(self, channel: int) -> float | None:
+        x = self.audio[channel]
+        keep = np.abs(x) > 1e-4
+        for a, b in [*([self.hold] if self.hold else []), *self.presses]:
+            keep[round(a * SAMPLE_RATE) : round(b * SAMPLE_RATE)] = False
+        return float(np.mean(np.square(x[keep], dtype=np.float64))) if keep.any() else None
 
 
 def condition_calls() -> list[ConditionCall]:

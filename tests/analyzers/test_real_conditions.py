@@ -44,16 +44,17 @@ pytestmark = [
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CALLS = ("music_on_hold", "interrupting_dtmf")
 
-# Measured failures, kept as strict xfails so a fix shows (see the bench table).
+# Measured failures, kept as strict xfails so a fix shows (see the bench table). The
+# noise of the noise_15db condition is 15 dB below each channel's speech (ConditionCall.
+# speech_powers); set against the louder music instead, the hold call's speech is at 8 dB
+# SNR: test_speech_at_8db_snr_under_hold_music.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 _NOISE_PITCH = (
-    "white noise at 15 dB SNR (of music and speech: the agent's 8.5 s of speech get less):"
+    "white noise 15 dB below the music and speech (the agent's speech at about 8 dB SNR):"
     " the pitch tracker leaves the quiet voiced frames unvoiced (spread -0.8 st, the same"
     " with the truth's speech spans), and the word tails lost under the noise shorten the"
     " turns by 0.85 s (wpm +12 %)"
 )
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("music_on_hold", "noise_15db"): _NOISE_PITCH,
-}
 
 
 def _cases(name: str) -> list[object]:
@@ -79,7 +80,20 @@ def analysed(name: str, condition: Condition) -> Report:
     options = AnalysisOptions(
         agent_channel=call.truth.agent_channel, language="en", engine="faster-whisper"
     )
-    return analyze(CallAudio(samples=through(call.audio, condition), sample_rate=8000), options)
+    samples = through(call.audio, condition, call.speech_powers())
+    return analyze(CallAudio(samples=samples, sample_rate=8000), options)
+
+
+@pytest.mark.xfail(strict=True, reason=_NOISE_PITCH)
+def test_speech_at_8db_snr_under_hold_music() -> None:
+    call = calls()["music_on_hold"]
+    options = AnalysisOptions(
+        agent_channel=call.truth.agent_channel, language="en", engine="faster-whisper"
+    )
+    samples = through(call.audio, "noise_15db")  # noise against music and speech alike
+    report = analyze(CallAudio(samples=samples, sample_rate=8000), options)
+    errors = metric_errors(report, call.truth, analysed("music_on_hold", "clean"), call.hold)
+    assert out_of_tolerance(errors) == {}
 
 
 @pytest.mark.parametrize(
