@@ -38,7 +38,9 @@ Decisions:
 
 Peak memory: the output at the output rate plus one block (5 minutes of 8 kHz stereo is
 19 MB of float32), on both paths; when the length is unknown (FFmpeg without a duration)
-the output grows by half when full. The input file is not read into memory, except bytes
+the output grows by half when full. With ``spill``, a long recording (or one of unknown
+length) is written to temporary files instead and returned as a read-only file mapping:
+peak memory is then one block. The input file is not read into memory, except bytes
 sources (already there) and file objects that cannot seek or are not at offset 0 (copied
 once so both decoders can seek).
 
@@ -51,6 +53,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -74,6 +77,7 @@ from analyzers.errors import (
     UnsupportedAudioError,
 )
 from analyzers.report import ReportWarning
+from analyzers.sample_store import SpillToDisk
 
 if TYPE_CHECKING:
     import av.audio.stream
@@ -85,6 +89,9 @@ MIN_SAMPLE_RATE = 8000
 MAX_SAMPLE_RATE = 48000
 
 AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+# A call's samples as analysers take them: a (channels, n) array, or a sequence of 1-D
+# channels (a paged call fetches each when asked: analyzers.stages.decode.DecodedCall).
+ChannelSamples = np.ndarray | Sequence[np.ndarray]
 
 # Frames decoded per soundfile read: big enough that the loop overhead vanishes, small
 # enough that the block is negligible next to the output array.
@@ -231,6 +238,7 @@ def load_audio(
     max_channels: int = 2,
     max_rate: int | None = None,
     long_max_rate: LongMaxRate | None = None,
+    spill: SpillToDisk | None = None,
 ) -> CallAudio:
     """Decode a recording (path, bytes or binary file object).
 
@@ -241,11 +249,19 @@ def load_audio(
     or TooLongError;
     limits are checked from the header first and the duration again while decoding.
     A truncated or damaged recording decodes with a warning in ``CallAudio.warnings``.
+    With ``spill``, a long recording's samples are a read-only mapping of a temporary
+    file instead of heap memory (:mod:`analyzers.sample_store`).
     """
     target, n_bytes = _open_source(source)
     try:
         request = _Request(
-            max_duration_s, max_channels, max_rate, n_bytes, head_bytes(target), long_max_rate
+            max_duration_s,
+            max_channels,
+            max_rate,
+            n_bytes,
+            head_bytes(target),
+            long_max_rate,
+            spill,
         )
         return _load(target, request)
     finally:
@@ -340,6 +356,7 @@ class _Request:
     n_bytes: int | None
     head: bytes
     long_max_rate: LongMaxRate | None = None
+    spill: SpillToDisk | None = None
 
     def out_rate(self, info: AudioInfo) -> int:
         cap = self.max_rate
@@ -475,6 +492,7 @@ def _read_soundfile(sound_file: sf.SoundFile, info: AudioInfo, request: _Request
         channels=info.channels,
         expected_frames=frames,
         max_duration_s=request.max_duration_s,
+        spill=request.spill,
     )
     block = np.empty((min(_SOUNDFILE_BLOCK_FRAMES, frames), info.channels), dtype=np.float32)
     with quiet_stderr(sound_file.format == "MPEG"):
@@ -618,6 +636,7 @@ def _decode_opened(
         if info.duration_s is None
         else int(info.duration_s * info.sample_rate),
         max_duration_s=request.max_duration_s,
+        spill=request.spill,
     )
     try:
         skipped, trailing = _decode_av(container, stream, info, sink)

@@ -49,6 +49,7 @@ _DTMF_GROUP_DOMINANCE_DB = 8.0  # a tone above the other frequencies of its grou
 # for the level a tone loses when it is off its nominal frequency.
 _TWIST_MIN_DB, _TWIST_MAX_DB = -9.0, 5.0
 _DTMF_MIN_TONE_DBOV = -45.0
+_BLOCK_FRAMES = 8192  # frames read at a time: bounds memory on hours-long calls
 
 _PROGRESS_WIN_S = 0.032
 _PROGRESS_HOP_S = 0.02
@@ -91,11 +92,24 @@ def _frames(
 def _frame_power(
     x: np.ndarray, sample_rate: int, win_s: float, n_frames: int, hop_s: float = _HOP_S
 ) -> np.ndarray:
-    """Mean square of each frame, from a running sum (no per-frame copies)."""
+    """Mean square of each frame, from a running sum (no per-frame copies).
+
+    The running sum is built a block of frames at a time, each block's carried on from
+    the last one's (the same sums as one over the whole call, without its 8 bytes per
+    sample).
+    """
     win, hop = round(win_s * sample_rate), round(hop_s * sample_rate)
-    cum = np.concatenate(([0.0], np.cumsum(np.square(x, dtype=np.float64))))
-    starts = np.arange(n_frames) * hop
-    return (cum[starts + win] - cum[starts]) / win
+    out = np.empty(n_frames)
+    carry = 0.0  # the running sum up to the block's first sample
+    for lo in range(0, n_frames, _BLOCK_FRAMES):
+        hi = min(n_frames, lo + _BLOCK_FRAMES)
+        first = lo * hop
+        squares = np.square(x[first : (hi - 1) * hop + win], dtype=np.float64)
+        cum = np.cumsum(np.concatenate(([carry], squares)))
+        starts = np.arange(hi - lo) * hop
+        out[lo:hi] = (cum[starts + win] - cum[starts]) / win
+        carry = float(cum[(hi - lo) * hop])  # where the next block starts (hop <= win)
+    return out
 
 
 def _tone_power(frames: np.ndarray, sample_rate: int, freqs: tuple[float, ...]) -> np.ndarray:
@@ -116,13 +130,22 @@ def _dtmf_keys(x: np.ndarray, sample_rate: int) -> np.ndarray:
     frames, _ = _frames(x, sample_rate, _DTMF_WIN_S)
     if len(frames) == 0:
         return np.zeros(0, dtype=np.int64)
+    total = _frame_power(x, sample_rate, _DTMF_WIN_S, len(frames))
+    keys = np.empty(len(frames), dtype=np.int64)
+    for lo in range(0, len(frames), _BLOCK_FRAMES):  # bounded memory on long calls
+        hi = min(len(frames), lo + _BLOCK_FRAMES)
+        keys[lo:hi] = _block_dtmf_keys(frames[lo:hi], total[lo:hi], sample_rate)
+    return keys
+
+
+def _block_dtmf_keys(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
+    """:func:`_dtmf_keys` of a block of frames whose mean squares are ``total``."""
     # Q.24 accepts +-1.5 % off nominal: each frequency is read at nominal and at both
     # limits, and the strongest counts (a 25.6 ms window alone would lose up to 3 dB).
     # Only frames where the nominal frequencies already carry a good part of the energy
     # can hold a key: the off-nominal probes are read for those alone.
-    total = _frame_power(x, sample_rate, _DTMF_WIN_S, len(frames))
-    # Frames too quiet to hold two tones at the minimum level are not read at all.
     nominal = np.zeros((len(frames), 8))
+    # Frames too quiet to hold two tones at the minimum level are not read at all.
     loud = total >= 2 * 10 ** (_DTMF_MIN_TONE_DBOV / 10)
     if np.any(loud):
         nominal[loud] = _tone_power(frames[loud], sample_rate, DTMF_LOW_HZ + DTMF_HIGH_HZ)
@@ -206,9 +229,18 @@ def _progress_labels(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.nd
     frames, _ = _frames(x, sample_rate, _PROGRESS_WIN_S, _PROGRESS_HOP_S)
     if len(frames) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
+    total = _frame_power(x, sample_rate, _PROGRESS_WIN_S, len(frames), _PROGRESS_HOP_S)
+    labels = np.empty(len(frames), dtype=np.int64)
+    for lo in range(0, len(frames), _BLOCK_FRAMES):  # bounded memory on long calls
+        hi = min(len(frames), lo + _BLOCK_FRAMES)
+        labels[lo:hi] = _block_progress_labels(frames[lo:hi], total[lo:hi], sample_rate)
+    return labels, 10 * np.log10(np.maximum(total, 1e-12))
+
+
+def _block_progress_labels(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
+    """:func:`_progress_labels`' labels of a block of frames whose mean squares are ``total``."""
     groups = (_LOW_GROUP_HZ, (620.0,), _SIT_HZ[1], _SIT_HZ[2], _SIT_HZ[3])
     freqs = tuple(f for g in groups for f in g)
-    total = _frame_power(x, sample_rate, _PROGRESS_WIN_S, len(frames), _PROGRESS_HOP_S)
     power = np.zeros((len(frames), len(freqs)))
     loud = total >= 10 ** (_MIN_TONE_DBOV / 10)  # quieter frames cannot hold a tone
     if np.any(loud):
@@ -224,7 +256,7 @@ def _progress_labels(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.nd
     pair = (low + p620 >= _TONE_SHARE * total) & (
         np.minimum(low, p620) >= np.maximum(floor, 0.1 * np.maximum(low, p620))
     )
-    return np.where(pair, 1, labels), 10 * np.log10(np.maximum(total, 1e-12))
+    return np.where(pair, 1, labels)
 
 
 def _bursts(labels: np.ndarray) -> list[_Burst]:

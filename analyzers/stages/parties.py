@@ -76,7 +76,7 @@ def assign_parties(
 ) -> PartyChannels:
     if call.n_channels == 2:
         return _stereo(call, activity, options)
-    found = diarize_two(call.samples[0], call.sample_rate, activity.speech[0])
+    found = diarize_two(call.channels[0], call.sample_rate, activity.speech[0])
     if not found.speakers[1]:
         return PartyChannels({UNKNOWN: 0}, call, activity)
     return _diarized_view(call, found, options)
@@ -116,8 +116,9 @@ def _diarized_view(
         "first": "the voice heard first (the agent_speaker option)",
         "second": "the voice heard second (the agent_speaker option)",
     }[options.agent_speaker]
-    x = call.samples[0]
-    view = np.stack([_masked(x, call.sample_rate, agent), _masked(x, call.sample_rate, customer)])
+    view = call.with_channels(
+        _masked(call.channels[0], call.sample_rate, voice) for voice in (agent, customer)
+    )
     separation = Separation(
         method="diarized",
         confidence=found.confidence,
@@ -127,7 +128,7 @@ def _diarized_view(
     )
     return PartyChannels(
         {"agent": 0, "customer": 1},
-        DecodedCall(recording=call.recording, samples=view, sample_rate=call.sample_rate),
+        view,
         Activity(speech=[agent, customer]),
         separation,
         agent_guessed=options.agent_speaker == "auto",

@@ -24,7 +24,7 @@ def timeline_signals(
         hop_s=SIGNAL_HOP_S,
         level_dbov={
             party: _nullable(
-                level_envelope_dbov(call.samples[ch], call.sample_rate, hop_s=SIGNAL_HOP_S)
+                level_envelope_dbov(call.channels[ch], call.sample_rate, hop_s=SIGNAL_HOP_S)
             )
             for party, ch in channels
         },
