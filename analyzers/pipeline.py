@@ -60,8 +60,6 @@ class _Stopwatch:
     progress: Progress | None
     timings: dict[str, float] = field(default_factory=dict)
     done: float = 0.0
-    # Calls whose file-backed samples are dropped from memory after every stage.
-    paged: list[DecodedCall] = field(default_factory=list)
 
     def run(self, name: str, stage: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one stage, timing it and reporting progress before and after."""
@@ -69,8 +67,9 @@ class _Stopwatch:
             self.progress(name, self.done)
         start = time.perf_counter()
         result = stage(*args, **kwargs)
-        for call in self.paged:
-            call.release()  # what the stage read of a long call leaves memory
+        for arg in args:
+            if isinstance(arg, DecodedCall):
+                arg.release()  # what the stage read of a long call leaves memory
         return_freed_memory()  # and what it allocated and freed goes back to the system
         self.timings[name] = round(time.perf_counter() - start, 4)
         self.done = min(1.0, self.done + _STAGE_WEIGHTS.get(name, 0.0))
@@ -108,13 +107,11 @@ def analyze(
     run = watch.run
 
     call = run("decode", decode, source, options)
-    watch.paged.append(call)
     pickup = run("ringback", find_pickup, call, options, metadata)
     activity = run("activity", find_activity, call, pickup, profile)
     parties = run("parties", assign_parties, call, activity, options)
     # From here on each party is a channel: a mono call's diarized view when split.
     recording, call, activity = call, parties.call, parties.activity
-    watch.paged.append(call)
     nonspeech = run("nonspeech", find_nonspeech, call, activity, parties, profile)
     activity = nonspeech.activity  # music on hold and tones are not speech
     transcript = run(
