@@ -54,13 +54,13 @@ import io
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile as sf
 
-from analyzers.audio_sink import DecodeSink, format_duration
+from analyzers.audio_sink import DecodeSink, LongerThanAssumedError, format_duration
 from analyzers.decode_checks import (
     declared_wav_frames,
     head_bytes,
@@ -244,7 +244,9 @@ def load_audio(
 
     At its native rate, or resampled while decoding to ``max_rate`` when the file's rate
     is higher (``CallAudio.source_rate`` keeps the file's); a recording whose header
-    says it lasts longer than ``long_max_rate.after_s`` at most at ``long_max_rate.rate``.
+    says it lasts longer than ``long_max_rate.after_s`` at most at ``long_max_rate.rate``
+    (one whose header does not say, once it has decoded past ``after_s``: it is then
+    decoded again from the start at that rate).
     Raises EmptyAudioError, CorruptAudioError, UnsupportedAudioError, TooManyChannelsError
     or TooLongError;
     limits are checked from the header first and the duration again while decoding.
@@ -357,13 +359,23 @@ class _Request:
     head: bytes
     long_max_rate: LongMaxRate | None = None
     spill: SpillToDisk | None = None
+    known_long: bool = False  # decoded past long_max_rate.after_s once already
 
     def out_rate(self, info: AudioInfo) -> int:
         cap = self.max_rate
         long = self.long_max_rate
-        if long is not None and info.duration_s is not None and info.duration_s > long.after_s:
+        if long is not None and (
+            self.known_long or (info.duration_s is not None and info.duration_s > long.after_s)
+        ):
             cap = long.rate if cap is None else min(cap, long.rate)
         return info.sample_rate if cap is None else min(info.sample_rate, cap)
+
+    def restart_after_s(self, info: AudioInfo) -> float | None:
+        """Without a duration in the header: past this, decode again at the long rate."""
+        long = self.long_max_rate
+        if long is None or info.duration_s is not None or self.out_rate(info) <= long.rate:
+            return None
+        return long.after_s
 
 
 def _load(target: str | BinaryIO, request: _Request) -> CallAudio:
@@ -566,7 +578,19 @@ def _av_info(
 def _load_with_av(
     target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
 ) -> CallAudio:
+    """FFmpeg's decode; a recording that turns out long while its header did not say
+    how long is decoded again at the long rate (the first hour twice, rather than four
+    hours at the higher rate)."""
+    try:
+        return _open_and_decode_av(target, sf_failure, request)
+    except LongerThanAssumedError:
+        _rewind(target)
+        return _open_and_decode_av(target, sf_failure, replace(request, known_long=True))
 
+
+def _open_and_decode_av(
+    target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
+) -> CallAudio:
     with _open_av(target, str(sf_failure)) as container:
         stream = _audio_stream(container)
         info = _av_info(container, stream)
@@ -637,6 +661,7 @@ def _decode_opened(
         else int(info.duration_s * info.sample_rate),
         max_duration_s=request.max_duration_s,
         spill=request.spill,
+        restart_after_s=request.restart_after_s(info),
     )
     try:
         skipped, trailing = _decode_av(container, stream, info, sink)

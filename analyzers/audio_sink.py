@@ -22,6 +22,11 @@ _UNKNOWN_LENGTH_START_S = 600.0
 _GROWTH = 1.5
 
 
+class LongerThanAssumedError(Exception):
+    """The recording (of unknown length) lasts longer than the rate it is decoded at
+    was chosen for: the caller decodes it again at a lower rate."""
+
+
 class DecodeSink:
     """Receives decoded blocks; :meth:`finish` returns the (channels, n) output."""
 
@@ -34,8 +39,10 @@ class DecodeSink:
         expected_frames: int | None = None,
         max_duration_s: float | None = None,
         spill: SpillToDisk | None = None,
+        restart_after_s: float | None = None,
     ) -> None:
         self.in_rate = in_rate
+        self.restart_after_s = restart_after_s
         self.out_rate = out_rate
         self.channels = channels
         self.max_duration_s = max_duration_s
@@ -77,6 +84,8 @@ class DecodeSink:
                 f"recording lasts more than {format_duration(self.max_duration_s)}; "
                 f"the limit is {format_duration(self.max_duration_s)}"
             )
+        if self.restart_after_s is not None and self.decoded_s > self.restart_after_s:
+            raise LongerThanAssumedError(self.restart_after_s)
         self._out.append(block if self._stream is None else self._stream.resample_chunk(block))
 
     def finish(self) -> np.ndarray:

@@ -19,11 +19,11 @@ AudioSource = str | os.PathLike[str] | Path | bytes | BinaryIO | CallAudio
 # Above this rate nothing in a telephone call is gained; analysing at most
 # 16 kHz keeps every stage cheap.
 ANALYSIS_MAX_RATE = 16_000
-# Recordings whose header says they last longer than this are decoded straight to at
-# most 8 kHz, the telephone band, so memory stays bounded: 4 h of 16 kHz stereo float32
-# alone is 1.84 GB. Shorter wideband recordings keep 16 kHz (Whisper's own rate); a
-# container without a duration (streamed WebM) is decoded at 16 kHz, as it cannot be
-# told long before it is decoded.
+# Recordings longer than this are analysed at most at 8 kHz, the telephone band, so memory
+# stays bounded: 4 h of 16 kHz stereo float32 alone is 1.84 GB. Decoded straight to 8 kHz
+# when the header says so; a container without a duration (streamed WebM) is decoded at
+# 16 kHz and, once it passes the hour, decoded again from the start at 8 kHz. Shorter
+# wideband recordings keep 16 kHz (Whisper's own rate).
 LONG_RECORDING = LongMaxRate(after_s=3600.0, rate=8_000)
 # Recordings longer than this (or of unknown length) keep their samples in a temporary
 # file, mapped read-only, not on the heap: a stage then holds only what it reads.
