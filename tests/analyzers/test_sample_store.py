@@ -4,6 +4,7 @@ nothing left on disk, and pages read leave the process when released."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from analyzers.sample_store import (
     ChannelFiles,
     SpillToDisk,
     file_mapping,
+    pages_dropped,
     release_pages,
     spill_rows,
 )
@@ -68,6 +70,25 @@ def test_read_pages_leave_the_process_when_released(tmp_path: Path) -> None:
     release_pages(samples[0, 100:])  # any view of the mapping will do
     assert resident_mb(samples) < 8
     assert float(np.sum(samples, dtype=np.float64)) == total
+
+
+def test_pages_read_while_a_stage_runs_are_dropped_as_it_goes(tmp_path: Path) -> None:
+    """A stage reads a channel as one array, block by block: inside pages_dropped what
+    it read a moment ago is no longer resident, and nothing is once it is over."""
+    block = np.linspace(-1, 1, 4 * MB // 4, dtype=np.float32)[:, np.newaxis]
+    samples = written([block] * 16, tmp_path)  # 64 MB
+    resident = []
+    with pages_dropped([samples, samples[0]]):
+        for lo in range(0, samples.shape[1], block.size):
+            samples[0, lo : lo + block.size].sum()
+            time.sleep(0.1)  # five periods of the dropper
+            resident.append(resident_mb(samples))
+    assert max(resident) < 16
+    assert resident_mb(samples) < 1
+    samples.sum()
+    assert resident_mb(samples) > 60  # without it, read is resident
+    with pages_dropped([np.zeros(10)]):  # the heap: nothing to drop
+        pass
 
 
 def test_heap_arrays_are_left_alone() -> None:
