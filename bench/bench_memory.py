@@ -35,6 +35,7 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH = ROOT / "sample_audio" / "good_call.wav"
 DEFAULT_CASES = "60:8000:1,60:8000:2,240:48000:2,240:48000:2:speech:none"
+_UPLOAD_LIMIT_MB = 500 * 1.048576  # the service's default max_upload_bytes (500 MiB)
 
 # Each stage's own peak: the kernel's high-water mark (VmHWM) is reset as a stage starts
 # (/proc/self/clear_refs "5", which also resets ru_maxrss) and read as it ends; the
@@ -221,7 +222,10 @@ def main() -> None:
                 make_call(path, case)
                 size_mb = path.stat().st_size / 1e6
                 print(table_row(case, "CLI", size_mb, run_cli(path, case.engine)), flush=True)
-                if args.api:
+                if args.api and size_mb > _UPLOAD_LIMIT_MB:
+                    note = {"error": f"over the upload limit ({_UPLOAD_LIMIT_MB} MB)"}
+                    print(table_row(case, "API", size_mb, note), flush=True)
+                elif args.api:
                     if case.engine not in servers:
                         servers[case.engine] = ApiServer(case.engine, Path(tmp))
                     result = servers[case.engine].analyse(path)

@@ -36,8 +36,9 @@ class DecodedCall:
 
     Stages read the samples a channel at a time through :attr:`channels`. For a long
     recording ``samples`` maps a temporary file: each channel asked for drops the pages
-    read before from the process (the data stays on disk), so a stage holds at most the
-    channel it reads, not the call.
+    read before from the process (the data stays in the file), and while a stage runs
+    the pipeline drops them every 20 ms (``sample_store.pages_dropped``), so a stage
+    holds what it read a moment ago, not the call.
     """
 
     recording: CallAudio
