@@ -50,10 +50,10 @@ def transcribe_call(
 ) -> CallTranscript:
     """Words per channel index, plus the language they were transcribed in.
 
-    ``samples`` is (channels, n), or a sequence of 1-D channels (read again for
-    each chunk, so a paged call is never all in memory); ``speech_per_channel[c]`` lists channel c's
-    voice-active stretches as ``spans.Span`` (start_s, end_s attributes)
-    or (start_s, end_s) tuples. Language "auto" is detected on the first ~30 s
+    ``samples`` is (channels, n), or a sequence of 1-D channels (each fetched again
+    for each chunk, so a paged call is never all in memory); ``speech_per_channel[c]``
+    lists channel c's voice-active stretches as ``spans.Span`` (start_s, end_s
+    attributes) or (start_s, end_s) tuples. Language "auto" is detected on the first ~30 s
     of the agent's speech with the multilingual model. ``vocabulary`` (names of
     the agent, the customer, the company) is given to Whisper as its prompt, so
     it spells them as the call's metadata does. ``countries`` the call is
