@@ -57,7 +57,7 @@ class ChannelFiles:
     def append(self, block: np.ndarray) -> None:
         """``block`` is (frames, channels) float32."""
         for channel, file in enumerate(self._files):
-            file.write(np.ascontiguousarray(block[:, channel], dtype=_DTYPE).tobytes())
+            file.write(np.ascontiguousarray(block[:, channel], dtype=_DTYPE).data)
         self.n += block.shape[0]
 
     def finish(self) -> np.ndarray:
@@ -136,14 +136,17 @@ def pages_dropped(arrays: Iterable[np.ndarray], period_s: float = 0.02) -> Itera
         drop()
 
 
-def spill_rows(rows: Iterable[np.ndarray], directory: str | None = None) -> np.ndarray:
-    """Equal-length 1-D rows as a read-only (rows, n) array in a temporary file, written
-    as each row comes (a view derived from a long call is never all on the heap)."""
+def spill_rows(rows: Iterable[Iterable[np.ndarray]], directory: str | None = None) -> np.ndarray:
+    """Equal-length 1-D rows, each given as its consecutive pieces, as a read-only
+    (rows, n) array in a temporary file, written as the pieces come (a view derived
+    from a long call is never all on the heap)."""
     files = ChannelFiles(1, directory)
     count, n = 0, 0
     for row in rows:
-        if count and len(row) != n:
-            raise ValueError(f"rows differ in length: {len(row)} after {n}")
-        files.append(np.asarray(row, dtype=_DTYPE)[:, np.newaxis])
-        count, n = count + 1, len(row)
+        start = files.n
+        for piece in row:
+            files.append(np.asarray(piece, dtype=_DTYPE)[:, np.newaxis])
+        if count and files.n - start != n:
+            raise ValueError(f"rows differ in length: {files.n - start} after {n}")
+        count, n = count + 1, files.n - start
     return files.finish().reshape(count, n)

@@ -66,10 +66,14 @@ class DecodedCall:
         """Drop the pages read so far from the process (a file-backed call only)."""
         release_pages(self.samples)
 
-    def with_channels(self, rows: Iterable[np.ndarray]) -> DecodedCall:
-        """The same recording with other channels (a diarized view), made one row at a
-        time: in a temporary file when this call is file-backed, else on the heap."""
-        samples = spill_rows(rows, SPILL.directory) if self.file_backed else np.stack(list(rows))
+    def with_channels(self, rows: Iterable[Iterable[np.ndarray]]) -> DecodedCall:
+        """The same recording with other channels (a diarized view), each row given as
+        its consecutive pieces: written to a temporary file as they come when this call
+        is file-backed, else joined on the heap."""
+        if self.file_backed:
+            samples = spill_rows(rows, SPILL.directory)
+        else:
+            samples = np.stack([np.concatenate(list(row)) for row in rows])
         samples.flags.writeable = False
         return DecodedCall(recording=self.recording, samples=samples, sample_rate=self.sample_rate)
 

@@ -98,13 +98,14 @@ def test_heap_arrays_are_left_alone() -> None:
     assert float(samples.sum()) == 2000.0
 
 
-def test_rows_are_spilled_one_at_a_time(tmp_path: Path) -> None:
-    rows = (np.full(500, value, dtype=np.float32) for value in (1.0, 2.0, 3.0))
+def test_rows_are_spilled_a_piece_at_a_time(tmp_path: Path) -> None:
+    rows = ((np.full(n, v, dtype=np.float32) for n in (200, 300)) for v in (1.0, 2.0, 3.0))
     samples = spill_rows(rows, str(tmp_path))
     assert samples.shape == (3, 500) and file_mapping(samples) is not None
     np.testing.assert_array_equal(samples[:, 0], [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(samples[:, -1], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="differ in length"):
-        spill_rows([np.zeros(3), np.zeros(4)], str(tmp_path))
+        spill_rows([[np.zeros(3)], [np.zeros(4)]], str(tmp_path))
 
 
 def test_spill_applies_to_long_or_unknown_lengths() -> None:

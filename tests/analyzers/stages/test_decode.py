@@ -83,7 +83,7 @@ def test_derived_channels_follow_the_call(tmp_path: Path) -> None:
     long = decode(long_stereo_call(tmp_path / "long.flac", SPILL.after_s + 1), AnalysisOptions())
     short = decode(SAMPLES / "good_call.wav", AnalysisOptions())
     for call in (long, short):
-        view = call.with_channels(-x for x in call.channels)
+        view = call.with_channels([-x[:1000], -x[1000:]] for x in call.channels)
         assert view.file_backed == call.file_backed
         assert not view.samples.flags.writeable
         np.testing.assert_array_equal(view.samples[1, :1000], -call.samples[1, :1000])
