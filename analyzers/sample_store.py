@@ -6,7 +6,9 @@ to unlinked temporary files as they are decoded, then mapped read-only, they are
 ordinary (channels, n) float32 numpy array for every analysis function; but its pages
 are the kernel's page cache, read in when touched, and :func:`release_pages` drops them
 from the process again (madvise MADV_DONTNEED: the data stays in the file and the page
-cache, the next read maps it back), so what a stage read does not stay resident.
+cache, the next read maps it back), so what a stage read does not stay resident;
+:func:`pages_dropped` does it every 20 ms while a stage runs. Analysis functions see
+none of this.
 
 The files are unlinked as they are created: nothing is left behind, even after kill -9;
 the space is freed when the last view of the array goes. They are written where
