@@ -55,6 +55,8 @@ peaks = {"imports": status_mb("VmHWM:")}
 started = []
 
 def on_stage(name, done):
+    if " " in name or name == "done":  # progress inside a stage ("transcribe 3/8 chunks")
+        return
     if started and started[-1] == name:
         peaks[name] = max(peaks.get(name, 0.0), status_mb("VmHWM:"))
         started.pop()
