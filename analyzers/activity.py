@@ -33,11 +33,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudioError
 from analyzers.spans import Span
+
+if TYPE_CHECKING:
+    from analyzers.audio import ChannelSamples
 
 HOP_S = 0.01
 WIN_S = 0.025
@@ -453,53 +457,46 @@ def validated_samples(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def detect_activity(
-    samples: np.ndarray,
+    samples: ChannelSamples,
     sample_rate: int,
     *,
     min_speech_s: float = 0.25,
     min_gap_s: float = 0.3,
     exclude: list[Span] | None = None,
 ) -> list[list[Span]]:
-    """Voice-active stretches of each channel of ``samples`` (shape (channels, n)).
+    """Voice-active stretches of each channel of ``samples`` (shape (channels, n), or a
+    sequence of equal-length 1-D channels, each read once).
 
     ``exclude`` lists (start_s, end_s) stretches that are never speech on any
     channel (e.g. detected ringback). Gaps shorter than ``min_gap_s`` within a
     channel are bridged; stretches shorter than ``min_speech_s`` are dropped.
     A 1-D array is taken as one channel.
     """
-    x = validated_samples(samples, sample_rate)
     if min_speech_s < 0 or min_gap_s < 0:
         raise ValueError("min_speech_s and min_gap_s must be >= 0")
-    features = [_channel_features(ch, sample_rate) for ch in x]
-    n_frames = len(features[0].band_db)
-    excluded = _excluded_frames(exclude, n_frames)
-    usable, thresholds = [], []
-    for f in features:
-        floor, spread = _noise_floor(f.band_db, ~excluded)
-        usable.append(~_tone_frames(f, floor) & ~excluded)
-        thresholds.append(_thresholds(f.band_db, usable[-1], floor, spread))
+    levels, n_samples = _channel_levels(samples, sample_rate, exclude)
     blip = max(1, round(_MIN_BLIP_S / HOP_S))
 
     # First pass: each channel alone. Its speech is what may leak into the others.
     first_pass = []
-    for f, u, th in zip(features, usable, thresholds, strict=True):
-        speech = np.zeros(n_frames, dtype=bool)
-        for a, b in _hysteresis_runs(f.band_db, u, th, blip):
+    for band_db, usable, th in levels:
+        speech = np.zeros(len(band_db), dtype=bool)
+        for a, b in _hysteresis_runs(band_db, usable, th, blip):
             speech[a:b] = True
         first_pass.append(speech)
 
     min_gap = max(1, round(min_gap_s / HOP_S))
     min_frames = round(min_speech_s / HOP_S)
-    duration_s = x.shape[1] / sample_rate
+    duration_s = n_samples / sample_rate
     result: list[list[Span]] = []
-    for i, (f, u, th) in enumerate(zip(features, usable, thresholds, strict=True)):
+    for i, (band_db, usable, th) in enumerate(levels):
         leaks = []
-        for j, other in enumerate(features):
+        for j, (other_db, _, other_th) in enumerate(levels):
             if j != i:
-                leak = _estimate_leak(f.band_db, other.band_db, first_pass[j], th, thresholds[j])
+                leak = _estimate_leak(band_db, other_db, first_pass[j], th, other_th)
                 if leak is not None:
                     leaks.append(leak)
-        runs = _own_speech_runs(f.band_db, u, th, leaks, blip)
+        runs = _own_speech_runs(band_db, usable, th, leaks, blip)
         result.append(
             [
                 Span(round(a * HOP_S, 3), round(min(b * HOP_S, duration_s), 3))
@@ -508,3 +505,37 @@ def detect_activity(
             ]
         )
     return result
+
+
+def _channel_levels(
+    samples: ChannelSamples, sample_rate: int, exclude: list[Span] | None
+) -> tuple[list[tuple[np.ndarray, np.ndarray, _Thresholds]], int]:
+    """Per channel: band level per frame, the frames that may be speech (tones and
+    ``exclude`` masked), the thresholds; and the samples per channel.
+
+    One channel at a time: its samples and tone cues are dropped before the next one is
+    read (a paged call never holds two channels).
+    """
+    # An array is validated at once, a sequence channel by channel as it is read.
+    whole = isinstance(samples, np.ndarray)
+    channels = (
+        validated_samples(samples, sample_rate) if isinstance(samples, np.ndarray) else samples
+    )
+    if len(channels) == 0:
+        raise UnsupportedAudioError("samples must have at least one channel")
+    levels = []
+    n_samples = None
+    for channel in channels:
+        x = channel if whole else validated_samples(channel, sample_rate)[0]
+        if n_samples is not None and len(x) != n_samples:
+            raise UnsupportedAudioError(f"channels differ in length: {len(x)} and {n_samples}")
+        n_samples = len(x)
+        features = _channel_features(x, sample_rate)
+        del x
+        excluded = _excluded_frames(exclude, len(features.band_db))
+        floor, spread = _noise_floor(features.band_db, ~excluded)
+        usable = ~_tone_frames(features, floor) & ~excluded
+        thresholds = _thresholds(features.band_db, usable, floor, spread)
+        levels.append((features.band_db, usable, thresholds))
+    assert n_samples is not None
+    return levels, n_samples

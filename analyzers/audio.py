@@ -38,7 +38,9 @@ Decisions:
 
 Peak memory: the output at the output rate plus one block (5 minutes of 8 kHz stereo is
 19 MB of float32), on both paths; when the length is unknown (FFmpeg without a duration)
-the output grows by half when full. The input file is not read into memory, except bytes
+the output grows by half when full. With ``spill``, a long recording (or one of unknown
+length) is written to temporary files instead and returned as a read-only file mapping:
+peak memory is then one block. The input file is not read into memory, except bytes
 sources (already there) and file objects that cannot seek or are not at offset 0 (copied
 once so both decoders can seek).
 
@@ -51,13 +53,14 @@ from __future__ import annotations
 import io
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile as sf
 
-from analyzers.audio_sink import DecodeSink, format_duration
+from analyzers.audio_sink import DecodeSink, LongerThanAssumedError, format_duration
 from analyzers.decode_checks import (
     declared_wav_frames,
     head_bytes,
@@ -74,6 +77,7 @@ from analyzers.errors import (
     UnsupportedAudioError,
 )
 from analyzers.report import ReportWarning
+from analyzers.sample_store import SpillToDisk
 
 if TYPE_CHECKING:
     import av.audio.stream
@@ -85,6 +89,9 @@ MIN_SAMPLE_RATE = 8000
 MAX_SAMPLE_RATE = 48000
 
 AudioSource = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
+# A call's samples as analysers take them: a (channels, n) array, or a sequence of 1-D
+# channels (a paged call fetches each when asked: analyzers.stages.decode.DecodedCall).
+ChannelSamples = np.ndarray | Sequence[np.ndarray]
 
 # Frames decoded per soundfile read: big enough that the loop overhead vanishes, small
 # enough that the block is negligible next to the output array.
@@ -231,21 +238,32 @@ def load_audio(
     max_channels: int = 2,
     max_rate: int | None = None,
     long_max_rate: LongMaxRate | None = None,
+    spill: SpillToDisk | None = None,
 ) -> CallAudio:
     """Decode a recording (path, bytes or binary file object).
 
     At its native rate, or resampled while decoding to ``max_rate`` when the file's rate
     is higher (``CallAudio.source_rate`` keeps the file's); a recording whose header
-    says it lasts longer than ``long_max_rate.after_s`` at most at ``long_max_rate.rate``.
+    says it lasts longer than ``long_max_rate.after_s`` at most at ``long_max_rate.rate``
+    (one whose header does not say, once it has decoded past ``after_s``: it is then
+    decoded again from the start at that rate).
     Raises EmptyAudioError, CorruptAudioError, UnsupportedAudioError, TooManyChannelsError
     or TooLongError;
     limits are checked from the header first and the duration again while decoding.
     A truncated or damaged recording decodes with a warning in ``CallAudio.warnings``.
+    With ``spill``, a long recording's samples are a read-only mapping of a temporary
+    file instead of heap memory (:mod:`analyzers.sample_store`).
     """
     target, n_bytes = _open_source(source)
     try:
         request = _Request(
-            max_duration_s, max_channels, max_rate, n_bytes, head_bytes(target), long_max_rate
+            max_duration_s,
+            max_channels,
+            max_rate,
+            n_bytes,
+            head_bytes(target),
+            long_max_rate,
+            spill,
         )
         return _load(target, request)
     finally:
@@ -340,13 +358,24 @@ class _Request:
     n_bytes: int | None
     head: bytes
     long_max_rate: LongMaxRate | None = None
+    spill: SpillToDisk | None = None
+    known_long: bool = False  # decoded past long_max_rate.after_s once already
 
     def out_rate(self, info: AudioInfo) -> int:
         cap = self.max_rate
         long = self.long_max_rate
-        if long is not None and info.duration_s is not None and info.duration_s > long.after_s:
+        if long is not None and (
+            self.known_long or (info.duration_s is not None and info.duration_s > long.after_s)
+        ):
             cap = long.rate if cap is None else min(cap, long.rate)
         return info.sample_rate if cap is None else min(info.sample_rate, cap)
+
+    def restart_after_s(self, info: AudioInfo) -> float | None:
+        """Without a duration in the header: past this, decode again at the long rate."""
+        long = self.long_max_rate
+        if long is None or info.duration_s is not None or self.out_rate(info) <= long.rate:
+            return None
+        return long.after_s
 
 
 def _load(target: str | BinaryIO, request: _Request) -> CallAudio:
@@ -475,6 +504,7 @@ def _read_soundfile(sound_file: sf.SoundFile, info: AudioInfo, request: _Request
         channels=info.channels,
         expected_frames=frames,
         max_duration_s=request.max_duration_s,
+        spill=request.spill,
     )
     block = np.empty((min(_SOUNDFILE_BLOCK_FRAMES, frames), info.channels), dtype=np.float32)
     with quiet_stderr(sound_file.format == "MPEG"):
@@ -548,7 +578,19 @@ def _av_info(
 def _load_with_av(
     target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
 ) -> CallAudio:
+    """FFmpeg's decode; a recording that turns out long while its header did not say
+    how long is decoded again at the long rate (the first hour twice, rather than four
+    hours at the higher rate)."""
+    try:
+        return _open_and_decode_av(target, sf_failure, request)
+    except LongerThanAssumedError:
+        _rewind(target)
+        return _open_and_decode_av(target, sf_failure, replace(request, known_long=True))
 
+
+def _open_and_decode_av(
+    target: str | BinaryIO, sf_failure: _SoundfileCannotReadError, request: _Request
+) -> CallAudio:
     with _open_av(target, str(sf_failure)) as container:
         stream = _audio_stream(container)
         info = _av_info(container, stream)
@@ -618,6 +660,8 @@ def _decode_opened(
         if info.duration_s is None
         else int(info.duration_s * info.sample_rate),
         max_duration_s=request.max_duration_s,
+        spill=request.spill,
+        restart_after_s=request.restart_after_s(info),
     )
     try:
         skipped, trailing = _decode_av(container, stream, info, sink)

@@ -15,10 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from analyzers.errors import CorruptAudioError, TooLongError
+from analyzers.sample_store import ChannelFiles, SpillToDisk
 
 # When the length is unknown: start with this much output and grow by half each time.
 _UNKNOWN_LENGTH_START_S = 600.0
 _GROWTH = 1.5
+
+
+class LongerThanAssumedError(Exception):
+    """The recording (of unknown length) lasts longer than the rate it is decoded at
+    was chosen for: the caller decodes it again at a lower rate."""
 
 
 class DecodeSink:
@@ -32,8 +38,11 @@ class DecodeSink:
         channels: int,
         expected_frames: int | None = None,
         max_duration_s: float | None = None,
+        spill: SpillToDisk | None = None,
+        restart_after_s: float | None = None,
     ) -> None:
         self.in_rate = in_rate
+        self.restart_after_s = restart_after_s
         self.out_rate = out_rate
         self.channels = channels
         self.max_duration_s = max_duration_s
@@ -43,6 +52,11 @@ class DecodeSink:
             import soxr
 
             self._stream = soxr.ResampleStream(in_rate, out_rate, channels, dtype="float32")
+        expected_s = None if expected_frames is None else expected_frames / in_rate
+        self._out: _HeapOutput | ChannelFiles
+        if spill is not None and spill.applies(expected_s):
+            self._out = ChannelFiles(channels, spill.directory)
+            return
         capacity_in = (
             expected_frames
             if expected_frames is not None
@@ -50,8 +64,7 @@ class DecodeSink:
         )
         if max_duration_s is not None:
             capacity_in = min(capacity_in, int(max_duration_s * in_rate) + in_rate)
-        self._out = np.empty((channels, self._to_out(capacity_in)), dtype=np.float32)
-        self._n = 0
+        self._out = _HeapOutput(channels, self._to_out(capacity_in))
 
     def _to_out(self, frames_in: int) -> int:
         return -(-frames_in * self.out_rate // self.in_rate)
@@ -71,26 +84,42 @@ class DecodeSink:
                 f"recording lasts more than {format_duration(self.max_duration_s)}; "
                 f"the limit is {format_duration(self.max_duration_s)}"
             )
-        self._write(block if self._stream is None else self._stream.resample_chunk(block))
+        if self.restart_after_s is not None and self.decoded_s > self.restart_after_s:
+            raise LongerThanAssumedError(self.restart_after_s)
+        self._out.append(block if self._stream is None else self._stream.resample_chunk(block))
 
     def finish(self) -> np.ndarray:
+        """The (channels, n) float32 samples: on the heap, or mapped read-only from a
+        temporary file when the sink spills (see :mod:`analyzers.sample_store`)."""
         if self._stream is not None:
-            self._write(
+            self._out.append(
                 self._stream.resample_chunk(np.zeros((0, self.channels), np.float32), last=True)
             )
-        out, self._out = _compacted(self._out, self._n), np.empty((self.channels, 0), np.float32)
-        return out
+        return self._out.finish()
 
-    def _write(self, block: np.ndarray) -> None:
+
+class _HeapOutput:
+    """(channels, n) float32 on the heap, preallocated, grown by half when full."""
+
+    def __init__(self, channels: int, capacity: int) -> None:
+        self._buffer = np.empty((channels, capacity), dtype=np.float32)
+        self.n = 0
+
+    def append(self, block: np.ndarray) -> None:
+        """``block`` is (frames, channels) float32."""
         n = block.shape[0]
-        if self._n + n > self._out.shape[1]:
-            grown = np.empty(
-                (self.channels, max(self._n + n, int(self._out.shape[1] * _GROWTH))), np.float32
-            )
-            grown[:, : self._n] = self._out[:, : self._n]
-            self._out = grown
-        self._out[:, self._n : self._n + n] = block.T
-        self._n += n
+        channels, capacity = self._buffer.shape
+        if self.n + n > capacity:
+            grown = np.empty((channels, max(self.n + n, int(capacity * _GROWTH))), np.float32)
+            grown[:, : self.n] = self._buffer[:, : self.n]
+            self._buffer = grown
+        self._buffer[:, self.n : self.n + n] = block.T
+        self.n += n
+
+    def finish(self) -> np.ndarray:
+        out = _compacted(self._buffer, self.n)
+        self._buffer = np.empty((out.shape[0], 0), np.float32)
+        return out
 
 
 def _compacted(buffer: np.ndarray, n: int) -> np.ndarray:

@@ -55,6 +55,7 @@ _DTMF_MIN_TONE_DBOV = -45.0
 _CONCEALED_LEAD_DB = 4.5
 _CONCEALED_SHARE = 0.3
 _CONCEALED_MAX_S = 0.1
+_BLOCK_FRAMES = 8192  # frames read at a time: bounds memory on hours-long calls
 
 _PROGRESS_WIN_S = 0.032
 _PROGRESS_HOP_S = 0.02
@@ -114,6 +115,15 @@ def _tone_power(frames: np.ndarray, sample_rate: int, freqs: tuple[float, ...]) 
 
 def _dtmf_keys(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
     """Per frame: the key index 0..15, or -1."""
+    keys = np.empty(len(frames), dtype=np.int64)
+    for lo in range(0, len(frames), _BLOCK_FRAMES):  # bounded memory on long calls
+        hi = min(len(frames), lo + _BLOCK_FRAMES)
+        keys[lo:hi] = _block_dtmf_keys(frames[lo:hi], total[lo:hi], sample_rate)
+    return keys
+
+
+def _block_dtmf_keys(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
+    """:func:`_dtmf_keys` of a block of frames whose mean squares are ``total``."""
     # Q.24 accepts +-1.5 % off nominal: each frequency is read at nominal and at both
     # limits, and the strongest counts (a 25.6 ms window alone would lose up to 3 dB).
     # Only frames where the nominal frequencies already carry a good part of the energy
@@ -237,9 +247,18 @@ def _progress_labels(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.nd
     frames, _ = _frames(x, sample_rate, _PROGRESS_WIN_S, _PROGRESS_HOP_S)
     if len(frames) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
+    total = _frame_power(frames)
+    labels = np.empty(len(frames), dtype=np.int64)
+    for lo in range(0, len(frames), _BLOCK_FRAMES):  # bounded memory on long calls
+        hi = min(len(frames), lo + _BLOCK_FRAMES)
+        labels[lo:hi] = _block_progress_labels(frames[lo:hi], total[lo:hi], sample_rate)
+    return labels, 10 * np.log10(np.maximum(total, 1e-12))
+
+
+def _block_progress_labels(frames: np.ndarray, total: np.ndarray, sample_rate: int) -> np.ndarray:
+    """:func:`_progress_labels`' labels of a block of frames whose mean squares are ``total``."""
     groups = (_LOW_GROUP_HZ, (620.0,), _SIT_HZ[1], _SIT_HZ[2], _SIT_HZ[3])
     freqs = tuple(f for g in groups for f in g)
-    total = _frame_power(frames)
     power = np.zeros((len(frames), len(freqs)))
     loud = total >= 10 ** (_MIN_TONE_DBOV / 10)  # quieter frames cannot hold a tone
     if np.any(loud):
@@ -255,7 +274,7 @@ def _progress_labels(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.nd
     pair = (low + p620 >= _TONE_SHARE * total) & (
         np.minimum(low, p620) >= np.maximum(floor, 0.1 * np.maximum(low, p620))
     )
-    return np.where(pair, 1, labels), 10 * np.log10(np.maximum(total, 1e-12))
+    return np.where(pair, 1, labels)
 
 
 def _bursts(labels: np.ndarray) -> list[_Burst]:

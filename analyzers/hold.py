@@ -94,6 +94,7 @@ _FLOOR_MARGIN_DB = 6.0  # a frame this close to the channel's 5th-percentile lev
 _MIN_PAUSE_FRAMES = 4
 _SNAP_REACH_S = 2.0
 _WINDOW_LAG_S = 0.5
+_BLOCK_FRAMES = 8192  # frames per spectrum block (4.4 min): bounds memory on long calls
 
 
 @dataclass(frozen=True)
@@ -118,30 +119,49 @@ class _Frames:
     dominant: np.ndarray  # per frame: strongest bin
 
 
-def _spectrogram(x: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Band power spectrum per frame (frames, bins), band level in dBov, hop in samples."""
+def _spectrogram(frames: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band power spectrum of each frame (a row of ``frames``), and its band level in dBov."""
     from scipy import fft as scipy_fft
 
-    win = round(_WIN_S * sample_rate)
-    hop = round(_HOP_S * sample_rate)
-    n_frames = max(0, 1 + (len(x) - win) // hop)
-    if n_frames == 0:
-        return np.zeros((0, 1)), np.zeros(0), hop
+    win = frames.shape[1]
     window = np.hanning(win).astype(np.float32)
     freqs = np.fft.rfftfreq(win, 1.0 / sample_rate)
     band = (freqs >= BAND_HZ[0]) & (freqs <= min(BAND_HZ[1], 0.47 * sample_rate))
-    frames = np.lib.stride_tricks.sliding_window_view(x, win)[::hop][:n_frames]
     spec = scipy_fft.rfft(frames * window, axis=1)[:, band]
     power = spec.real**2 + spec.imag**2
     scale = 2.0 / (win * float(np.sum(window.astype(np.float64) ** 2)))
     level = 10 * np.log10(np.maximum(power.sum(axis=1, dtype=np.float64) * scale, 1e-12))
-    return power, level, hop
+    return power, level
 
 
 def _frame_features(x: np.ndarray, sample_rate: int) -> _Frames:
+    """Per-frame cues, a block of frames at a time: the spectra of an hours-long call
+    would take gigabytes; each frame's cues depend on its own spectrum and, for
+    persistence, on the peaks ``_PERSIST_LAG_S`` later (a block reads that far past its end).
+    """
+    win = round(_WIN_S * sample_rate)
+    hop = round(_HOP_S * sample_rate)
+    n = max(0, 1 + (len(x) - win) // hop)
+    frames = np.lib.stride_tricks.sliding_window_view(x, win)[::hop][:n]
+    lag = max(1, round(_PERSIST_LAG_S / _HOP_S))
+    blocks = [
+        _block_features(frames[lo : min(lo + _BLOCK_FRAMES + lag, n)], sample_rate, lag, hi - lo)
+        for lo, hi in ((lo, min(lo + _BLOCK_FRAMES, n)) for lo in range(0, n, _BLOCK_FRAMES))
+    ]
+    if not blocks:
+        empty = np.zeros(0)
+        return _Frames(empty, empty, empty, empty, np.zeros(0, dtype=np.int64))
+    return _Frames(*(np.concatenate(parts) for parts in zip(*blocks, strict=True)))
+
+
+def _block_features(
+    frames: np.ndarray, sample_rate: int, lag: int, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cues of the first ``m`` rows of ``frames`` (the rest: the frames up to ``lag``
+    after them, for persistence), in :class:`_Frames`' order."""
     from scipy.ndimage import uniform_filter1d
 
-    power, level, _ = _spectrogram(x, sample_rate)
+    power, level = _spectrogram(frames, sample_rate)
     db = 10 * np.log10(power + np.float32(1e-12))
     smooth = uniform_filter1d(db, _SMOOTH_BINS, axis=1, mode="nearest")
     local_max = _max3(db)
@@ -151,16 +171,17 @@ def _frame_features(x: np.ndarray, sample_rate: int) -> _Frames:
         & (db >= db.max(axis=1, keepdims=True) - _PEAK_RANGE_DB)
         & (level[:, None] >= _MIN_LEVEL_DBOV)
     )
-    lag = max(1, round(_PERSIST_LAG_S / _HOP_S))
     near = _max3(peaks)  # same bin +-1
-    kept = np.zeros(len(peaks))
-    kept[:-lag] = (peaks[:-lag] & near[lag:]).sum(axis=1)
-    count = peaks.sum(axis=1).astype(np.float64)
+    kept = np.zeros(m)
+    later = max(0, min(m, len(frames) - lag))  # frames with a frame ``lag`` after them
+    kept[:later] = (peaks[:later] & near[lag : lag + later]).sum(axis=1)
+    count = peaks[:m].sum(axis=1).astype(np.float64)
     persistence = np.where(count > 0, kept / np.maximum(count, 1.0), 0.0)
+    power = power[:m]
     k = min(_TOP_BINS, power.shape[1])
     top = np.partition(power, power.shape[1] - k, axis=1)[:, -k:].sum(axis=1)
     top_share = top / np.maximum(power.sum(axis=1), 1e-30)
-    return _Frames(level, persistence, count, top_share, np.argmax(power, axis=1))
+    return level[:m], persistence, count, top_share, np.argmax(power, axis=1)
 
 
 def _max3(a: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ thresholds with interpolation between them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 import numpy as np
@@ -34,39 +34,40 @@ _THRESHOLD_STEP_DB = 0.05
 _LOWEST_THRESHOLD_DBOV = -120.0
 _TINY = 1e-12
 _SLICE_BLOCKS = 1 << 16  # blocks per filtered slice in _block_envelope
+_COUNT_BLOCKS = 1 << 16  # blocks per stretch in _threshold_counts
 
 
 def active_speech_level_dbov(
-    x: np.ndarray, sample_rate: int, *, no_speech_below_dbov: float = NO_SPEECH_BELOW_DBOV
+    x: np.ndarray | Sequence[np.ndarray],
+    sample_rate: int,
+    *,
+    no_speech_below_dbov: float = NO_SPEECH_BELOW_DBOV,
 ) -> float | None:
-    """P.56 (method B) active speech level of mono ``x`` in dBov; None when there is no speech."""
-    x = _checked_mono(x, sample_rate)
-    if x.size == 0:
-        return None
-    from scipy.ndimage import maximum_filter1d
+    """P.56 (method B) active speech level of mono ``x`` in dBov; None when there is no speech.
 
+    ``x`` may also be a sequence of 1-D pieces (a party's speech stretches), measured as
+    if joined end to end without joining them.
+    """
+    pieces = [
+        _checked_mono(piece, sample_rate) for piece in ([x] if isinstance(x, np.ndarray) else x)
+    ]
+    n_samples = sum(piece.size for piece in pieces)
+    if n_samples == 0:
+        return None
     # The envelope is smooth (30 ms), so one value per 1 ms block loses nothing and saves
     # most of the work below.
     block = max(1, sample_rate // 1000)
-    block_envelope, energy = _block_envelope(x, sample_rate, block)
-    n_blocks = block_envelope.size
-    block_samples = np.full(n_blocks, block)
-    block_samples[-1] = x.size - (n_blocks - 1) * block
+    block_envelope, energy = _block_envelope(pieces, sample_rate, block)
     hangover = round(HANGOVER_S * sample_rate / block)
-    # Active at threshold c <=> the envelope reached c within the last `hangover`.
-    recent_max = maximum_filter1d(
-        block_envelope, size=hangover + 1, origin=hangover // 2, mode="constant", cval=0.0
-    )
-    peak_db = 20.0 * np.log10(max(float(recent_max.max()), _TINY))
+    last_block = n_samples - (block_envelope.size - 1) * block
+    counts, peak = _threshold_counts(block_envelope, block, last_block, hangover)
+    peak_db = 20.0 * np.log10(max(peak, _TINY))
     if energy <= 0.0 or peak_db <= _LOWEST_THRESHOLD_DBOV:
         return None
 
     n_steps = int(np.ceil((peak_db - _LOWEST_THRESHOLD_DBOV) / _THRESHOLD_STEP_DB)) + 1
     thresholds_db = _LOWEST_THRESHOLD_DBOV + _THRESHOLD_STEP_DB * np.arange(n_steps)
-    recent_db = 20.0 * np.log10(np.maximum(recent_max, _TINY))
-    bins = np.floor((recent_db - _LOWEST_THRESHOLD_DBOV) / _THRESHOLD_STEP_DB).astype(np.int64)
-    keep = bins >= 0
-    counts = np.bincount(bins[keep], weights=block_samples[keep], minlength=n_steps)[:n_steps]
+    counts = np.pad(counts, (0, max(0, n_steps - counts.size)))[:n_steps]
     active = np.cumsum(counts[::-1])[::-1]  # samples with recent_max >= threshold
     with np.errstate(divide="ignore"):
         level_db = 10.0 * np.log10(energy / active)
@@ -81,8 +82,44 @@ def active_speech_level_dbov(
     return level if level >= no_speech_below_dbov else None
 
 
-def _block_envelope(x: np.ndarray, sample_rate: int, block: int) -> tuple[np.ndarray, float]:
-    """Every ``block``-th sample of P.56's envelope of ``x``, and the energy of ``x``.
+def _threshold_counts(
+    block_envelope: np.ndarray, block: int, last_block: int, hangover: int
+) -> tuple[np.ndarray, float]:
+    """Samples per threshold bin (of the block's recent maximum), and the peak of it.
+
+    Active at threshold c <=> the envelope reached c within the last ``hangover`` blocks.
+    A stretch of blocks at a time (each reads ``hangover`` blocks back): the same
+    counts as over the whole envelope at once, without its full-length temporaries.
+    """
+    from scipy.ndimage import maximum_filter1d
+
+    n = block_envelope.size
+    counts = np.zeros(0)
+    peak = 0.0
+    for lo in range(0, n, _COUNT_BLOCKS):
+        hi = min(n, lo + _COUNT_BLOCKS)
+        back = max(0, lo - hangover - 1)
+        recent_max = maximum_filter1d(
+            block_envelope[back:hi], size=hangover + 1, origin=hangover // 2, mode="constant"
+        )[lo - back :]
+        peak = max(peak, float(recent_max.max()))
+        recent_db = 20.0 * np.log10(np.maximum(recent_max, _TINY))
+        bins = np.floor((recent_db - _LOWEST_THRESHOLD_DBOV) / _THRESHOLD_STEP_DB).astype(np.int64)
+        weights = np.full(hi - lo, float(block))
+        if hi == n:
+            weights[-1] = last_block
+        keep = bins >= 0
+        found = np.bincount(bins[keep], weights=weights[keep])
+        if found.size > counts.size:
+            counts = np.pad(counts, (0, found.size - counts.size))
+        counts[: found.size] += found  # whole numbers of samples: exact in any order
+    return counts, peak
+
+
+def _block_envelope(
+    pieces: Sequence[np.ndarray], sample_rate: int, block: int
+) -> tuple[np.ndarray, float]:
+    """Every ``block``-th sample of P.56's envelope of the pieces joined, and their energy.
 
     Filtered a slice at a time with the filter state carried over (the same result as
     one pass), so the float64 temporaries stay small for an hour of speech.
@@ -94,13 +131,33 @@ def _block_envelope(x: np.ndarray, sample_rate: int, block: int) -> tuple[np.nda
     b, a = [(1.0 - g) ** 2], [1.0, -2.0 * g, g * g]
     state = np.zeros(2)
     step = block * _SLICE_BLOCKS  # a multiple of the block keeps the decimation in phase
-    parts, energy = [], 0.0
-    for lo in range(0, x.size, step):
-        piece = x[lo : lo + step].astype(np.float64)
+    out = np.empty(-(-sum(piece.size for piece in pieces) // block))
+    at, energy = 0, 0.0
+    for piece in _joined_slices(pieces, step):
         energy += float(np.dot(piece, piece))
         envelope, state = lfilter(b, a, np.abs(piece), zi=state)
-        parts.append(envelope[::block])
-    return np.concatenate(parts), energy
+        decimated = envelope[::block]
+        out[at : at + decimated.size] = decimated
+        at += decimated.size
+    return out, energy
+
+
+def _joined_slices(pieces: Sequence[np.ndarray], step: int) -> Iterator[np.ndarray]:
+    """The pieces joined end to end, as float64 slices of ``step`` samples (the last may be
+    shorter); each slice is valid until the next one is asked for."""
+    buffer = np.empty(step)
+    filled = 0
+    for piece in pieces:
+        at = 0
+        while at < piece.size:
+            take = min(step - filled, piece.size - at)
+            buffer[filled : filled + take] = piece[at : at + take]
+            filled, at = filled + take, at + take
+            if filled == step:
+                yield buffer
+                filled = 0
+    if filled:
+        yield buffer[:filled]
 
 
 def turn_levels(x: np.ndarray, sample_rate: int, spans: list[Span]) -> list[float | None]:

@@ -55,6 +55,7 @@ _RANGE_PRIOR_COST = 0.3
 _CORE_OCTAVES = 0.75
 _PRIOR_MIN_FRAMES = 50
 _FRAMES_PER_CHUNK = 4096  # bounds memory: chunk x window samples per FFT batch
+_VITERBI_ROWS = 4096  # stretches searched side by side: bounds the per-step temporaries
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,10 +116,8 @@ def f0_track(
     first_pass = freqs[state >= 0, state[state >= 0]]
     if first_pass.size >= _PRIOR_MIN_FRAMES:
         low, high = _speaker_range(np.log2(first_pass))
-        log_f = np.log2(np.where(freqs > 0, freqs, 1.0))
-        outside = np.maximum(low - log_f, log_f - high)
-        penalty = _RANGE_PRIOR_COST * np.maximum(0.0, outside)
-        state = _viterbi(freqs, local_score - penalty, unvoiced_score, frame_idx, **costs)
+        scores = _range_penalized(local_score, freqs, low, high)
+        state = _viterbi(freqs, scores, unvoiced_score, frame_idx, **costs)
     chosen = state >= 0
     f0_hz[frame_idx[chosen]] = freqs[np.flatnonzero(chosen), state[chosen]]
     return PitchTrack(times_s, f0_hz)
@@ -192,6 +191,22 @@ def _speaker_range(log_f0: np.ndarray) -> tuple[float, float]:
 def _voiced(f0_hz: np.ndarray) -> np.ndarray:
     f0 = np.asarray(f0_hz, dtype=np.float64)
     return f0[np.isfinite(f0) & (f0 > 0)]
+
+
+def _range_penalized(
+    local_score: np.ndarray, freqs: np.ndarray, low: float, high: float
+) -> np.ndarray:
+    """``local_score`` less _RANGE_PRIOR_COST per octave of each candidate outside the
+    speaker's [low, high] (log2 Hz); computed in place, one frame-by-candidate array
+    at a time (they are large on an hours-long call)."""
+    out = np.log2(np.where(freqs > 0, freqs, 1.0))  # log_f
+    above = out - high
+    np.subtract(low, out, out=out)
+    np.maximum(out, above, out=out)  # octaves outside the range (negative inside)
+    del above
+    np.maximum(0.0, out, out=out)
+    np.multiply(_RANGE_PRIOR_COST, out, out=out)
+    return np.subtract(local_score, out, out=out)
 
 
 def _checked_mono(x: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -342,9 +357,9 @@ def _viterbi(
     A frame whose voiceless score beats every voiced candidate by more than two
     voicing changes is voiceless on every best path (switching it to voiceless
     costs at most two transitions and gains more), so it splits the search into
-    independent stretches, which are searched side by side.
+    independent stretches, which are searched side by side, _VITERBI_ROWS at a time.
     """
-    n, k = voiced_score.shape
+    n = voiced_score.shape[0]
     best_voiced = voiced_score.max(axis=1)
     breaks = unvoiced_score - best_voiced > 2.0 * voicing_cost  # certainly voiceless
     # Frames not adjacent on the track grid (outside the active stretches) also split.
@@ -361,36 +376,60 @@ def _viterbi(
     order = np.argsort(-lengths, kind="stable")
     run_start, lengths = run_start[order], lengths[order]
 
-    # States: 0 = voiceless, 1..k = voiced candidates.
-    scores = np.concatenate([unvoiced_score[:, None], voiced_score], axis=1)
-    log_f = np.zeros((n, k + 1))
-    voiced = np.isfinite(scores)
-    voiced[:, 0] = False
-    log_f[:, 1:] = np.log2(np.where(voiced[:, 1:], freqs, 1.0))
-    entry_cost = np.where(np.arange(k + 1) == 0, 0.0, voicing_cost)
-
-    longest = int(lengths[0])
-    alive_counts = np.searchsorted(-lengths, -np.arange(longest), side="left")  # lengths > j
-    delta = scores[run_start] - entry_cost
-    back: list[np.ndarray] = []  # back[j - 1][row, state] = best previous state at step j
-    for j in range(1, longest):
-        m = int(alive_counts[j])
-        t = run_start[:m] + j
-        prev_v, cur_v = voiced[t - 1], voiced[t]
-        jump = np.abs(log_f[t - 1][:, :, None] - log_f[t][:, None, :]) * octave_jump_cost
-        both = prev_v[:, :, None] & cur_v[:, None, :]
-        change = prev_v[:, :, None] != cur_v[:, None, :]
-        cost = np.where(both, jump, np.where(change, voicing_cost, 0.0))
-        total = delta[:m, :, None] - cost
-        arg = total.argmax(axis=1)
-        delta[:m] = np.take_along_axis(total, arg[:, None, :], axis=1)[:, 0, :] + scores[t]
-        back.append(arg.astype(np.int8))
-
-    # Leaving a stretch means entering a voiceless frame: same cost as entering one.
-    current = (delta - entry_cost).argmax(axis=1)
-    for j in range(longest - 1, -1, -1):
-        m = int(alive_counts[j])  # stretches that reach step j; each starts at its own end
-        state[run_start[:m] + j] = current[:m] - 1
-        if j > 0:
-            current[:m] = back[j - 1][np.arange(m), current[:m]]
+    paths = _Paths(freqs, voiced_score, unvoiced_score, octave_jump_cost, voicing_cost)
+    for lo in range(0, run_start.size, _VITERBI_ROWS):  # each stretch is independent
+        hi = lo + _VITERBI_ROWS
+        paths.search(run_start[lo:hi], lengths[lo:hi], state)
     return state
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """The trellis of :func:`_viterbi`. States: 0 = voiceless, 1..k = voiced candidates;
+    each frame's row is made when the search reaches it (the whole trellis of an
+    hours-long call would take hundreds of megabytes)."""
+
+    freqs: np.ndarray
+    voiced_score: np.ndarray
+    unvoiced_score: np.ndarray
+    octave_jump_cost: float
+    voicing_cost: float
+
+    def _rows(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Frames ``t``' state scores, log2 frequencies and which states are voiced."""
+        scores = np.concatenate([self.unvoiced_score[t, None], self.voiced_score[t]], axis=1)
+        voiced = np.isfinite(scores)
+        voiced[:, 0] = False
+        log_f = np.zeros(scores.shape)
+        log_f[:, 1:] = np.log2(np.where(voiced[:, 1:], self.freqs[t], 1.0))
+        return scores, log_f, voiced
+
+    def search(self, run_start: np.ndarray, lengths: np.ndarray, state: np.ndarray) -> None:
+        """Best states of the stretches starting at ``run_start`` (longest first) into
+        ``state``."""
+        entry_cost = np.where(np.arange(self.freqs.shape[1] + 1) == 0, 0.0, self.voicing_cost)
+        longest = int(lengths[0])
+        alive_counts = np.searchsorted(-lengths, -np.arange(longest), side="left")  # lengths > j
+        scores, log_f, voiced = self._rows(run_start)
+        delta = scores - entry_cost
+        back: list[np.ndarray] = []  # back[j - 1][row, state] = best previous state at step j
+        for j in range(1, longest):
+            m = int(alive_counts[j])
+            prev_f, prev_v = log_f[:m], voiced[:m]
+            scores, log_f, voiced = self._rows(run_start[:m] + j)
+            jump = np.abs(prev_f[:, :, None] - log_f[:, None, :]) * self.octave_jump_cost
+            both = prev_v[:, :, None] & voiced[:, None, :]
+            change = prev_v[:, :, None] != voiced[:, None, :]
+            cost = np.where(both, jump, np.where(change, self.voicing_cost, 0.0))
+            total = delta[:m, :, None] - cost
+            arg = total.argmax(axis=1)
+            delta[:m] = np.take_along_axis(total, arg[:, None, :], axis=1)[:, 0, :] + scores
+            back.append(arg.astype(np.int8))
+
+        # Leaving a stretch means entering a voiceless frame: same cost as entering one.
+        current = (delta - entry_cost).argmax(axis=1)
+        for j in range(longest - 1, -1, -1):
+            m = int(alive_counts[j])  # stretches that reach step j; each starts at its own end
+            state[run_start[:m] + j] = current[:m] - 1
+            if j > 0:
+                current[:m] = back[j - 1][np.arange(m), current[:m]]

@@ -40,6 +40,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -57,6 +58,9 @@ from analyzers.ringback_plans import (
     plan_countries,
 )
 from analyzers.spans import Span
+
+if TYPE_CHECKING:
+    from analyzers.audio import ChannelSamples
 
 ANALYSIS_RATE = 8000
 MIN_SAMPLE_RATE = 4000
@@ -206,14 +210,17 @@ def pickup_from_metadata(
     return rings, answered_at_s
 
 
-def answer_moment(channels: np.ndarray, sample_rate: int, result: RingbackResult) -> float | None:
+def answer_moment(
+    channels: ChannelSamples, sample_rate: int, result: RingbackResult
+) -> float | None:
     """The answer moment: the first sign of the answered line on any channel.
 
     ``result`` is the ringback found on one channel (or the mix); its answer time is
     the latest the answer can be (a voice in that signal, or the end of the last
-    ring's cycle). Earlier signs on any channel of ``channels`` (shape (channels, n))
-    after the last ring: a level change against the line as it was between the rings
-    (speech onset, the line opening or its noise changing) or a click.
+    ring's cycle). Earlier signs on any channel of ``channels`` (shape (channels, n), or
+    a sequence of 1-D channels) after the last ring: a level change against the line as
+    it was between the rings (speech onset, the line opening or its noise changing) or a
+    click.
     """
     latest = result.answered_at_s
     if latest is None or not result.ring_times:
@@ -221,7 +228,7 @@ def answer_moment(channels: np.ndarray, sample_rate: int, result: RingbackResult
     last_ring = result.ring_times[-1]
     signs = [
         _first_line_change(_analysis_signal(x, sample_rate), result.ring_times, latest)
-        for x in np.atleast_2d(channels)
+        for x in (np.atleast_2d(channels) if isinstance(channels, np.ndarray) else channels)
     ]
     earliest = min((t for t in signs if t is not None), default=latest)
     return round(max(min(earliest, latest), last_ring[1]), 3)

@@ -26,7 +26,7 @@ def find_activity(call: DecodedCall, pickup: Pickup, profile: Profile) -> Activi
     """Voice activity of every channel; before a heard answer there is only ringback."""
     answered_at = heard_answer_s(pickup)
     speech = detect_activity(
-        call.samples,
+        call.channels,
         call.sample_rate,
         min_speech_s=profile.activity.min_speech_s,
         min_gap_s=profile.activity.min_gap_s,

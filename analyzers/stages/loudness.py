@@ -26,18 +26,18 @@ def measure_loudness(
     per_turn: list[float | None] = [None] * len(turns)
     party_dbov: dict[Speaker, float | None] = {}
     for party, ch in parties.channels.items():
-        x = call.samples[ch]
+        x = call.channels[ch]
         own = [i for i, t in enumerate(turns) if t.party == party]
         levels = turn_levels(
             x, call.sample_rate, [Span(turns[i].start_s, turns[i].end_s) for i in own]
         )
         for i, level in zip(own, levels, strict=True):
             per_turn[i] = None if level is None else round(float(level), 2)
-        speech = _concat_spans(x, call.sample_rate, activity.speech[ch])
+        speech = _span_pieces(x, call.sample_rate, activity.speech[ch])
         party_dbov[party] = active_speech_level_dbov(speech, call.sample_rate)
     return Loudness(party_dbov=party_dbov, turn_dbov=per_turn)
 
 
-def _concat_spans(x: np.ndarray, sample_rate: int, spans: list[Span]) -> np.ndarray:
-    parts = [x[int(a * sample_rate) : int(b * sample_rate)] for a, b in spans]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=x.dtype)
+def _span_pieces(x: np.ndarray, sample_rate: int, spans: list[Span]) -> list[np.ndarray]:
+    """The samples of each span (views: the level joins them without copying)."""
+    return [x[int(a * sample_rate) : int(b * sample_rate)] for a, b in spans]

@@ -38,9 +38,9 @@ def find_nonspeech(
     rate = call.sample_rate
     music = [
         detect_music(channel, rate, min_duration_s=profile.hold.min_music_s)
-        for channel in call.samples
+        for channel in call.channels
     ]
-    heard = [detect_tones(channel, rate) for channel in call.samples]
+    heard = [detect_tones(channel, rate) for channel in call.channels]
     speech = [
         remove_holds(
             spans,

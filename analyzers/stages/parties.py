@@ -12,6 +12,7 @@ A mono call with too little speech to split keeps one ``UNKNOWN`` party.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,6 +26,7 @@ from analyzers.stages.activity import Activity
 from analyzers.stages.decode import DecodedCall
 
 UNKNOWN: Speaker = "unknown"
+_MASK_BLOCK = 1 << 20  # samples of a diarized view made at a time
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def assign_parties(
 ) -> PartyChannels:
     if call.n_channels == 2:
         return _stereo(call, activity, options)
-    found = diarize_two(call.samples[0], call.sample_rate, activity.speech[0])
+    found = diarize_two(call.channels[0], call.sample_rate, activity.speech[0])
     if not found.speakers[1]:
         return PartyChannels({UNKNOWN: 0}, call, activity)
     return _diarized_view(call, found, options)
@@ -153,8 +155,9 @@ def _diarized_view(
     """Channel 0 the agent's voice, channel 1 the customer's."""
     index, basis, why = _agent_voice(found, options)
     agent, customer = found.speakers if index == 0 else found.speakers[::-1]
-    x = call.samples[0]
-    view = np.stack([_masked(x, call.sample_rate, agent), _masked(x, call.sample_rate, customer)])
+    view = call.with_channels(
+        _masked(call.channels[0], call.sample_rate, voice) for voice in (agent, customer)
+    )
     separation = Separation(
         method="diarized",
         confidence=found.confidence,
@@ -166,20 +169,25 @@ def _diarized_view(
     )
     return PartyChannels(
         {"agent": 0, "customer": 1},
-        DecodedCall(recording=call.recording, samples=view, sample_rate=call.sample_rate),
+        view,
         Activity(speech=[agent, customer]),
         separation,
         agent_guessed=basis == "first_voice",
     )
 
 
-def _masked(x: np.ndarray, sample_rate: int, spans: list[Span]) -> np.ndarray:
-    """``x`` inside ``spans``, silence elsewhere."""
-    out = np.zeros_like(x)
-    for a, b in spans:
-        i, j = int(a * sample_rate), int(np.ceil(b * sample_rate))
-        out[i:j] = x[i:j]
-    return out
+def _masked(x: np.ndarray, sample_rate: int, spans: list[Span]) -> Iterator[np.ndarray]:
+    """``x`` inside ``spans``, silence elsewhere, made a block at a time (a whole channel
+    of a 4-hour call would be 0.46 GB)."""
+    stretches = [(int(a * sample_rate), int(np.ceil(b * sample_rate))) for a, b in spans]
+    for lo in range(0, len(x), _MASK_BLOCK):
+        hi = min(len(x), lo + _MASK_BLOCK)
+        out = np.zeros(hi - lo, dtype=x.dtype)
+        for i, j in stretches:
+            i, j = max(i, lo), min(j, hi)
+            if j > i:
+                out[i - lo : j - lo] = x[i:j]
+        yield out
 
 
 # Less of the agent's speech than this says too little of the voice to enrol.
@@ -197,5 +205,5 @@ def agent_voice_print(
     speech = parties.own_speech(activity, channel)
     if sum(s.duration_s for s in speech) < _MIN_VOICE_S:
         return None
-    embedding = voice_embedding(call.samples[channel], call.sample_rate, speech)
+    embedding = voice_embedding(call.channels[channel], call.sample_rate, speech)
     return [round(float(v), 5) for v in embedding]

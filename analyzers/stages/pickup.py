@@ -25,7 +25,7 @@ def find_pickup(
     """The most confident ringback of any channel; the metadata when none is heard."""
     best = _best_ringback(call, options.country)
     if best is not None:
-        answered_at_s = answer_moment(call.samples, call.sample_rate, best)
+        answered_at_s = answer_moment(call.channels, call.sample_rate, best)
         return Pickup(
             rings=best.rings,
             answered_at_s=answered_at_s,
@@ -41,7 +41,7 @@ def find_pickup(
 
 def _best_ringback(call: DecodedCall, country: str | None) -> RingbackResult | None:
     best = None
-    for x in call.samples:
+    for x in call.channels:
         result = detect_ringback(x, call.sample_rate, country_hint=country)
         if result.rings is not None and (best is None or result.confidence > best.confidence):
             best = result

@@ -12,7 +12,8 @@ PitchTracks = dict[Speaker, PitchTrack]
 
 
 def track_pitch(call: DecodedCall, activity: Activity, parties: PartyChannels) -> PitchTracks:
+    rate = call.sample_rate
     return {
-        party: f0_track(call.samples[ch], call.sample_rate, active=parties.own_speech(activity, ch))
+        party: f0_track(call.channels[ch], rate, active=parties.own_speech(activity, ch))
         for party, ch in parties.channels.items()
     }

@@ -24,7 +24,7 @@ def timeline_signals(
         hop_s=SIGNAL_HOP_S,
         level_dbov={
             party: _nullable(
-                level_envelope_dbov(call.samples[ch], call.sample_rate, hop_s=SIGNAL_HOP_S)
+                level_envelope_dbov(call.channels[ch], call.sample_rate, hop_s=SIGNAL_HOP_S)
             )
             for party, ch in channels
         },
@@ -52,6 +52,11 @@ def downsample_track(track: PitchTrack, duration_s: float) -> np.ndarray:
         return out
     idx = np.minimum((times / SIGNAL_HOP_S).astype(int), n - 1)
     voiced = np.isfinite(f0)
-    for i in np.unique(idx[voiced]):
-        out[i] = np.median(f0[voiced & (idx == i)])
+    # The track's times rise, so each hop's voiced frames are one run of idx[voiced].
+    hops, f0 = idx[voiced], f0[voiced]
+    if hops.size == 0:
+        return out
+    starts = np.flatnonzero(np.diff(hops, prepend=-1))
+    for a, b in zip(starts, np.append(starts[1:], hops.size), strict=True):
+        out[hops[a]] = np.median(f0[a:b])
     return out

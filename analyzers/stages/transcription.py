@@ -44,7 +44,7 @@ def transcribe(
     # The agent's channel as the parties stage found it (a sample of it picks the language).
     agent = parties.agent_channel if parties.agent_channel is not None else 0
     result = transcribe_call(
-        call.samples,
+        call.channels,
         call.sample_rate,
         activity.speech,
         options.model_copy(update={"agent_channel": agent}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -78,12 +79,11 @@ def prepare_audio(x: np.ndarray, sample_rate: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ChannelPlan:
-    """One channel's chunks, their 16 kHz samples, the stretches words must fall in,
-    and the channel's 10 ms frame levels (to check that repeated words were spoken)."""
+    """One channel's chunks, the stretches words must fall in, and the channel's 10 ms
+    frame levels (to check that repeated words were spoken)."""
 
     stretches: list[Stretch]
     chunks: list[Chunk]
-    audio: list[np.ndarray]
     levels_db: np.ndarray
 
 
@@ -93,7 +93,8 @@ def plan_channel(
     speech: Sequence[Stretch],
     settings: ChannelSettings = DEFAULT_CHANNEL,
 ) -> ChannelPlan:
-    """Cut one channel's voice-active stretches into chunks ready for Whisper."""
+    """Cut one channel's voice-active stretches into chunks for Whisper (their audio is
+    made when the engine asks for it: :class:`ChunkAudio`)."""
     x = np.asarray(x)
     if x.ndim != 1:
         raise ValueError(f"a channel is 1-D samples, got shape {x.shape}")
@@ -104,12 +105,41 @@ def plan_channel(
     duration_s = len(x) / sample_rate
     stretches = normalize_stretches(speech, duration_s)
     if not stretches:
-        return ChannelPlan([], [], [], np.zeros(0))
-    # Only the chunks' pieces are resampled to 16 kHz, never the whole channel: an hour
-    # of mostly silent call costs the speech in it, not the hour.
+        return ChannelPlan([], [], np.zeros(0))
     chunks = plan_chunks(stretches, duration_s, settings.chunking, _quietest_in(x, sample_rate))
-    pieces = [_chunk_audio_from(x, sample_rate, c) for c in chunks]
-    return ChannelPlan(stretches, chunks, pieces, energy_db(x, sample_rate))
+    return ChannelPlan(stretches, chunks, energy_db(x, sample_rate))
+
+
+class ChunkAudio(Sequence[np.ndarray]):
+    """Every planned chunk's 16 kHz samples, channel after channel, each made from its
+    channel when asked for: only the pieces a chunk holds are resampled, never the whole
+    channel, and only the batch being decoded exists at a time (an hour of speech at
+    16 kHz would be 230 MB per channel). A channel is fetched from ``channels`` afresh
+    for each chunk, so a lazily paged call is read a chunk at a time too."""
+
+    def __init__(
+        self,
+        channels: Sequence[tuple[np.ndarray, Sequence[Stretch]]],
+        sample_rate: int,
+        plans: Sequence[ChannelPlan],
+    ) -> None:
+        self._channels = channels
+        self._sample_rate = sample_rate
+        self._chunks = [(ch, chunk) for ch, plan in enumerate(plans) for chunk in plan.chunks]
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    @overload
+    def __getitem__(self, index: int) -> np.ndarray: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[np.ndarray]: ...
+    def __getitem__(self, index: int | slice) -> np.ndarray | Sequence[np.ndarray]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        channel, chunk = self._chunks[index]
+        x, _ = self._channels[channel]
+        return _chunk_audio_from(x, self._sample_rate, chunk)
 
 
 def transcribe_channels(
@@ -126,12 +156,13 @@ def transcribe_channels(
     """Words spoken on each channel, times in seconds from the start of the call.
 
     Each item of ``channels`` is one channel's samples (1-D) and its
-    voice-active stretches as (start_s, end_s). All channels' chunks go to the
+    voice-active stretches as (start_s, end_s); items are fetched again for each
+    chunk's audio (see :class:`ChunkAudio`). All channels' chunks go to the
     engine together, so they share batches. ``language`` is a product code or
     None (let the model detect it).
     """
     plans = [plan_channel(x, sample_rate, speech, settings) for x, speech in channels]
-    pieces = [audio for plan in plans for audio in plan.audio]
+    pieces = ChunkAudio(channels, sample_rate, plans)
     if on_progress is not None:
         on_progress(0, len(pieces))
     results = (
@@ -142,7 +173,7 @@ def transcribe_channels(
             initial_prompt=initial_prompt,
             on_progress=None if on_progress is None else lambda n: on_progress(n, len(pieces)),
         )
-        if pieces
+        if len(pieces)
         else []
     )
     words_per_channel: list[list[Word]] = []

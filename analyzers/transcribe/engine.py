@@ -86,9 +86,11 @@ class DecodingSettings:
     # (21 encoder passes for 14 chunks on the benchmark call). Word times come
     # from cross-attention alignment either way, clamped to voice activity.
     timestamps: bool = False
-    # Chunks decoded together (beam search over the batch): 2.3x faster than
-    # one at a time on 2 cores; 8 keeps memory bounded on long calls.
-    batch_size: int = 4
+    # Chunks decoded together (beam search over the batch). The batch, not the call, sets
+    # transcription's peak memory: each 30 s window's encoder attention is 6 heads x
+    # 1500^2 floats. 2 takes the CPU time of 4 on 2 cores (7.8 vs 7.9 s for 12 chunks
+    # of 27 s; one at a time: 8.5 s) at +210 MB over the loaded model instead of +380 MB.
+    batch_size: int = 2
 
     def needs_fallback(self, segment: EngineSegment) -> bool:
         """Whisper's rule for decoding again at a higher temperature: a loop or

@@ -47,7 +47,7 @@ EngineLoader = Callable[[str, str | None], TranscriptionEngine]
 
 
 def choose_language(
-    samples: np.ndarray,
+    samples: Sequence[np.ndarray],
     sample_rate: int,
     speech: list[list[Stretch]],
     options: AnalysisOptions,
@@ -76,7 +76,7 @@ def choose_language(
 
 
 def speech_sample(
-    samples: np.ndarray,
+    samples: Sequence[np.ndarray],
     sample_rate: int,
     speech: list[list[Stretch]],
     preferred_channel: int,
@@ -84,19 +84,21 @@ def speech_sample(
 ) -> np.ndarray:
     """Up to ``seconds`` of one party's speech at 16 kHz, silences left out.
 
-    The agent's channel when it has speech, else the channel with the most.
+    ``samples`` is (channels, n) or a sequence of 1-D channels. The agent's channel
+    when it has speech, else the channel with the most.
     """
     if not any(speech):
         return np.zeros(0, dtype=np.float32)
     channel = preferred_channel if preferred_channel < len(speech) else 0
     if not speech[channel]:
         channel = max(range(len(speech)), key=lambda c: sum(e - s for s, e in speech[c]))
+    x = samples[channel]
     pieces: list[np.ndarray] = []
     remaining = seconds
     for start, end in speech[channel]:
         take = min(end - start, remaining)
         i0, i1 = round(start * sample_rate), round((start + take) * sample_rate)
-        pieces.append(samples[channel, i0:i1])
+        pieces.append(x[i0:i1])
         remaining -= take
         if remaining <= 0:
             break

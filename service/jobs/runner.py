@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analyzers.errors import AnalysisError
+from analyzers.heap import return_freed_memory
 from analyzers.redaction.audio import AudioMode
 from analyzers.report import Redaction
 from service import metrics
@@ -120,6 +121,12 @@ class JobRunner:
         return self.run_claimed(job)
 
     def run_claimed(self, job: ClaimedJob) -> JobResult:
+        try:
+            return self._run_claimed(job)
+        finally:
+            return_freed_memory()  # the analysis' heap goes back to the system between jobs
+
+    def _run_claimed(self, job: ClaimedJob) -> JobResult:
         s = self.settings
         started = time.perf_counter()
         with _LeaseKeeper(self.db, job, s.job_lease_s):

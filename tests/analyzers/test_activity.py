@@ -6,6 +6,8 @@ Fast tests use synthetic signals (noise, tones, a voice-like harmonic signal);
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,8 @@ from analyzers.errors import CorruptAudioError, EmptyAudioError, UnsupportedAudi
 from analyzers.ringback_plans import RINGBACK_PLANS, synthesize_ringback
 from analyzers.spans import Span
 from tests.analyzers.call_cache import built_call, truth_speech
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 
 SR = 8000
 BOUNDARY_TOLERANCE_S = 0.2
@@ -197,6 +201,23 @@ def test_bad_input_raises_typed_errors() -> None:
         detect_activity(np.array([["a", "b"]]), SR)
     with pytest.raises(ValueError, match="exclude"):
         detect_activity(np.zeros((2, SR), dtype=np.float32), SR, exclude=[(2.0, 1.0)])
+
+
+def test_channels_given_one_by_one_are_the_array() -> None:
+    """A paged call hands its channels over one at a time (each read once, its tone cues
+    dropped before the next): the same speech as the (channels, n) array, crosstalk
+    included; each channel is checked as it comes."""
+    from analyzers.audio import load_audio
+
+    samples = load_audio(SAMPLES / "good_call.wav").samples
+    channels = [samples[0], samples[1]]
+    assert detect_activity(channels, SR) == detect_activity(samples, SR)
+    with pytest.raises(UnsupportedAudioError, match="differ in length"):
+        detect_activity([samples[0], samples[1][:-1]], SR)
+    with pytest.raises(CorruptAudioError):
+        detect_activity([samples[0], np.full(samples.shape[1], np.nan, np.float32)], SR)
+    with pytest.raises(UnsupportedAudioError):
+        detect_activity([], SR)
 
 
 # --- espeak calls from sample_audio.callgen --------------------------------------

@@ -19,6 +19,7 @@ from analyzers.audio import CallAudio, LongMaxRate, load_audio
 from analyzers.audio_sink import DecodeSink
 from analyzers.errors import CorruptAudioError, TooLongError
 from analyzers.report_warnings import NO_SPEECH_REASON
+from analyzers.sample_store import SpillToDisk, file_mapping
 from tests.analyzers.test_audio import _WriteOnly, known_signal, write_with_av
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,6 +80,39 @@ def test_a_header_without_duration_stops_at_the_cap_not_after() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 8_000_000  # the whole minute at 16 kHz stereo alone would be 7.7 MB + bytes
+
+
+def test_a_long_recording_without_duration_is_decoded_again_at_the_long_rate() -> None:
+    """WebM/Opus states no duration: decoded at the ordinary cap until it passes
+    ``after_s``, then again from the start at the long rate; the samples are those of
+    decoding at that rate from the start. Short enough, it keeps the ordinary cap."""
+    sink = _WriteOnly()
+    write_with_av(sink, "webm", "libopus", known_signal(48000, 2, seconds=5), 48000, "flt")
+    data = bytes(sink.data)
+    long = load_audio(data, max_rate=16000, long_max_rate=LongMaxRate(after_s=2.0, rate=8000))
+    assert (long.sample_rate, long.source_rate) == (8000, 48000)
+    assert long.duration_s == pytest.approx(5.0, abs=0.05)
+    np.testing.assert_array_equal(long.samples, load_audio(data, max_rate=8000).samples)
+    short = load_audio(data, max_rate=16000, long_max_rate=LongMaxRate(after_s=6.0, rate=8000))
+    assert short.sample_rate == 16000
+
+
+def test_a_spilled_decode_is_the_heap_decode_in_a_file(tmp_path: Path) -> None:
+    """Longer than ``spill.after_s`` (or of unknown length): the same samples, but a
+    read-only mapping of a temporary file that is gone from the directory at once."""
+    flac = tmp_path / "wide.flac"
+    sf.write(flac, known_signal(48000, 2, seconds=3).T, 48000, subtype="PCM_24")
+    webm = _WriteOnly()
+    write_with_av(webm, "webm", "libopus", known_signal(48000, 2, seconds=3), 48000, "flt")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    spill = SpillToDisk(after_s=2.0, directory=str(scratch))
+    for source in (flac, bytes(webm.data)):  # libsndfile, FFmpeg without a duration
+        spilled = load_audio(source, max_rate=16000, spill=spill)
+        assert file_mapping(spilled.samples) is not None and list(scratch.iterdir()) == []
+        np.testing.assert_array_equal(spilled.samples, load_audio(source, max_rate=16000).samples)
+    short = load_audio(flac, max_rate=16000, spill=SpillToDisk(after_s=3.5))
+    assert file_mapping(short.samples) is None
 
 
 def test_sink_grows_and_compacts_rows_in_place() -> None:

@@ -101,6 +101,25 @@ def test_hold_span_through_opus_at_8_kbits(track: str, offset_s: float) -> None:
 
 
 @needs_material
+def test_frames_read_in_blocks_give_the_same_music(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spectra a block of frames at a time (bounded memory on long calls): every frame's
+    cues, and so the music found, are those of one pass over the whole channel, also
+    where persistence looks past a block's end."""
+    import analyzers.hold
+
+    ch = hold_channel(BEFORE, "macroform-robot_dity", 60.0, 40.0, AFTER)
+    x = on_the_line(ch.samples, "none", 15.0)
+    whole = analyzers.hold._frame_features(x, SAMPLE_RATE)
+    music = detect_music(x, SAMPLE_RATE)
+    assert len(whole.level_db) < analyzers.hold._BLOCK_FRAMES and music
+    monkeypatch.setattr(analyzers.hold, "_BLOCK_FRAMES", 37)
+    blocks = analyzers.hold._frame_features(x, SAMPLE_RATE)
+    for field in ("level_db", "persistence", "peaks", "top_share", "dominant"):
+        np.testing.assert_array_equal(getattr(blocks, field), getattr(whole, field))
+    assert detect_music(x, SAMPLE_RATE) == music
+
+
+@needs_material
 @pytest.mark.parametrize("codec", ["none", "amr_nb"])
 def test_hold_music_no_longer_counts_as_talk(codec: Codec) -> None:
     """The issue's call: 'please hold while I try to connect you', then 40 s of music."""

@@ -7,6 +7,8 @@ to real speech, and a literal sample-by-sample transcription of the ITU-T G.191
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,8 @@ from analyzers.loudness import (
 )
 from analyzers.profile import default_profile
 from sample_audio.espeak import espeak_available, synthesize
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 
 SINE_DBOV_OFFSET = 10 * np.log10(0.5)  # a sine's RMS is amplitude / sqrt(2): -3.01 dB
 needs_espeak = pytest.mark.skipif(
@@ -134,6 +138,28 @@ def test_inserted_silence_leaves_the_active_level_unchanged() -> None:
     assert paused_level == pytest.approx(level, abs=0.5)
     rms_drop = 10 * np.log10(np.mean(x**2) / np.mean(paused**2))
     assert rms_drop > 3.0  # a plain RMS meter would have read the pauses as a quieter voice
+
+
+@pytest.mark.parametrize("blocks", [None, (7, 1000)])  # slice and count stretch sizes
+def test_pieces_read_as_their_concatenation(
+    blocks: tuple[int, int] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A party's speech stretches measured in place: the very level of the stretches
+    joined in one array, however the joined signal is sliced and counted."""
+    import itertools
+
+    import analyzers.loudness
+    from analyzers.audio import load_audio
+
+    x = load_audio(SAMPLES / "good_call.wav").samples[0]
+    whole = active_speech_level_dbov(x, 8000)
+    if blocks is not None:
+        monkeypatch.setattr(analyzers.loudness, "_SLICE_BLOCKS", blocks[0])
+        monkeypatch.setattr(analyzers.loudness, "_COUNT_BLOCKS", blocks[1])
+    cuts = [0, 1, 8000, 40_001, 40_002, 123_457, 250_000, x.size]
+    pieces = [x[a:b] for a, b in itertools.pairwise(cuts)]
+    assert whole is not None and active_speech_level_dbov(pieces, 8000) == whole
+    assert active_speech_level_dbov([], 8000) is None
 
 
 def test_no_speech_has_no_level() -> None:

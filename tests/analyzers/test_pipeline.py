@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analyzers.audio import CallAudio
@@ -176,6 +177,49 @@ def test_mono_recording_is_split_into_parties_and_measured() -> None:
     truth = json.loads((SAMPLES / "dead_air.truth.json").read_text())
     want = [round(s["start_s"]) for s in truth["silences"] if s["end_s"] - s["start_s"] >= 5]
     assert [round(s.start_s) for s in report.silences if s.duration_s >= 5] == want
+
+
+@pytest.mark.parametrize(
+    ("engine", "channels"),
+    [("none", 2), ("none", 1), pytest.param("faster-whisper", 2, marks=pytest.mark.slow)],
+)
+def test_a_file_backed_call_gives_the_heap_report(
+    engine: str, channels: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long recording's samples live in a temporary file (decode.SPILL), paged a
+    channel at a time; its report is the one of the same samples on the heap, words
+    included (Whisper's chunks are cut from the file). Mono: the diarized view of the
+    voices is written to a file too."""
+    import soundfile as sf
+
+    import analyzers.stages.decode as decode_stage
+    from analyzers.audio import load_audio, to_mono
+    from analyzers.sample_store import ChannelFiles, SpillToDisk
+
+    audio = load_audio(SAMPLES / "good_call.wav")
+    path = tmp_path / "call.wav"
+    samples = audio.samples if channels == 2 else to_mono(audio.samples)[np.newaxis]
+    sf.write(path, samples.T, audio.sample_rate, subtype="FLOAT")
+    mapped: list[tuple[int, ...]] = []
+    finish = ChannelFiles.finish
+
+    def recorded(files: ChannelFiles) -> np.ndarray:
+        array = finish(files)
+        mapped.append(array.shape)
+        return array
+
+    monkeypatch.setattr(ChannelFiles, "finish", recorded)
+    reports = []
+    for after_s in (float("inf"), 0.0):  # on the heap, then in a file
+        monkeypatch.setattr(decode_stage, "SPILL", SpillToDisk(after_s=after_s))
+        options = AnalysisOptions(engine=engine, language="en")  # type: ignore[arg-type]
+        reports.append(analyze(path, options))
+    heap, file_backed = (r.model_dump(mode="json", exclude={"timings_s"}) for r in reports)
+    assert file_backed == heap
+    n = samples.shape[1]
+    assert mapped == [(channels, n)] if channels == 2 else [(1, n), (1, 2 * n)]
+    assert heap["channels"] == channels and heap["turns"]
+    assert any(turn["words"] for turn in heap["turns"]) == (engine != "none")
 
 
 def test_silence_only_call_is_a_report_not_a_crash() -> None:

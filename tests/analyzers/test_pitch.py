@@ -426,9 +426,15 @@ def plain_viterbi(
     return np.array(path[::-1]) - 1
 
 
+@pytest.mark.parametrize("rows", [4096, 3])  # stretches searched side by side
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_split_path_search_equals_the_plain_viterbi(seed: int) -> None:
+def test_split_path_search_equals_the_plain_viterbi(
+    seed: int, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analyzers.pitch
     from analyzers.pitch import _viterbi
+
+    monkeypatch.setattr(analyzers.pitch, "_VITERBI_ROWS", rows)
 
     rng = np.random.default_rng(seed)
     n, k = 300, 4
