@@ -1,0 +1,259 @@
+"""Voice activity of one streamed track, decided causally within a few tenths of a second.
+
+The same frame features and thresholds as ``analyzers.activity.detect_activity`` (10 ms
+hop, 25 ms window, telephone-band energy, tone concentration; a noise floor at the 10th
+percentile, hysteresis 6 / 16 dB above it, 3 strong frames, edges grown over the faint
+onset and decay, gaps under ``min_gap_s`` bridged, stretches under ``min_speech_s``
+dropped), computed as the samples arrive. What differs, because the future is unknown:
+
+- the floor and the loud level are percentiles of the last ``_STATS_S`` of the track,
+  refreshed every ``_STATS_EVERY`` frames, not of the whole call;
+- a narrow-band steady frame (a tone's signature) is never speech, instead of only
+  inside a steady run of 0.3 s (that run is known only 0.3 s later);
+- no crosstalk model (it is estimated from the whole call): echo far below the floor
+  (the usual -30 dB leak) stays below the thresholds anyway.
+
+``decided_s`` says how far the classification is final: frames before it will not
+change. Speech is known once it lasted ``min_speech_s``; its end once ``min_gap_s`` of
+non-speech followed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzers.activity import (
+    _DEAD_DB,
+    _EDGE_ABOVE_FLOOR_DB,
+    _EDGE_MAX_S,
+    _EDGE_SMOOTH_FRAMES,
+    _FLOOR_PERCENTILE,
+    _HIGH_ABOVE_FLOOR_DB,
+    _HIGH_BELOW_SPEECH_DB,
+    _LOW_ABOVE_FLOOR_DB,
+    _MIN_BLIP_S,
+    _MIN_HIGH_DBOV,
+    _MIN_LOW_DBOV,
+    _MIN_STRONG_FRAMES,
+    _TONE_CONCENTRATION,
+    HOP_S,
+    WIN_S,
+    _channel_features,
+    _frame_geometry,
+)
+from analyzers.live.buffer import RollingAudio
+from analyzers.spans import Span
+
+_CLEAN_LINE_FLOOR_DB = -90.0
+_STATS_S = 30.0  # the floor and loud level come from this much of the track's recent past
+_STATS_EVERY = 25  # frames between refreshes of the floor and thresholds
+_KEEP_SEGMENTS = 4000  # finalised stretches kept (about an hour of speech)
+
+
+@dataclass
+class _Run:
+    """Frames above the low threshold, not yet ended."""
+
+    start: int
+    strong: int = 0
+    confirmed: bool = False
+
+
+class LiveActivity:
+    """Speech stretches of one track, from its samples as they arrive."""
+
+    def __init__(self, sample_rate: int, *, min_speech_s: float, min_gap_s: float) -> None:
+        self.sample_rate = sample_rate
+        self.hop, self.win = _frame_geometry(sample_rate, HOP_S, WIN_S)
+        self._offset = self.hop // 2 - self.win // 2  # frame 0's window starts here
+        self._lead = -(-max(0, -self._offset) // self.hop)  # frames padded at a block start
+        self._blip = max(1, round(_MIN_BLIP_S / HOP_S))
+        self._min_speech = round(min_speech_s / HOP_S)
+        self._min_gap = max(1, round(min_gap_s / HOP_S))
+        self._max_grow = round(_EDGE_MAX_S / HOP_S)
+        self.frames = 0  # frames classified so far
+        self._stats: deque[float] = deque(maxlen=round(_STATS_S / HOP_S))
+        self._recent: deque[float] = deque(maxlen=self._max_grow + _EDGE_SMOOTH_FRAMES + 1)
+        self._faint: deque[bool] = deque(maxlen=self._max_grow + 1)
+        self._floor = _CLEAN_LINE_FLOOR_DB
+        self._low = self._high = np.inf
+        self._prev_peak = -10
+        self._run: _Run | None = None
+        self._growing = False
+        self._seg: list[int] | None = None  # open stretch [start, end) in frames
+        self.segments: deque[Span] = deque(maxlen=_KEEP_SEGMENTS)
+        self._finalised: list[Span] = []
+
+    # ------------------------------------------------------------------ feeding
+
+    def advance(self, audio: RollingAudio) -> None:
+        """Classify every frame whose window the buffer now holds."""
+        n = (audio.end - self._offset - self.win) // self.hop + 1
+        if n <= self.frames:
+            return
+        first = self.frames - self._lead
+        lo = first * self.hop
+        hi = (n - 1) * self.hop + self._offset + self.win
+        f = _channel_features(audio.read(lo, hi), self.sample_rate)
+        take = slice(self._lead, self._lead + n - self.frames)
+        for db, conc, peak in zip(
+            f.band_db[take].tolist(),
+            f.concentration[take].tolist(),
+            f.peak_bin[take].tolist(),
+            strict=True,
+        ):
+            self._step(db, conc, int(peak))
+
+    def _step(self, db: float, concentration: float, peak: int) -> None:
+        f = self.frames
+        if f % _STATS_EVERY == 0:
+            self._refresh_thresholds()
+        tone = concentration >= _TONE_CONCENTRATION and abs(peak - self._prev_peak) <= 1
+        tone = tone and db > self._floor + _LOW_ABOVE_FLOOR_DB
+        self._prev_peak = peak
+        if db > _DEAD_DB and not tone:
+            self._stats.append(db)
+        self._recent.append(db)
+        smooth = float(np.mean(list(self._recent)[-_EDGE_SMOOTH_FRAMES:]))
+        self._faint.append(not tone and smooth > self._floor + _EDGE_ABOVE_FLOOR_DB)
+        if not tone and db > self._low:
+            self._in_run(f, db > self._high)
+        else:
+            self._out_of_run(f)
+        self.frames = f + 1
+
+    def _refresh_thresholds(self) -> None:
+        if not self._stats:
+            return
+        values = np.fromiter(self._stats, dtype=np.float64)
+        self._floor = float(np.percentile(values, _FLOOR_PERCENTILE))
+        loud = float(np.percentile(values, 95.0))
+        self._low = max(self._floor + _LOW_ABOVE_FLOOR_DB, _MIN_LOW_DBOV)
+        high = max(
+            self._floor + _HIGH_ABOVE_FLOOR_DB, max(_MIN_HIGH_DBOV, loud - _HIGH_BELOW_SPEECH_DB)
+        )
+        self._high = max(high, self._low)
+
+    def _in_run(self, f: int, strong: bool) -> None:
+        self._growing = False
+        if self._run is None:
+            self._run = _Run(f)
+        run = self._run
+        run.strong += strong
+        if (
+            not run.confirmed
+            and f + 1 - run.start >= self._blip
+            and run.strong >= _MIN_STRONG_FRAMES
+        ):
+            run.confirmed = True
+            self._piece_starts(self._grown_back(run.start, f))
+        if run.confirmed and self._seg is not None:
+            self._seg[1] = f + 1
+
+    def _out_of_run(self, f: int) -> None:
+        if self._run is not None:
+            self._growing = self._run.confirmed
+            self._run = None
+        if self._growing and self._seg is not None:
+            if self._faint[-1] and f - self._seg[1] < self._max_grow:
+                self._seg[1] = f + 1
+            else:
+                self._growing = False
+        seg = self._seg
+        if seg is not None and not self._growing and f + 1 - seg[1] >= self._min_gap:
+            self._finalise()
+
+    def _grown_back(self, start: int, f: int) -> int:
+        """The run's start moved back over the faint onset before it (at most _EDGE_MAX_S)."""
+        faint = list(self._faint)  # faint[-1] is frame f
+        lo = start
+        floor = self.segments[-1].end_s / HOP_S if self.segments else 0
+        if self._seg is not None:
+            floor = self._seg[1]
+        while lo > floor and start - lo < self._max_grow:
+            k = len(faint) - 1 - (f - (lo - 1))
+            if k < 0 or not faint[k]:
+                break
+            lo -= 1
+        return lo
+
+    def _piece_starts(self, start: int) -> None:
+        if self._seg is not None and start - self._seg[1] < self._min_gap:
+            return  # bridges the short gap: the same stretch goes on
+        if self._seg is not None:
+            self._finalise()
+        self._seg = [start, start]
+
+    def _finalise(self) -> None:
+        assert self._seg is not None
+        a, b = self._seg
+        self._seg = None
+        if b - a >= self._min_speech:
+            span = Span(round(a * HOP_S, 3), round(b * HOP_S, 3))
+            self.segments.append(span)
+            self._finalised.append(span)
+
+    def finish(self) -> None:
+        """The stream ended: the open stretch ends with it."""
+        self._run = None
+        if self._seg is not None:
+            self._finalise()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def open_span(self) -> Span | None:
+        """The stretch going on now, once it lasted ``min_speech_s`` (it will be kept)."""
+        seg = self._seg
+        if seg is None or seg[1] - seg[0] < self._min_speech:
+            return None
+        return Span(round(seg[0] * HOP_S, 3), round(seg[1] * HOP_S, 3))
+
+    @property
+    def decided_s(self) -> float:
+        """Frames before this time are classified for good."""
+        seg = self._seg
+        if seg is not None:
+            frame = seg[1] if seg[1] - seg[0] >= self._min_speech else seg[0]
+        elif self._run is not None:
+            frame = max(0, self._run.start - self._max_grow)
+        else:
+            trailing = 0
+            for faint in reversed(self._faint):
+                if not faint or trailing >= self._max_grow:
+                    break
+                trailing += 1
+            frame = self.frames - trailing
+        return round(frame * HOP_S, 3)
+
+    def last_speech_end_s(self) -> float | None:
+        span = self.open_span
+        if span is not None:
+            return span.end_s
+        return self.segments[-1].end_s if self.segments else None
+
+    def first_speech_s(self) -> float | None:
+        span = self.open_span
+        first = self.segments[0].start_s if self.segments else None
+        return first if first is not None else (span.start_s if span else None)
+
+    def spans(self, since_s: float = 0.0) -> list[Span]:
+        """Speech stretches ending after ``since_s`` (the open one included)."""
+        out: list[Span] = []
+        for span in reversed(self.segments):
+            if span.end_s <= since_s:
+                break
+            out.append(span)
+        out.reverse()
+        current = self.open_span
+        if current is not None:
+            out.append(current)
+        return out
+
+    def take_finalised(self) -> list[Span]:
+        """Stretches finalised since the last call."""
+        out, self._finalised = self._finalised, []
+        return out

@@ -1,0 +1,81 @@
+"""The agent's utterances as they end: the unit that is transcribed, levelled and pitched.
+
+An utterance is a turn as ``analyzers.turns.turns_from_activity`` builds it: the agent's
+speech stretches joined across pauses shorter than ``activity.turn_merge_gap_s`` in
+which the customer does not start to speak. It ends when such a pause has passed or the
+customer starts. A long turn is cut at a pause once it reaches ``MAX_UTTERANCE_S``, so
+its words (pace, opening) keep coming during a monologue.
+"""
+
+from __future__ import annotations
+
+from analyzers.live.state import LiveCall
+from analyzers.spans import Span
+
+MAX_UTTERANCE_S = 10.0
+
+
+class AgentUtterances:
+    def __init__(self, call: LiveCall) -> None:
+        self.call = call
+        self.merge_gap_s = call.profile.activity.turn_merge_gap_s
+        self._open: Span | None = None
+        self._ended: list[Span] = []
+
+    @property
+    def current(self) -> Span | None:
+        """The utterance going on: finalised stretches plus the open one."""
+        open_span = self.call.activity["agent"].open_span
+        if self._open is None:
+            return open_span
+        if open_span is not None and open_span.start_s - self._open.end_s < self.merge_gap_s:
+            return Span(self._open.start_s, open_span.end_s)
+        return self._open
+
+    def update(self, now_s: float) -> None:
+        agent = self.call.activity["agent"]
+        for seg in agent.take_finalised():
+            self._add(seg)
+        if self._open is None:
+            return
+        open_span = agent.open_span
+        pause_over = now_s - self._open.end_s >= self.merge_gap_s and (
+            open_span is None or open_span.start_s - self._open.end_s >= self.merge_gap_s
+        )
+        if pause_over or self._customer_started_after(self._open.end_s):
+            self._close()
+
+    def _add(self, seg: Span) -> None:
+        if self._open is not None:
+            joins = (
+                seg.start_s - self._open.end_s < self.merge_gap_s
+                and not self._customer_started_between(self._open.end_s, seg.start_s)
+                and self._open.duration_s < MAX_UTTERANCE_S
+            )
+            if joins:
+                self._open = Span(self._open.start_s, seg.end_s)
+                return
+            self._close()
+        self._open = seg
+
+    def _customer_started_between(self, a: float, b: float) -> bool:
+        return any(a < s.start_s < b for s in self.call.activity["customer"].spans(a))
+
+    def _customer_started_after(self, a: float) -> bool:
+        return any(s.start_s > a for s in self.call.activity["customer"].spans(a))
+
+    def _close(self) -> None:
+        assert self._open is not None
+        self._ended.append(self._open)
+        self._open = None
+
+    def finish(self) -> None:
+        """The stream ended: the open utterance ends with it."""
+        for seg in self.call.activity["agent"].take_finalised():
+            self._add(seg)
+        if self._open is not None:
+            self._close()
+
+    def take_ended(self) -> list[Span]:
+        out, self._ended = self._ended, []
+        return out
