@@ -15,7 +15,17 @@ from service import metrics
 from service.api.docs import install_docs
 from service.api.errors import install_error_handlers
 from service.api.openapi import install_openapi
-from service.api.routes import agents, callbacks, calls, health, privacy, ranges, search, webhooks
+from service.api.routes import (
+    agents,
+    callbacks,
+    calls,
+    health,
+    live,
+    privacy,
+    ranges,
+    search,
+    webhooks,
+)
 from service.api.security_headers import SecurityHeaders
 from service.api.state import ServiceState
 from service.callbacks.dispatcher import CallbackDispatcher
@@ -27,6 +37,7 @@ from service.jobs.inprocess import InProcessWorker
 from service.jobs.queue import JobQueue
 from service.jobs.runner import JobRunner, new_worker_id
 from service.jobs.warmup import ModelWarmup
+from service.live.services import close_live_services
 from service.storage import LocalDiskStorage
 
 log = logging.getLogger(__name__)
@@ -100,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await close_live_services(state)
             await run_in_threadpool(stop_services, state)
 
     app = FastAPI(
@@ -117,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders)
-    for module in (calls, agents, webhooks, callbacks, health, ranges, search, privacy):
+    for module in (calls, agents, webhooks, callbacks, health, ranges, search, privacy, live):
         app.include_router(module.router)
     # ---- the coach dashboard (service/dashboard, its own engineer): pages + /static ----
     # Part of the product: if it cannot load, startup stops (an API without its dashboard

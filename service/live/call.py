@@ -32,6 +32,7 @@ from service.live.services import LiveServices
 log = logging.getLogger(__name__)
 
 CueSink = Callable[[dict[str, Any]], Awaitable[None]]
+ENGINE_STEP_S = 0.05  # longest piece of a track fed to the engine at once
 TOUCH_EVERY_S = 15.0
 
 
@@ -146,7 +147,7 @@ class LiveCall:
         cues: list[Any] = []
         for item in words:
             cues += self.session.add_words(item.utterance, item.words)
-        for track, samples in _merge(audio):
+        for track, samples in _steps(audio, round(ENGINE_STEP_S * self.spec.rate)):
             cues += self.session.feed(track, samples)
         pending = [
             (u, self.session.samples(u.track, u.start_s, u.end_s))
@@ -188,8 +189,10 @@ class LiveCall:
             task.cancel()
         await self._inbox.put(None)
         if self._runner is not None:
-            with contextlib.suppress(Exception):
+            try:
                 await self._runner
+            except Exception:  # the engine failed: the recording is still stored
+                log.exception("live call %s: the cue engine failed", self.spec.call_id)
         cues = await self.services.run_engine(lambda: self.session.finish())
         await self._emit(cues)
 
@@ -198,10 +201,20 @@ class LiveCall:
         await self.services.hub.publish(event)
 
 
-def _merge(audio: list[tuple[str, np.ndarray]]) -> list[tuple[str, np.ndarray]]:
-    """A batch's frames as one array per track: the engine evaluates up to the time both
-    tracks reached, so the order within a batch does not change any cue's time."""
-    by_track: dict[str, list[np.ndarray]] = {}
-    for track, samples in audio:
-        by_track.setdefault(track, []).append(samples)
-    return [(track, np.concatenate(parts)) for track, parts in by_track.items()]
+def _steps(audio: list[tuple[str, np.ndarray]], step: int) -> list[tuple[str, np.ndarray]]:
+    """A batch's frames as (track, samples) steps of at most ``step`` samples, the two
+    tracks in turn. The engine evaluates its conditions at each feed, so a condition
+    that starts and ends inside one large feed would be missed: a batch that piled up
+    (a client sending faster than real time, a busy server) is fed in short steps."""
+    by_track: dict[str, np.ndarray] = {}
+    for track in ("agent", "customer"):
+        parts = [samples for t, samples in audio if t == track]
+        if parts:
+            by_track[track] = np.concatenate(parts)
+    longest = max((len(x) for x in by_track.values()), default=0)
+    return [
+        (track, x[lo : lo + step])
+        for lo in range(0, longest, step)
+        for track, x in by_track.items()
+        if lo < len(x)
+    ]

@@ -56,6 +56,11 @@ def wav_header(encoding: Encoding, sample_rate: int, channels: int, frames: int)
         extra = b"fact" + struct.pack("<II", 4, frames)
     chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt + extra
     riff_size = 4 + len(chunks) + 8 + data_bytes
-    return b"RIFF" + struct.pack("<I", riff_size) + b"WAVE" + chunks + b"data" + struct.pack(
-        "<I", data_bytes
+    return (
+        b"RIFF"
+        + struct.pack("<I", riff_size)
+        + b"WAVE"
+        + chunks
+        + b"data"
+        + struct.pack("<I", data_bytes)
     )

@@ -6,6 +6,7 @@ and a close code that says why."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -135,10 +136,8 @@ async def _say_goodbye(
             await send_json(websocket, ending.error.message())
         code, reason = ending.error.close_code, f"{ending.error.code}: {ending.error.detail}"
     if websocket.application_state == WebSocketState.CONNECTED:
-        try:
+        with contextlib.suppress(RuntimeError, OSError):
             await websocket.close(code, _close_reason(reason))
-        except (RuntimeError, OSError):
-            pass
 
 
 def _close_reason(reason: str) -> str:

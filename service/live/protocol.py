@@ -28,6 +28,7 @@ CLOSE_TOO_LARGE = 4413
 
 SAMPLE_RATES = (8000, 16000, 24000, 32000, 44100, 48000)
 TrackName = Literal["agent", "customer"]
+DEFAULT_TRACKS: tuple[TrackName, TrackName] = ("agent", "customer")
 
 
 class LiveError(Exception):
@@ -57,7 +58,7 @@ class RawStart(RecordingFields):
     rate: int = Field(8000, description=f"samples per second per track, one of {SAMPLE_RATES}")
     encoding: Encoding = "pcm16"
     tracks: list[TrackName] = Field(
-        default_factory=lambda: ["agent", "customer"],
+        default_factory=lambda: list(DEFAULT_TRACKS),
         min_length=2,
         max_length=2,
         description="what each binary frame's first byte means: tracks[0] is byte 0",

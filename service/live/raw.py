@@ -83,7 +83,7 @@ class RawProtocol:
             data = await next_message(self.websocket, s.live_idle_timeout_s, s.live_max_frame_bytes)
             if isinstance(data, bytes):
                 if not data:
-                    raise bad_message("an empty binary frame (it needs the track byte)", "bad_frame")
+                    raise bad_message("an empty binary frame (no track byte)", "bad_frame")
                 if data[0] >= len(tracks):
                     raise bad_message(
                         f"track byte {data[0]}: the tracks are 0 and 1", "unknown_track"

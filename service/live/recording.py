@@ -36,7 +36,8 @@ class RecordingWriter:
         self._max_skew_bytes = int(max_skew_s * sample_rate) * self._width
         self._pending: dict[str, bytearray] = {t: bytearray() for t in TRACKS}
         self._received: dict[str, int] = dict.fromkeys(TRACKS, 0)  # samples per track
-        self._file = tempfile.TemporaryFile(dir=work_dir, prefix="live-")
+        # Open for the writer's life (closed by store or close).
+        self._file = tempfile.TemporaryFile(dir=work_dir, prefix="live-")  # noqa: SIM115
         self._frames = 0
 
     def samples(self, track: str) -> int:

@@ -41,8 +41,12 @@ class LiveServices:
 
     async def close(self) -> None:
         await self.hub.close()
-        self.transcriber.close()
-        self._engine_pool.shutdown(wait=False, cancel_futures=True)
+
+        def stop_pools() -> None:  # running work finishes: a model is not killed mid-call
+            self.transcriber.close()
+            self._engine_pool.shutdown(wait=True, cancel_futures=True)
+
+        await asyncio.to_thread(stop_pools)
 
 
 async def live_services(state: ServiceState) -> LiveServices:

@@ -5,19 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from analyzers.live import LIVE_RULES
 from service.db.models import Team
-
-# The rules live cues come from (analyzers/live: the contract's list), in display order.
-LIVE_RULES: tuple[str, ...] = (
-    "unexplained_silence",
-    "hold",
-    "interruption",
-    "loudness",
-    "speech_rate",
-    "pitch_monotony",
-    "talk_ratio",
-    "opening",
-)
 
 
 def rules_off(session: Session, team_id: int) -> list[str]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from analyzers.report import Word
+from analyzers.spans import Span
 from service.config import Settings
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,6 @@ class LiveTranscriber:
         self._pool = ThreadPoolExecutor(
             max_workers=settings.live_transcribe_threads, thread_name_prefix="live-transcribe"
         )
-        self._lock = threading.Lock()
         self.pending = 0  # utterances submitted and not yet transcribed (event loop only)
 
     @property
@@ -63,7 +62,7 @@ class LiveTranscriber:
         words = transcribe_channel(
             np.asarray(samples, dtype=np.float32),
             sample_rate,
-            [(0.0, duration_s)],
+            [Span(0.0, duration_s)],
             self._engine(language),
             language,
             beam_size=self._settings.live_beam_size,
@@ -98,4 +97,4 @@ class LiveTranscriber:
             self.pending -= 1
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -78,7 +78,9 @@ class TwilioProtocol:
     async def _start_message(self, state: ServiceState) -> TwilioStart:
         s = state.settings
         while True:
-            data = await next_message(self.websocket, s.live_start_timeout_s, s.live_max_frame_bytes)
+            data = await next_message(
+                self.websocket, s.live_start_timeout_s, s.live_max_frame_bytes
+            )
             body = parse_json(data, "start")
             if body.get("event") == "connected":
                 continue
@@ -140,7 +142,7 @@ class TwilioProtocol:
                 media = TwilioMedia.model_validate(body.get("media"))
                 payload = base64.b64decode(media.payload, validate=True)
             except (ValidationError, binascii.Error, ValueError):
-                raise bad_message("a media message without valid base64 audio", "bad_frame") from None
+                raise bad_message("a media message without base64 audio", "bad_frame") from None
             track = "agent" if media.track == self.agent_track else "customer"
             await _fill_gap(call, track, media.timestamp)
             await call.feed(track, payload)

@@ -17,15 +17,14 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+
 def upgrade() -> None:
     op.create_table(
         "live_cues",
         sa.Column("call_id", sa.Uuid(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False, comment="order of sending"),
         sa.Column("rule", sa.String(length=50), nullable=False),
-        sa.Column(
-            "state", sa.String(length=20), nullable=False, comment="raised|cleared|progress"
-        ),
+        sa.Column("state", sa.String(length=20), nullable=False, comment="raised|cleared|progress"),
         sa.Column("at_s", sa.Float(), nullable=False),
         sa.Column("shown_s", sa.Float(), nullable=False),
         sa.Column("cue", JSONColumn, nullable=False, comment="the whole cue as sent"),
