@@ -11,7 +11,6 @@ ingest socket (when asked for) and published on the hub for the screens.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid

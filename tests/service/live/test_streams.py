@@ -65,7 +65,7 @@ def assert_screens(opened: dict[str, Screen], call_id: str) -> None:
     got = {name: screen.close() for name, screen in opened.items()}
     for name in ("anna", "team"):
         events = [m for m in got[name].messages if m.get("call_id") == call_id]
-        assert [m["type"] for m in events][0] == "call_started"
+        assert events[0]["type"] == "call_started"
         assert events[-1]["type"] == "call_ended" and events[-1]["stored"] is True
         assert_dead_air([m["cue"] for m in events if m["type"] == "cue"])
     for name in ("bob", "other_anna", "other_team"):
