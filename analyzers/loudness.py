@@ -146,17 +146,19 @@ def classify_turn_levels(
     whisper_db_below_median: float,
     min_dbov: float,
     max_dbov: float,
+    median_dbov: float | None = None,
 ) -> list[LevelFlag]:
     """Flag each turn level against the speaker's median and the absolute range.
 
     One flag per turn, most specific first: "raised" (>= median + raised),
     "too_loud" (> max), "whisper" (<= median - whisper), "too_quiet" (< min);
-    None for an unremarkable or unmeasured turn.
+    None for an unremarkable or unmeasured turn. The median is that of ``levels``
+    unless ``median_dbov`` gives it (a live call's earlier turns).
     """
     measured = [v for v in levels if v is not None]
     if not measured:
         return [None] * len(levels)
-    median = float(np.median(measured))
+    median = float(np.median(measured)) if median_dbov is None else median_dbov
     flags: list[LevelFlag] = []
     for level in levels:
         flag: LevelFlag = None

@@ -188,32 +188,43 @@ def find_interruptions(
     return sorted(found, key=lambda i: (i.start_s, i.by))
 
 
+def monologue_runs(
+    segs: Sequence[Span],
+    other: Sequence[Span],
+    max_gap_s: float = DEFAULT_MONOLOGUE_MAX_GAP_S,
+) -> list[Span]:
+    """Each stretch one party talks without the other taking a turn, in time order.
+
+    The party's consecutive segments chain across pauses shorter than ``max_gap_s``
+    unless the other party starts speaking in between (a backchannel during a segment
+    ends the chain at that segment's end, as any reply does).
+    """
+    if max_gap_s < 0:
+        raise ValueError("max_gap_s must be >= 0")
+    mine, theirs = merge_spans(segs), merge_spans(other)
+    runs: list[Span] = []
+    prev_start = 0.0
+    for s in mine:
+        joins = (
+            bool(runs)
+            and s.start_s - runs[-1].end_s < max_gap_s
+            and not _starts_within(theirs, prev_start, s.start_s)
+        )
+        if joins:
+            runs[-1] = Span(runs[-1].start_s, s.end_s)
+        else:
+            runs.append(s)
+        prev_start = s.start_s
+    return runs
+
+
 def longest_monologue(
     segs: Sequence[Span],
     other: Sequence[Span],
     max_gap_s: float = DEFAULT_MONOLOGUE_MAX_GAP_S,
 ) -> Span:
-    """The longest stretch one party talks without the other taking a turn.
-
-    The party's consecutive segments chain across pauses shorter than
-    ``max_gap_s`` unless the other party starts speaking in between (a
-    backchannel during a segment ends the chain at that segment's end, as any
-    reply does). Returns (0.0, 0.0) when the party never speaks.
-    """
-    if max_gap_s < 0:
-        raise ValueError("max_gap_s must be >= 0")
-    mine, theirs = merge_spans(segs), merge_spans(other)
-    best = Span(0.0, 0.0)
-    run: Span | None = None
-    prev_start = 0.0
-    for s in mine:
-        joins = (
-            run is not None
-            and s.start_s - run.end_s < max_gap_s
-            and not _starts_within(theirs, prev_start, s.start_s)
-        )
-        run = Span(run.start_s, s.end_s) if joins and run is not None else s
-        prev_start = s.start_s
-        if run.duration_s > best.duration_s:
-            best = Span(run.start_s, run.end_s)
-    return best
+    """The longest of :func:`monologue_runs` (the first of equally long ones); (0.0, 0.0)
+    when the party never speaks."""
+    runs = monologue_runs(segs, other, max_gap_s)
+    best = max(runs, key=lambda r: r.duration_s, default=Span(0.0, 0.0))
+    return best if best.duration_s > 0 else Span(0.0, 0.0)

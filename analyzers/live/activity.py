@@ -7,9 +7,12 @@ onset and decay, gaps under ``min_gap_s`` bridged, stretches under ``min_speech_
 dropped), computed as the samples arrive. What differs, because the future is unknown:
 
 - the floor and the loud level are percentiles of the last ``_STATS_S`` of the track,
-  refreshed every ``_STATS_EVERY`` frames, not of the whole call;
-- a narrow-band steady frame (a tone's signature) is never speech, instead of only
-  inside a steady run of 0.3 s (that run is known only 0.3 s later);
+  refreshed every ``_STATS_EVERY`` frames, not of the whole call; the floor is also never
+  above the floors of the last ``_FLOOR_MEMORY_S`` (minimum statistics), so a long
+  stretch without pauses (music on hold, a monologue) does not lift it to its own level;
+- a tone (narrow band, steady peak and level for 0.3 s) is known 0.3 s after it starts:
+  speech that starts as such a run is held back until the run is either a tone (and the
+  stretch is dropped) or not;
 - no crosstalk model (it is estimated from the whole call): echo far below the floor
   (the usual -30 dB leak) stays below the thresholds anyway.
 
@@ -39,6 +42,9 @@ from analyzers.activity import (
     _MIN_LOW_DBOV,
     _MIN_STRONG_FRAMES,
     _TONE_CONCENTRATION,
+    _TONE_GUARD_FRAMES,
+    _TONE_MAX_LEVEL_RANGE_DB,
+    _TONE_MIN_S,
     HOP_S,
     WIN_S,
     _channel_features,
@@ -50,7 +56,47 @@ from analyzers.spans import Span
 _CLEAN_LINE_FLOOR_DB = -90.0
 _STATS_S = 30.0  # the floor and loud level come from this much of the track's recent past
 _STATS_EVERY = 25  # frames between refreshes of the floor and thresholds
+_FLOOR_BLOCK = 1000  # frames per block whose floor is remembered
+_FLOOR_MEMORY_S = 120.0
 _KEEP_SEGMENTS = 4000  # finalised stretches kept (about an hour of speech)
+
+
+class _ToneTracker:
+    """Frames inside a steady narrow-band run of ``_TONE_MIN_S``: a tone, not a voice.
+
+    As ``analyzers.activity._tone_frames``, decided as the frames come: ``push`` says
+    whether the frame is tonal, and the first frame of a tone the moment one is found.
+    """
+
+    def __init__(self) -> None:
+        self._length = round(_TONE_MIN_S / HOP_S)
+        self._power: deque[float] = deque(maxlen=5)  # 50 ms smoothing (two-tone beats)
+        self._levels: deque[float] = deque(maxlen=self._length)
+        self.run_start: int | None = None
+        self.tonal = False
+
+    def push(self, f: int, db: float, candidate: bool) -> tuple[bool, int | None]:
+        self._power.append(10 ** (db / 10))
+        if not candidate:
+            self.run_start, self.tonal = None, False
+            self._levels.clear()
+            return False, None
+        if self.run_start is None:
+            self.run_start = f
+        self._levels.append(10 * np.log10(max(sum(self._power) / len(self._power), 1e-30)))
+        full = len(self._levels) == self._length
+        steady = max(self._levels) - min(self._levels) <= _TONE_MAX_LEVEL_RANGE_DB
+        was, self.tonal = self.tonal, full and steady
+        if self.tonal and not was:
+            return True, max(0, f - self._length - _TONE_GUARD_FRAMES)
+        return self.tonal, None
+
+    def undecided_since(self) -> int | None:
+        """The start of a steady narrow-band run that may still turn out a tone."""
+        if self.run_start is None or self.tonal or len(self._levels) == self._length:
+            return None
+        steady = max(self._levels) - min(self._levels) <= _TONE_MAX_LEVEL_RANGE_DB
+        return self.run_start if steady else None
 
 
 @dataclass
@@ -76,11 +122,16 @@ class LiveActivity:
         self._max_grow = round(_EDGE_MAX_S / HOP_S)
         self.frames = 0  # frames classified so far
         self._stats: deque[float] = deque(maxlen=round(_STATS_S / HOP_S))
+        self._block_floors: deque[float] = deque(
+            maxlen=round(_FLOOR_MEMORY_S / HOP_S / _FLOOR_BLOCK)
+        )
         self._recent: deque[float] = deque(maxlen=self._max_grow + _EDGE_SMOOTH_FRAMES + 1)
         self._faint: deque[bool] = deque(maxlen=self._max_grow + 1)
         self._floor = _CLEAN_LINE_FLOOR_DB
         self._low = self._high = np.inf
         self._prev_peak = -10
+        self._tones = _ToneTracker()
+        self._first_speech_s: float | None = None
         self._run: _Run | None = None
         self._growing = False
         self._seg: list[int] | None = None  # open stretch [start, end) in frames
@@ -111,9 +162,12 @@ class LiveActivity:
         f = self.frames
         if f % _STATS_EVERY == 0:
             self._refresh_thresholds()
-        tone = concentration >= _TONE_CONCENTRATION and abs(peak - self._prev_peak) <= 1
-        tone = tone and db > self._floor + _LOW_ABOVE_FLOOR_DB
+        narrow = concentration >= _TONE_CONCENTRATION and db > self._floor + _LOW_ABOVE_FLOOR_DB
+        candidate = narrow and abs(peak - self._prev_peak) <= 1
         self._prev_peak = peak
+        tone, tone_from = self._tones.push(f, db, candidate)
+        if tone_from is not None:
+            self._retract(tone_from)
         if db > _DEAD_DB and not tone:
             self._stats.append(db)
         self._recent.append(db)
@@ -129,8 +183,10 @@ class LiveActivity:
         if not self._stats:
             return
         values = np.fromiter(self._stats, dtype=np.float64)
-        self._floor = float(np.percentile(values, _FLOOR_PERCENTILE))
-        loud = float(np.percentile(values, 95.0))
+        floor, loud = np.percentile(values, [_FLOOR_PERCENTILE, 95.0]).tolist()
+        if self.frames % _FLOOR_BLOCK == 0 and len(values) >= _FLOOR_BLOCK:
+            self._block_floors.append(floor)
+        self._floor = min([floor, *self._block_floors])
         self._low = max(self._floor + _LOW_ABOVE_FLOOR_DB, _MIN_LOW_DBOV)
         high = max(
             self._floor + _HIGH_ABOVE_FLOOR_DB, max(_MIN_HIGH_DBOV, loud - _HIGH_BELOW_SPEECH_DB)
@@ -166,6 +222,17 @@ class LiveActivity:
         if seg is not None and not self._growing and f + 1 - seg[1] >= self._min_gap:
             self._finalise()
 
+    def _retract(self, tone_from: int) -> None:
+        """A tone was found from ``tone_from``: the speech it started is no speech."""
+        if self._run is not None and self._run.start >= tone_from:
+            self._run = None
+        seg = self._seg
+        if seg is not None and seg[0] >= tone_from:
+            self._seg = None
+        elif seg is not None:
+            seg[1] = min(seg[1], tone_from)
+        self._growing = False
+
     def _grown_back(self, start: int, f: int) -> int:
         """The run's start moved back over the faint onset before it (at most _EDGE_MAX_S)."""
         faint = list(self._faint)  # faint[-1] is frame f
@@ -193,6 +260,8 @@ class LiveActivity:
         self._seg = None
         if b - a >= self._min_speech:
             span = Span(round(a * HOP_S, 3), round(b * HOP_S, 3))
+            if self._first_speech_s is None:
+                self._first_speech_s = span.start_s
             self.segments.append(span)
             self._finalised.append(span)
 
@@ -208,16 +277,23 @@ class LiveActivity:
     def open_span(self) -> Span | None:
         """The stretch going on now, once it lasted ``min_speech_s`` (it will be kept)."""
         seg = self._seg
-        if seg is None or seg[1] - seg[0] < self._min_speech:
+        if seg is None or not self._visible(seg):
             return None
         return Span(round(seg[0] * HOP_S, 3), round(seg[1] * HOP_S, 3))
+
+    def _visible(self, seg: list[int]) -> bool:
+        """Long enough to be kept, and not a run that may still turn out a tone."""
+        if seg[1] - seg[0] < self._min_speech:
+            return False
+        maybe_tone = self._tones.undecided_since()
+        return maybe_tone is None or maybe_tone > seg[0] + _TONE_GUARD_FRAMES
 
     @property
     def decided_s(self) -> float:
         """Frames before this time are classified for good."""
         seg = self._seg
         if seg is not None:
-            frame = seg[1] if seg[1] - seg[0] >= self._min_speech else seg[0]
+            frame = seg[1] if self._visible(seg) else seg[0]
         elif self._run is not None:
             frame = max(0, self._run.start - self._max_grow)
         else:
@@ -236,9 +312,10 @@ class LiveActivity:
         return self.segments[-1].end_s if self.segments else None
 
     def first_speech_s(self) -> float | None:
+        if self._first_speech_s is not None:
+            return self._first_speech_s
         span = self.open_span
-        first = self.segments[0].start_s if self.segments else None
-        return first if first is not None else (span.start_s if span else None)
+        return span.start_s if span is not None else None
 
     def spans(self, since_s: float = 0.0) -> list[Span]:
         """Speech stretches ending after ``since_s`` (the open one included)."""

@@ -114,7 +114,7 @@ class CueBoard:
             key=spec.key,
             rule=spec.rule,
             state=state,
-            at_s=round(at_s, 3),
+            at_s=round(min(at_s, self.clock_s), 3),  # no condition starts in the future
             party=spec.party,
             measured=None if measured is None else round(measured, 2),
             unit=spec.unit,

@@ -6,7 +6,8 @@ speaks. Explained silences (an announcement such as "one moment" or "let me chec
 ending at most ``explain_lookback_s`` before, found by
 ``analyzers.phrase_matching.explain_silence`` in the team's language) raise nothing;
 words that arrive after the cue and explain the silence clear it. Hold music passes the
-voice activity as speech, so a hold is never dead air.
+voice activity as speech, and the music found by the hold detector ends no silence
+before its own end, so a hold is never dead air.
 """
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ class DeadAir:
         self.spec = CueSpec(KEY, RULE, None, "s", None, rng.max_silence_s, rng.advice)
         self._handled_start: float | None = None  # the silence already raised or explained
 
-    def _silence_start(self) -> float | None:
+    def _silence_start(self, now_s: float) -> float | None:
         ends = [a.last_speech_end_s() for a in self.call.activity.values()]
         known = [e for e in ends if e is not None]
-        return max(known) if known else None  # no speech yet: the call has not started
+        if not known:
+            return None  # no speech yet: the call has not started
+        # Hold music is neither speech nor silence (the voice activity may lose a long one).
+        music = [m.end_s for m in self.call.music["agent"] if m.end_s > max(known)]
+        return min(now_s, max(known + music))
 
     def _speech_after(self, start_s: float) -> float | None:
         """The first speech start after ``start_s`` on either track, if any."""
@@ -52,7 +57,7 @@ class DeadAir:
             resumed = self._speech_after(self._handled_start)
             if resumed is not None:
                 board.clear(KEY, resumed, resumed - self._handled_start)
-        start = self._silence_start()
+        start = self._silence_start(now_s)
         if start is None or start == self._handled_start:
             return
         silent_s = now_s - start

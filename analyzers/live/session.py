@@ -18,6 +18,13 @@ from pydantic import BaseModel
 from analyzers.errors import CorruptAudioError, UnsupportedAudioError
 from analyzers.live.cues import TRACKS, Cue, Track
 from analyzers.live.dead_air import DeadAir
+from analyzers.live.hold import Hold
+from analyzers.live.interruption import Interruptions
+from analyzers.live.loudness import Loudness
+from analyzers.live.monologue import Monologue
+from analyzers.live.monotone import Monotone
+from analyzers.live.opening import Opening
+from analyzers.live.pace import Pace
 from analyzers.live.state import LiveCall
 from analyzers.live.utterances import AgentUtterances
 from analyzers.profile import Profile
@@ -51,6 +58,23 @@ class Detector(Protocol):
     def on_words(self) -> None: ...
 
 
+def _detectors(call: LiveCall, utterances: AgentUtterances) -> list[Detector]:
+    """The enabled detectors, in the order they run: the hold's music first (the others
+    read the agent's speech without it), then the utterances the others read."""
+    made: list[tuple[str, Detector]] = [
+        ("hold", Hold(call)),
+        ("", utterances),
+        ("unexplained_silence", DeadAir(call)),
+        ("interruption", Interruptions(call)),
+        ("talk_ratio", Monologue(call)),
+        ("loudness", Loudness(call, utterances)),
+        ("pitch_monotony", Monotone(call, utterances)),
+        ("speech_rate", Pace(call)),
+        ("opening", Opening(call)),
+    ]
+    return [d for rule, d in made if not rule or call.on(rule)]
+
+
 class LiveSession:
     def __init__(
         self,
@@ -78,9 +102,7 @@ class LiveSession:
             company_names=list(company_names),
         )
         self._utterances = AgentUtterances(self._call)
-        self._detectors: list[Detector] = []
-        if self._call.on("unexplained_silence"):
-            self._detectors.append(DeadAir(self._call))
+        self._detectors = _detectors(self._call, self._utterances)
         self._handed_out: list[Utterance] = []
         self._finished = False
 
@@ -106,7 +128,6 @@ class LiveSession:
         call = self._call
         call.board.clock_s = call.received_s
         now = call.decided_s
-        self._utterances.update(now)
         for detector in self._detectors:
             detector.update(now)
         return call.board.take()
@@ -137,6 +158,7 @@ class LiveSession:
             return []  # every cue was cleared at the end of the stream
         if utterance.track == "agent":
             call.add_agent_words(list(words))
+            call.last_words_end_s = max(call.last_words_end_s, utterance.end_s)
         call.board.clock_s = call.received_s
         for detector in self._detectors:
             detector.on_words()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from analyzers.hold import remove_holds
 from analyzers.live.activity import LiveActivity
 from analyzers.live.buffer import RollingAudio
 from analyzers.live.cues import TRACKS, CueBoard, Track
@@ -35,6 +38,7 @@ class LiveCall:
     # Agent utterances handed out for transcription whose words have not come back.
     awaiting_words: list[Span] = field(default_factory=list)
     music: dict[Track, list[Span]] = field(default_factory=dict)  # hold music found so far
+    last_words_end_s: float = 0.0  # end of the latest agent utterance whose words came
 
     def __post_init__(self) -> None:
         act = self.profile.activity
@@ -57,6 +61,18 @@ class LiveCall:
 
     def on(self, rule: str) -> bool:
         return rule in self.enabled
+
+    def samples(self, track: Track, start_s: float, end_s: float) -> np.ndarray:
+        """The track's samples in [start_s, end_s) (zeros where no longer held)."""
+        sr = self.sample_rate
+        return self.audio[track].read(round(start_s * sr), round(end_s * sr))
+
+    def speech(self, track: Track, since_s: float = 0.0) -> list[Span]:
+        """The track's speech stretches ending after ``since_s`` (the open one included),
+        hold music found on it cut out."""
+        spans = self.activity[track].spans(since_s)
+        music = [m for m in self.music[track] if m.end_s > since_s]
+        return remove_holds(spans, music) if music else spans
 
     def add_agent_words(self, words: list[Word]) -> None:
         self.agent_words.extend(words)

@@ -20,7 +20,8 @@ class AgentUtterances:
         self.call = call
         self.merge_gap_s = call.profile.activity.turn_merge_gap_s
         self._open: Span | None = None
-        self._ended: list[Span] = []
+        self._ended: list[Span] = []  # for transcription, until taken
+        self.just_closed: list[Span] = []  # closed in the last update (levels, pitch)
 
     @property
     def current(self) -> Span | None:
@@ -33,6 +34,7 @@ class AgentUtterances:
         return self._open
 
     def update(self, now_s: float) -> None:
+        self.just_closed = []
         agent = self.call.activity["agent"]
         for seg in agent.take_finalised():
             self._add(seg)
@@ -44,6 +46,9 @@ class AgentUtterances:
         )
         if pause_over or self._customer_started_after(self._open.end_s):
             self._close()
+
+    def on_words(self) -> None:
+        return None
 
     def _add(self, seg: Span) -> None:
         if self._open is not None:
@@ -66,11 +71,22 @@ class AgentUtterances:
 
     def _close(self) -> None:
         assert self._open is not None
-        self._ended.append(self._open)
-        self._open = None
+        utterance, self._open = self._open, None
+        if self._mostly_music(utterance):
+            return  # hold music: nothing to transcribe, level or pitch
+        self._ended.append(utterance)
+        self.just_closed.append(utterance)
+
+    def _mostly_music(self, u: Span) -> bool:
+        inside = sum(
+            max(0.0, min(u.end_s, m.end_s) - max(u.start_s, m.start_s))
+            for m in self.call.music["agent"]
+        )
+        return inside > 0.5 * u.duration_s
 
     def finish(self) -> None:
         """The stream ended: the open utterance ends with it."""
+        self.just_closed = []
         for seg in self.call.activity["agent"].take_finalised():
             self._add(seg)
         if self._open is not None:
