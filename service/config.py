@@ -198,6 +198,13 @@ class Settings(BaseSettings):
     live_beam_size: int = Field(
         1, ge=1, le=5, description="Whisper beam for live utterances (1: greedy, fastest)"
     )
+    live_finish_wait_s: float = Field(
+        10.0, ge=0, description="at a stream's end, how long utterances still being "
+        "transcribed may take before the stream's last cues are decided",
+    )
+    live_redis_prefix: str = Field(
+        "callcoach:live", description="Redis channel and key prefix of live events"
+    )
     live_fanout: Literal["auto", "inprocess", "redis"] = Field(
         "auto",
         description="where cues are published: in this process, or Redis pub/sub so every "

@@ -183,7 +183,12 @@ class LiveCall:
             await self.services.hub.publish(LiveEvent(type="cue", call=self.info(), cue=body))
 
     async def finish(self) -> None:
-        """End of stream: stop transcribing, drain the engine, clear what is raised."""
+        """End of stream: the utterances being transcribed get a few seconds (a client
+        that streamed faster than real time is ahead of them), then the engine drains
+        and clears what is raised."""
+        if self._transcriptions:
+            wait_s = self.services.settings.live_finish_wait_s
+            await asyncio.wait(set(self._transcriptions), timeout=wait_s)
         for task in list(self._transcriptions):
             task.cancel()
         await self._inbox.put(None)

@@ -131,9 +131,8 @@ async def _say_goodbye(
     if protocol.chatty and stopped is not None:
         await send_json(websocket, stopped.model_dump(mode="json"))
     code, reason = CLOSE_NORMAL, ""
-    if ending.error is not None:
-        if protocol.chatty:
-            await send_json(websocket, ending.error.message())
+    if ending.error is not None:  # always said, Twilio's socket too: the stream is over
+        await send_json(websocket, ending.error.message())
         code, reason = ending.error.close_code, f"{ending.error.code}: {ending.error.detail}"
     if websocket.application_state == WebSocketState.CONNECTED:
         with contextlib.suppress(RuntimeError, OSError):
@@ -187,7 +186,7 @@ async def _close_call(state: ServiceState, call: LiveCall) -> Stopped:
 
 async def _store(state: ServiceState, call: LiveCall) -> Stopped:
     spec = call.spec
-    if call.recording.frames == 0:
+    if call.recording.duration_s == 0:
         call.recording.close()
         return Stopped(call_id=None, status="not_stored", detail="no audio arrived")
     blob = await run_in_threadpool(

@@ -95,9 +95,5 @@ class RecordingWriter:
         finally:
             self.close()
 
-    @property
-    def frames(self) -> int:
-        return self._frames + min(len(p) for p in self._pending.values()) // self._width
-
     def close(self) -> None:
         self._file.close()

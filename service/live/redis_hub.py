@@ -1,7 +1,7 @@
 """Live events through Redis pub/sub: every API process sees every call's cues.
 
-A call's process publishes each event on ``callcoach:live:team:<team id>`` and keeps
-the call's listing under ``callcoach:live:call:<team id>:<call id>`` (expiring, so a
+A call's process publishes each event on ``<prefix>:team:<team id>`` and keeps the
+call's listing under ``<prefix>:call:<team id>:<call id>`` (prefix ``callcoach:live``) (expiring, so a
 process that dies does not leave its calls listed). Each process runs one pattern
 subscription and hands what arrives to its local subscribers.
 """
@@ -17,26 +17,24 @@ from service.live.hub import LiveCallInfo, LiveEvent, LocalFanout, Subscription,
 
 log = logging.getLogger(__name__)
 
-PREFIX = "callcoach:live"
 LISTING_TTL_S = 60  # a running call refreshes its listing at least this often (touch)
 
 
-def team_channel(team_id: int) -> str:
-    return f"{PREFIX}:team:{team_id}"
-
-
-def listing_key(call: LiveCallInfo) -> str:
-    return f"{PREFIX}:call:{call.team_id}:{call.call_id}"
-
-
 class RedisHub:
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, prefix: str = "callcoach:live") -> None:
         import redis.asyncio as aioredis
 
+        self._prefix = prefix
         self._redis: Any = aioredis.Redis.from_url(redis_url)
         self._fanout = LocalFanout()
         self._listener: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
+
+    def _channel(self, team_id: int) -> str:
+        return f"{self._prefix}:team:{team_id}"
+
+    def _listing(self, call: LiveCallInfo) -> str:
+        return f"{self._prefix}:call:{call.team_id}:{call.call_id}"
 
     async def start(self) -> None:
         """Subscribe before the first call: events published from then on arrive."""
@@ -49,7 +47,7 @@ class RedisHub:
         while True:
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(f"{PREFIX}:team:*")
+                await pubsub.psubscribe(f"{self._prefix}:team:*")
                 self._subscribed.set()
                 backoff = 0.2
                 async for message in pubsub.listen():
@@ -77,14 +75,14 @@ class RedisHub:
         payload = event.model_dump_json()
         async with self._redis.pipeline(transaction=False) as pipe:
             if event.type == "call_ended":
-                pipe.delete(listing_key(event.call))
+                pipe.delete(self._listing(event.call))
             else:
-                pipe.set(listing_key(event.call), event.call.model_dump_json(), ex=LISTING_TTL_S)
-            pipe.publish(team_channel(event.call.team_id), payload)
+                pipe.set(self._listing(event.call), event.call.model_dump_json(), ex=LISTING_TTL_S)
+            pipe.publish(self._channel(event.call.team_id), payload)
             await pipe.execute()
 
     async def touch(self, call: LiveCallInfo) -> None:
-        await self._redis.set(listing_key(call), call.model_dump_json(), ex=LISTING_TTL_S)
+        await self._redis.set(self._listing(call), call.model_dump_json(), ex=LISTING_TTL_S)
 
     def subscribe(
         self, team_id: int, agent_id: str | None
@@ -92,7 +90,7 @@ class RedisHub:
         return self._fanout.subscribe(team_id, agent_id)
 
     async def running(self, team_id: int, agent_id: str | None) -> list[LiveCallInfo]:
-        keys = [k async for k in self._redis.scan_iter(match=f"{PREFIX}:call:{team_id}:*")]
+        keys = [k async for k in self._redis.scan_iter(match=f"{self._prefix}:call:{team_id}:*")]
         values = await self._redis.mget(keys) if keys else []
         calls = [LiveCallInfo.model_validate_json(v) for v in values if v is not None]
         return sorted(

@@ -57,7 +57,7 @@ async def live_services(state: ServiceState) -> LiveServices:
         if uses_redis(state.settings):
             from service.live.redis_hub import RedisHub
 
-            hub = RedisHub(state.settings.redis_url)
+            hub = RedisHub(state.settings.redis_url, state.settings.live_redis_prefix)
         else:
             hub = InProcessHub()
         state.live = LiveServices(state.settings, hub)

@@ -6,6 +6,7 @@ real time) and a screen listener (the agent's or the team's cue stream), both re
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 import time
@@ -86,13 +87,14 @@ def stream_raw(
     with connect(ws_url(base_url, "/v1/live"), additional_headers=headers) as ws:
         reader = threading.Thread(target=_collect, args=(ws, got), daemon=True)
         reader.start()
-        ws.send(json.dumps({"type": "start", "encoding": "mulaw", "rate": rate, **start}))
         step, started = round(chunk_s * rate), time.monotonic()
-        for lo in range(0, len(left), step):
-            ws.send(bytes([0]) + left[lo : lo + step].tobytes())
-            ws.send(bytes([1]) + right[lo : lo + step].tobytes())
-            _pace((lo + step) / rate, started, speed)
-        ws.send(json.dumps({"type": "stop"}))
+        with contextlib.suppress(ConnectionClosed):  # the server may end it first (a limit)
+            ws.send(json.dumps({"type": "start", "encoding": "mulaw", "rate": rate, **start}))
+            for lo in range(0, len(left), step):
+                ws.send(bytes([0]) + left[lo : lo + step].tobytes())
+                ws.send(bytes([1]) + right[lo : lo + step].tobytes())
+                _pace((lo + step) / rate, started, speed)
+            ws.send(json.dumps({"type": "stop"}))
         got.done.wait(120)
     return got
 
@@ -149,9 +151,10 @@ def stream_twilio(
         reader = threading.Thread(target=_collect, args=(ws, got), daemon=True)
         reader.start()
         started = time.monotonic()
-        for at_s, message in messages:
-            ws.send(json.dumps(message))
-            _pace(at_s, started, speed)
+        with contextlib.suppress(ConnectionClosed):
+            for at_s, message in messages:
+                ws.send(json.dumps(message))
+                _pace(at_s, started, speed)
         got.done.wait(120)
     return got
 
