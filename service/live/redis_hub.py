@@ -1,9 +1,9 @@
 """Live events through Redis pub/sub: every API process sees every call's cues.
 
 A call's process publishes each event on ``<prefix>:team:<team id>`` and keeps the
-call's listing under ``<prefix>:call:<team id>:<call id>`` (prefix ``callcoach:live``) (expiring, so a
-process that dies does not leave its calls listed). Each process runs one pattern
-subscription and hands what arrives to its local subscribers.
+call's listing under ``<prefix>:call:<team id>:<call id>`` (prefix ``callcoach:live``),
+expiring, so that a process that dies does not leave its calls listed. Each process
+runs one pattern subscription and hands what arrives to its local subscribers.
 """
 
 from __future__ import annotations
