@@ -199,7 +199,9 @@ class Settings(BaseSettings):
         1, ge=1, le=5, description="Whisper beam for live utterances (1: greedy, fastest)"
     )
     live_finish_wait_s: float = Field(
-        10.0, ge=0, description="at a stream's end, how long utterances still being "
+        10.0,
+        ge=0,
+        description="at a stream's end, how long utterances still being "
         "transcribed may take before the stream's last cues are decided",
     )
     live_redis_prefix: str = Field(

@@ -19,6 +19,7 @@ from analyzers.rule_table import RULE_IDS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
 from service.calls.intake import accept_upload, first_error
+from service.calls.live_cues import live_cues
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.dashboard import exports
 from service.dashboard.auth import CSRF_FIELD, PageViewer, ScriptViewer, check_csrf, require
@@ -146,6 +147,7 @@ def call_page(
         )
     report = stored_report(session, call.id) if call.status == DONE else None
     notes = call_notes(session, call.id)
+    shown = live_cues(session, call.id) if call.source.startswith("live") else []
     context: dict[str, Any] = {
         "viewer": viewer,
         "nav": "calls",
@@ -153,9 +155,10 @@ def call_page(
         "report": report,
         "notes": notes,
         "note_error": request.query_params.get("note_error"),
+        "live_cues": shown,
     }
     if report is not None:
-        timeline = build_timeline(report)
+        timeline = build_timeline(report, shown)
         context.update(
             cards=[metric_card(m, report) for m in report.metrics],
             timeline=timeline,

@@ -126,12 +126,15 @@ def twilio_messages(
                 "timestamp": str(lo * 1000 // rate),
                 "payload": base64.b64encode(x[lo : lo + frame].tobytes()).decode(),
             }
-            yield (lo + frame) / rate, {
-                "event": "media",
-                "sequenceNumber": str(seq),
-                "media": media,
-                "streamSid": sid,
-            }
+            yield (
+                (lo + frame) / rate,
+                {
+                    "event": "media",
+                    "sequenceNumber": str(seq),
+                    "media": media,
+                    "streamSid": sid,
+                },
+            )
             seq += 1
     yield len(agent) / rate, {"event": "stop", "sequenceNumber": str(seq), "streamSid": sid}
 
