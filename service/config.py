@@ -192,6 +192,16 @@ class Settings(BaseSettings):
     live_transcribe_threads: int = Field(
         1, ge=1, description="threads transcribing live utterances (per API process)"
     )
+    live_transcribe_batch: int = Field(
+        4, ge=1, le=16, description="utterances waiting together are transcribed in one batch"
+    )
+    live_transcribe_nice: int = Field(
+        5,
+        ge=0,
+        le=19,
+        description="CPU priority of live transcription below the sockets and the cue "
+        "engine (Linux nice; analyses run at worker_nice)",
+    )
     live_engine_threads: int = Field(
         1, ge=1, description="threads running the live cue engine (per API process)"
     )

@@ -117,11 +117,6 @@ class LiveCall:
             self._last_touch = time.monotonic()
             await self.services.hub.touch(self.info())
 
-    def pad(self, track: str, samples: int) -> None:
-        """Silence on a track (a gap in Twilio's timestamps), for the recording and engine."""
-        self.recording.pad(track, samples)
-        self._inbox.put_nowait((track, np.zeros(samples, dtype=np.float32)))
-
     async def _run(self) -> None:
         while True:
             items = [await self._inbox.get()]
@@ -156,7 +151,8 @@ class LiveCall:
         return cues, pending
 
     def _transcribe(self, utterance: Any, samples: np.ndarray) -> None:
-        if not self.services.transcriber.enabled:
+        if not self.services.transcriber.enabled:  # no words will come: nothing to wait for
+            self._inbox.put_nowait(_Words(utterance, []))
             return
 
         async def run() -> None:

@@ -55,7 +55,8 @@ class Ending:
 async def next_message(websocket: WebSocket, timeout_s: float, max_bytes: int) -> str | bytes:
     """The next text or binary message; LiveError on silence or a message too large."""
     try:
-        message = await asyncio.wait_for(websocket.receive(), timeout=timeout_s)
+        async with asyncio.timeout(timeout_s):  # no task per message, unlike wait_for
+            message = await websocket.receive()
     except TimeoutError:
         raise LiveError(
             CLOSE_TIMEOUT, "idle_timeout", f"nothing received for {timeout_s:g} s"

@@ -60,10 +60,6 @@ class RecordingWriter:
                 f"{self._max_skew_bytes / self._width / self.sample_rate:.0f} s ahead of the other"
             )
 
-    def pad(self, track: str, samples: int) -> None:
-        """Silence on ``track`` (a gap a Twilio timestamp shows)."""
-        self.write(track, SILENCE_BYTE[self.encoding] * (samples * self._width))
-
     def _flush_aligned(self) -> None:
         n = min(len(p) for p in self._pending.values())
         if n == 0:

@@ -61,7 +61,7 @@ async def live_services(state: ServiceState) -> LiveServices:
         else:
             hub = InProcessHub()
         state.live = LiveServices(state.settings, hub)
-        state.live.transcriber.warm_up(_warm_language(state.settings))
+        state.live.transcriber.start(_warm_language(state.settings))
     await state.live.hub.start()
     return state.live
 
