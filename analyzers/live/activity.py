@@ -59,6 +59,7 @@ _STATS_EVERY = 25  # frames between refreshes of the floor and thresholds
 _FLOOR_BLOCK = 1000  # frames per block whose floor is remembered
 _FLOOR_MEMORY_S = 120.0
 _KEEP_SEGMENTS = 4000  # finalised stretches kept (about an hour of speech)
+_BATCH_FRAMES = 5  # frames classified together: 50 ms, well inside the latency budget
 
 
 class _ToneTracker:
@@ -125,7 +126,7 @@ class LiveActivity:
         self._block_floors: deque[float] = deque(
             maxlen=round(_FLOOR_MEMORY_S / HOP_S / _FLOOR_BLOCK)
         )
-        self._recent: deque[float] = deque(maxlen=self._max_grow + _EDGE_SMOOTH_FRAMES + 1)
+        self._recent: deque[float] = deque(maxlen=_EDGE_SMOOTH_FRAMES)
         self._faint: deque[bool] = deque(maxlen=self._max_grow + 1)
         self._floor = _CLEAN_LINE_FLOOR_DB
         self._low = self._high = np.inf
@@ -140,10 +141,11 @@ class LiveActivity:
 
     # ------------------------------------------------------------------ feeding
 
-    def advance(self, audio: RollingAudio) -> None:
-        """Classify every frame whose window the buffer now holds."""
+    def advance(self, audio: RollingAudio, min_frames: int = _BATCH_FRAMES) -> None:
+        """Classify every frame whose window the buffer now holds, once there are at
+        least ``min_frames`` of them (one feature pass per batch, not per tiny chunk)."""
         n = (audio.end - self._offset - self.win) // self.hop + 1
-        if n <= self.frames:
+        if n - self.frames < max(1, min_frames):
             return
         first = self.frames - self._lead
         lo = first * self.hop
@@ -171,7 +173,7 @@ class LiveActivity:
         if db > _DEAD_DB and not tone:
             self._stats.append(db)
         self._recent.append(db)
-        smooth = float(np.mean(list(self._recent)[-_EDGE_SMOOTH_FRAMES:]))
+        smooth = sum(self._recent) / len(self._recent)
         self._faint.append(not tone and smooth > self._floor + _EDGE_ABOVE_FLOOR_DB)
         if not tone and db > self._low:
             self._in_run(f, db > self._high)
@@ -265,8 +267,9 @@ class LiveActivity:
             self.segments.append(span)
             self._finalised.append(span)
 
-    def finish(self) -> None:
-        """The stream ended: the open stretch ends with it."""
+    def finish(self, audio: RollingAudio) -> None:
+        """The stream ended: the last frames are classified, the open stretch ends."""
+        self.advance(audio, min_frames=1)
         self._run = None
         if self._seg is not None:
             self._finalise()
@@ -294,15 +297,11 @@ class LiveActivity:
         seg = self._seg
         if seg is not None:
             frame = seg[1] if self._visible(seg) else seg[0]
-        elif self._run is not None:
-            frame = max(0, self._run.start - self._max_grow)
         else:
-            trailing = 0
-            for faint in reversed(self._faint):
-                if not faint or trailing >= self._max_grow:
-                    break
-                trailing += 1
-            frame = self.frames - trailing
+            # A run (pending, or the next one) may still grow back over the faint frames
+            # before it.
+            start = self._run.start if self._run is not None else self.frames
+            frame = self._grown_back(start, self.frames - 1)
         return round(frame * HOP_S, 3)
 
     def last_speech_end_s(self) -> float | None:

@@ -6,9 +6,9 @@ import numpy as np
 
 
 class RollingAudio:
-    """The last ``keep_s`` seconds of a stream (float32), read by absolute sample index.
-
-    Memory stays bounded on hours-long calls: older samples are dropped in blocks.
+    """At least the last ``keep_s`` seconds of a stream (float32), read by absolute sample
+    index. Memory stays bounded on hours-long calls: one array of twice ``keep_s``; the
+    oldest samples are dropped in blocks when it is full.
     """
 
     def __init__(self, sample_rate: int, keep_s: float) -> None:

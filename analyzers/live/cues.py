@@ -65,11 +65,20 @@ class CueBoard:
     def raised(self, key: str) -> Cue | None:
         return self._raised.get(key)
 
-    def raise_(self, spec: CueSpec, at_s: float, measured: float | None, message: str) -> None:
+    def raise_(
+        self,
+        spec: CueSpec,
+        at_s: float,
+        measured: float | None,
+        message: str,
+        detail: dict[str, bool | str | float] | None = None,
+    ) -> None:
         """Raise the condition unless it is raised already (a cue is never repeated)."""
         if spec.key in self._raised:
             return
         cue = self._cue(spec, "raised", at_s, measured, message)
+        if detail:
+            cue = cue.model_copy(update={"detail": dict(detail)})
         self._raised[spec.key] = cue
         self._emit(cue)
 

@@ -6,7 +6,8 @@ window of the agent's track (where a hold's music plays into the call), every
 speech with them cut out (``LiveCall.speech``). A hold runs from its music's start until
 the agent speaks outside the music (the customer asking "hello?" does not end it, as in
 ``analyzers.hold_rule.stretches_without_agent``). Raised when it reaches
-``hold.max_without_return_s``; cleared when the agent comes back.
+``hold.max_without_return_s``; cleared when the agent comes back (known once a scan no
+longer finds the music playing: up to ``_ONGOING_SLACK_S`` + ``_STEP_S`` after it stops).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ RULE = "hold"
 KEY = "hold:long"
 _STEP_S = 1.0
 _WINDOW_S = 12.0
-_ONGOING_SLACK_S = 2.0  # music ending this close to the window's end is still playing
+# Music found ending this close to the window's end is still playing: the analysis
+# windows (2.5 s) put the end of ongoing music up to ~2.3 s before the window's end.
+_ONGOING_SLACK_S = 3.0
 _KEEP_MUSIC = 200
 
 
@@ -56,7 +59,9 @@ class Hold:
         if self._playing or self.start_s is None:
             return None
         music_end = max(m.end_s for m in self.call.music["agent"] if m.end_s > self.start_s)
-        back = [s.start_s for s in self.call.speech("agent", music_end) if s.start_s >= music_end]
+        # A stretch of the agent's voice that starts after the music, not the music's tail.
+        agent = self.call.activity["agent"].spans(music_end)
+        back = [s.start_s for s in agent if music_end < s.start_s < self.call.now_s]
         return min(back) if back else None
 
     def update(self, now_s: float) -> None:

@@ -24,7 +24,7 @@ RULE = "loudness"
 HIGH, LOW = "loudness:agent:high", "loudness:agent:low"
 _EVERY_S = 0.5
 _HISTORY = 200  # turn levels the median is taken over (the recent part of a long call)
-_MAX_TURN_S = 30.0  # a longer turn is levelled over its last part
+_MAX_TURN_S = 10.0  # a longer turn is levelled over its last part (bounded cost)
 
 
 class Loudness:
@@ -64,6 +64,8 @@ class Loudness:
         for closed in self.utterances.just_closed:
             self._closed(closed)
         turn = self.utterances.current
+        if turn is not None:  # up to the time both tracks reached (chunking aside)
+            turn = Span(turn.start_s, min(turn.end_s, now_s))
         if turn is None or turn.duration_s < self.rng.min_turn_s or self._music(turn):
             return
         if turn.end_s - self._measured_at < _EVERY_S:

@@ -1,8 +1,9 @@
 """Monotone: the agent's pitch spread over the last 60 s under the pitch-variation range.
 
 The pitch rule's measure (``analyzers.pitch``: ``f0_track``, then ``semitone_spread``
-over the voiced frames) computed once per agent utterance as it ends, so the cost stays
-one utterance's pitch track. The spread is taken over the voiced frames of the last
+over the voiced frames) computed once per stretch of agent speech as it ends (voice
+activity's stretches: final 0.3 s after the voice stops), so the cost stays one
+stretch's pitch track. The spread is taken over the voiced frames of the last
 ``WINDOW_S`` of the call; raised under ``pitch_monotony.min_sd_semitones``, cleared
 when it comes back.
 """
@@ -17,6 +18,7 @@ from analyzers.live.cues import CueSpec
 from analyzers.live.state import LiveCall
 from analyzers.live.utterances import AgentUtterances
 from analyzers.pitch import f0_track, semitone_spread
+from analyzers.spans import Span
 
 RULE = "pitch_monotony"
 KEY = "pitch_monotony:agent"
@@ -47,12 +49,17 @@ class Monotone:
         while self._frames and self._frames[0][0] < end_s - WINDOW_S:
             self._frames.popleft()
 
+    def _music(self, u: Span) -> bool:
+        return any(m.end_s > u.start_s and m.start_s < u.end_s for m in self.call.music["agent"])
+
     def spread(self) -> float | None:
         f0 = np.array([f for _, f in self._frames])
         return semitone_spread(f0, hop_s=_HOP_S, min_voiced_s=MIN_VOICED_S)
 
     def update(self, now_s: float) -> None:
-        for u in self.utterances.just_closed:
+        for u in self.utterances.just_finalised:
+            if self._music(u):
+                continue
             self._track(u.start_s, u.end_s)
             sd = self.spread()
             if sd is None:

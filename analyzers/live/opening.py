@@ -61,6 +61,5 @@ class Opening:
             self._over = True
             missing = [_LABELS[k] for k, v in detail.items() if not v]
             if missing:
-                call.board.raise_(
-                    self.spec, at, float(len(done)), "Opening without " + ", ".join(missing)
-                )
+                message = "Opening without " + ", ".join(missing)
+                call.board.raise_(self.spec, at, float(len(done)), message, detail)

@@ -4,8 +4,9 @@ Words per minute as ``analyzers.speech_rate`` counts them: the agent's words
 (``count_words``) over the agent's speaking time from voice activity
 (``speaking_time_s``), in the window that holds the last ``speech_rate.window_s`` of the
 agent's speech up to the end of the latest transcribed utterance; no rate under
-``MIN_SPEECH_S`` of speech. Evaluated as each utterance's words arrive; raised when the
-rate leaves [min_wpm, max_wpm], cleared when it comes back.
+half the window of speech (nor under ``MIN_SPEECH_S``): a rate over the first few
+sentences swings too much to nag the agent about. Evaluated as each utterance's words
+arrive; raised when the rate leaves [min_wpm, max_wpm], cleared when it comes back.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Pace:
         start = window_start(speech, end_s, self.rng.window_s)
         speech_s = speaking_time_s(speech, start, end_s)
         words = [w for w in self.call.agent_words if start <= (w.start_s + w.end_s) / 2 <= end_s]
-        if speech_s < MIN_SPEECH_S or not words:
+        if speech_s < max(MIN_SPEECH_S, self.rng.window_s / 2) or not words:
             return None
         return 60.0 * count_words(words) / speech_s
 

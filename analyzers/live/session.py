@@ -27,6 +27,7 @@ from analyzers.live.opening import Opening
 from analyzers.live.pace import Pace
 from analyzers.live.state import LiveCall
 from analyzers.live.utterances import AgentUtterances
+from analyzers.phrase_matching import load_phrase_book
 from analyzers.profile import Profile
 from analyzers.report import Word
 from analyzers.spans import Span
@@ -42,6 +43,10 @@ LIVE_RULES: tuple[str, ...] = (
     "talk_ratio",
     "opening",
 )
+
+
+# The detectors look again once the decided time moved this much (not on every frame).
+EVALUATE_EVERY_S = 0.05
 
 
 class Utterance(BaseModel):
@@ -90,6 +95,7 @@ class LiveSession:
             raise UnsupportedAudioError(
                 f"sample rate must be an integer >= 4000, got {sample_rate!r}"
             )
+        load_phrase_book(language)  # UnsupportedLanguageError now, not at the first words
         unknown = set(enabled or ()) - set(LIVE_RULES)
         if unknown:
             raise ValueError(f"no live cue for rules {sorted(unknown)}; live rules: {LIVE_RULES}")
@@ -124,10 +130,13 @@ class LiveSession:
         call.activity[track].advance(call.audio[track])
         return self._evaluate()
 
-    def _evaluate(self) -> list[Cue]:
+    def _evaluate(self, force: bool = False) -> list[Cue]:
         call = self._call
         call.board.clock_s = call.received_s
         now = call.decided_s
+        if now - call.now_s < EVALUATE_EVERY_S and not force:
+            return call.board.take()
+        call.now_s = now
         for detector in self._detectors:
             detector.update(now)
         return call.board.take()
@@ -169,9 +178,9 @@ class LiveSession:
         if self._finished:
             return []
         call = self._call
-        for activity in call.activity.values():
-            activity.finish()
-        out = self._evaluate()
+        for track, activity in call.activity.items():
+            activity.finish(call.audio[track])
+        out = self._evaluate(force=True)
         self._utterances.finish()
         self._finished = True
         call.board.clear_all(call.received_s)

@@ -39,6 +39,7 @@ class LiveCall:
     awaiting_words: list[Span] = field(default_factory=list)
     music: dict[Track, list[Span]] = field(default_factory=dict)  # hold music found so far
     last_words_end_s: float = 0.0  # end of the latest agent utterance whose words came
+    now_s: float = 0.0  # the time the detectors evaluate up to (both tracks decided)
 
     def __post_init__(self) -> None:
         act = self.profile.activity
@@ -68,9 +69,13 @@ class LiveCall:
         return self.audio[track].read(round(start_s * sr), round(end_s * sr))
 
     def speech(self, track: Track, since_s: float = 0.0) -> list[Span]:
-        """The track's speech stretches ending after ``since_s`` (the open one included),
-        hold music found on it cut out."""
-        spans = self.activity[track].spans(since_s)
+        """The track's speech stretches ending after ``since_s`` (the open one included)
+        up to ``now_s`` (one track may be ahead of the other), hold music cut out."""
+        spans = [
+            Span(a, min(b, self.now_s))
+            for a, b in self.activity[track].spans(since_s)
+            if a < self.now_s
+        ]
         music = [m for m in self.music[track] if m.end_s > since_s]
         return remove_holds(spans, music) if music else spans
 

@@ -3,8 +3,8 @@
 An utterance is a turn as ``analyzers.turns.turns_from_activity`` builds it: the agent's
 speech stretches joined across pauses shorter than ``activity.turn_merge_gap_s`` in
 which the customer does not start to speak. It ends when such a pause has passed or the
-customer starts. A long turn is cut at a pause once it reaches ``MAX_UTTERANCE_S``, so
-its words (pace, opening) keep coming during a monologue.
+customer starts. A long turn is cut at the first pause after it reaches
+``MAX_UTTERANCE_S``, so its words (pace, opening) keep coming during a monologue.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from analyzers.live.state import LiveCall
 from analyzers.spans import Span
 
-MAX_UTTERANCE_S = 10.0
+MAX_UTTERANCE_S = 5.0
 
 
 class AgentUtterances:
@@ -21,7 +21,8 @@ class AgentUtterances:
         self.merge_gap_s = call.profile.activity.turn_merge_gap_s
         self._open: Span | None = None
         self._ended: list[Span] = []  # for transcription, until taken
-        self.just_closed: list[Span] = []  # closed in the last update (levels, pitch)
+        self.just_closed: list[Span] = []  # closed in the last update (levels)
+        self.just_finalised: list[Span] = []  # agent stretches final in the last update (pitch)
 
     @property
     def current(self) -> Span | None:
@@ -36,7 +37,8 @@ class AgentUtterances:
     def update(self, now_s: float) -> None:
         self.just_closed = []
         agent = self.call.activity["agent"]
-        for seg in agent.take_finalised():
+        self.just_finalised = agent.take_finalised()
+        for seg in self.just_finalised:
             self._add(seg)
         if self._open is None:
             return
@@ -52,16 +54,15 @@ class AgentUtterances:
 
     def _add(self, seg: Span) -> None:
         if self._open is not None:
-            joins = (
-                seg.start_s - self._open.end_s < self.merge_gap_s
-                and not self._customer_started_between(self._open.end_s, seg.start_s)
-                and self._open.duration_s < MAX_UTTERANCE_S
-            )
-            if joins:
+            joins = seg.start_s - self._open.end_s < self.merge_gap_s
+            if joins and not self._customer_started_between(self._open.end_s, seg.start_s):
                 self._open = Span(self._open.start_s, seg.end_s)
-                return
-            self._close()
-        self._open = seg
+            else:
+                self._close()
+        if self._open is None:
+            self._open = seg
+        if self._open.duration_s >= MAX_UTTERANCE_S:
+            self._close()  # at a pause (the stretch just ended): its words are due
 
     def _customer_started_between(self, a: float, b: float) -> bool:
         return any(a < s.start_s < b for s in self.call.activity["customer"].spans(a))
