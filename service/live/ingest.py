@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from fastapi.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from analyzers.errors import AnalysisError
 from service.api.state import ServiceState
 from service.calls.intake import IntakeError, LiveRecording, accept_live_recording
 from service.live.call import LiveCall, LiveCallSpec
@@ -26,6 +27,7 @@ from service.live.protocol import (
     CLOSE_TRY_LATER,
     LiveError,
     Stopped,
+    bad_message,
 )
 from service.live.recording import RecordingWriter
 from service.live.services import LiveServices, live_services
@@ -149,7 +151,10 @@ def _close_reason(reason: str) -> str:
 async def _open(
     state: ServiceState, services: LiveServices, spec: LiveCallSpec, cue_socket: WebSocket | None
 ) -> LiveCall:
-    session = await run_in_threadpool(new_session, state, spec)
+    try:
+        session = await run_in_threadpool(new_session, state, spec)
+    except AnalysisError as exc:  # e.g. a language the cues have no phrase book for
+        raise bad_message(str(exc), exc.code) from None
     recording = RecordingWriter(
         state.settings.data_dir / "live",
         spec.encoding,

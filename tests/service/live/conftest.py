@@ -86,6 +86,23 @@ def serve_live(settings: Any) -> Iterator[LiveService]:
             for role, (team, scopes, agent) in KEYS.items():
                 service.keys[role] = create_api_key(session, team, scopes, agent_id=agent).key
         yield service
+        _analyses_finished(service)
+
+
+def _analyses_finished(service: LiveService, timeout_s: float = 300) -> None:
+    """The stored live calls' analyses end before the app stops (a model thread still
+    running when the interpreter exits aborts it)."""
+    from sqlalchemy import func, select
+
+    from service.db.models import PROCESSING, QUEUED, Call
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with service.state.db.session() as session:
+            busy = session.scalar(select(func.count()).where(Call.status.in_((QUEUED, PROCESSING))))
+        if not busy:
+            return
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")

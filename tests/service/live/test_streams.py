@@ -6,10 +6,13 @@ else; the stored call is analysed like an upload and lists the cues it showed.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from analyzers.live import LiveSession, replay
 from analyzers.profile import default_profile
+from tests.service.conftest import SAMPLES
 from tests.service.live.clients import (
     Screen,
     stream_raw,
@@ -119,3 +122,49 @@ def test_stored_call_reports_like_an_upload_and_lists_its_cues(live: LiveService
         report.pop("timings_s")
     assert streamed["metrics"] == upload["metrics"]
     assert streamed == upload
+
+
+WORD_RULES = {"speech_rate", "opening"}
+
+
+def engine_cues(wav: Path) -> list[dict]:
+    """What the engine itself decides on the same audio (no words): the acoustic cues
+    the service must deliver, at the same moments."""
+    import soundfile as sf
+
+    audio, rate = sf.read(str(wav), dtype="float32")
+    session = LiveSession(default_profile(), rate)
+    cues = replay(session, audio[:, 0], audio[:, 1], rate, chunk_s=0.05)
+    return [c.model_dump(mode="json") for c in cues if c.rule not in WORD_RULES]
+
+
+def assert_same_acoustic_cues(got: list[dict], expected: list[dict]) -> None:
+    """The same conditions in the same order, each within 0.15 s (frames of 20 ms here,
+    steps of 50 ms there)."""
+    got = [c for c in got if c["rule"] not in WORD_RULES]
+    assert [(c["key"], c["state"]) for c in got] == [(c["key"], c["state"]) for c in expected]
+    for ours, theirs in zip(got, expected, strict=True):
+        assert ours["at_s"] == pytest.approx(theirs["at_s"], abs=0.15), (ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["interrupting", "shouting"])
+def test_twilio_stream_delivers_the_engines_acoustic_cues(live: LiveService, name: str) -> None:
+    wav = SAMPLES / f"{name}.wav"
+    signed = twilio_signature(TWILIO_TOKEN, PUBLIC_URL.replace("https", "wss") + "/v1/live/twilio")
+    got = stream_twilio(
+        live.base_url, signed, twilio_messages(wav, TWILIO_SID, {"agent": "bob", "cues": "socket"})
+    )
+    assert got.close_code == 1000, got
+    assert_same_acoustic_cues(got.cues(), engine_cues(wav))
+    truth = json.loads(wav.with_suffix(".truth.json").read_text())
+    if name == "interrupting":  # raised inside each of the agent's talk-overs
+        raised = [c for c in got.cues() if c["rule"] == "interruption" and c["state"] == "raised"]
+        assert len(raised) == len(truth["interruptions"]) == 2
+        for cue, overlap in zip(raised, truth["interruptions"], strict=True):
+            assert overlap["start_s"] <= cue["at_s"] <= overlap["end_s"]
+            assert cue["party"] == "agent"
+    else:  # raised during the agent's shouted turn
+        shout = next(u for u in truth["utterances"] if u["style"] == "shout")
+        loud = [c for c in got.cues() if c["key"] == "loudness:agent:high"]
+        assert loud and loud[0]["state"] == "raised" and "Raised voice" in loud[0]["message"]
+        assert shout["start_s"] <= loud[0]["at_s"] <= shout["end_s"]
