@@ -193,7 +193,7 @@ class Settings(BaseSettings):
         1, ge=1, description="threads transcribing live utterances (per API process)"
     )
     live_transcribe_batch: int = Field(
-        4, ge=1, le=16, description="utterances waiting together are transcribed in one batch"
+        8, ge=1, le=16, description="utterances waiting together are transcribed together"
     )
     live_transcribe_nice: int = Field(
         5,

@@ -1,11 +1,11 @@
-"""Words for live utterances, off the event loop, batched when they queue up.
+"""Words for live utterances, off the event loop, packed together when they queue up.
 
 ``live_transcribe_threads`` threads run the process's loaded Whisper engine
 (``analyzers.transcribe.get_engine``: the same cached model the in-process worker uses,
 loaded once). Each takes every utterance waiting (up to ``live_transcribe_batch``, with
-the same language and prompt) and transcribes them in one batch: Whisper's encoder
-costs a whole 30 s window however short the utterance, and a batch shares the passes,
-so when many calls speak at once the throughput rises instead of the queue. Greedy
+the same language and prompt) and transcribes them together, packed into one window:
+Whisper's encoder costs a whole 30 s window however short the utterance, so when many
+calls speak at once the throughput rises instead of the queue. Greedy
 decoding by default (``live_beam_size``): a live cue wants its words within a second
 or two.
 """
@@ -149,13 +149,15 @@ class LiveTranscriber:
         return [r for r in batch if not r.future.done()]
 
     def _transcribe(self, batch: list[_Request]) -> None:
-        from analyzers.transcribe.channel import transcribe_channels
+        from analyzers.transcribe import transcribe_channel
 
         first = batch[0]
+        audio, stretches = pack(batch)
         try:
-            per_utterance = transcribe_channels(
-                [(r.samples, [Span(0.0, len(r.samples) / r.sample_rate)]) for r in batch],
+            words = transcribe_channel(
+                audio,
                 first.sample_rate,
+                stretches,
                 self._engine(first.language),
                 first.language,
                 beam_size=self._settings.live_beam_size,
@@ -165,17 +167,51 @@ class LiveTranscriber:
             for request in batch:
                 request.settle(None, exc)
             return
-        for request, words in zip(batch, per_utterance, strict=True):
-            shift = request.offset_s
-            request.settle(
-                [
-                    w.model_copy(update={"start_s": w.start_s + shift, "end_s": w.end_s + shift})
-                    for w in words
-                ]
-            )
+        for request, own in zip(batch, unpack(words, stretches, batch), strict=True):
+            request.settle(own)
 
     def close(self) -> None:
         if self._threads:
             self._queue.put(None)
             for thread in self._threads:
                 thread.join(30)
+
+
+# Between packed utterances: longer than the chunk planner's max_gap_s, so each stays a
+# piece of its own (the planner puts its own half-second of silence between pieces).
+PACK_GAP_S = 1.5
+
+
+def pack(batch: Sequence[_Request]) -> tuple[np.ndarray, list[Span]]:
+    """The utterances one after another on one synthetic channel, and where each is:
+    Whisper's chunk planner packs them into as few 30 s windows as they fill, so a batch
+    of short utterances costs one encoder pass instead of one each."""
+    rate = batch[0].sample_rate
+    gap = np.zeros(round(PACK_GAP_S * rate), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    stretches: list[Span] = []
+    at = 0
+    for request in batch:
+        stretches.append(Span(at / rate, (at + len(request.samples)) / rate))
+        pieces += [request.samples, gap]
+        at += len(request.samples) + len(gap)
+    return np.concatenate(pieces), stretches
+
+
+def unpack(
+    words: Sequence[Word], stretches: Sequence[Span], batch: Sequence[_Request]
+) -> list[list[Word]]:
+    """Each utterance's words (placed in its stretch by the transcriber), on the call."""
+    own: list[list[Word]] = [[] for _ in batch]
+    for word in words:
+        middle = (word.start_s + word.end_s) / 2
+        i = min(range(len(stretches)), key=lambda k: _distance(middle, stretches[k]))
+        shift = batch[i].offset_s - stretches[i].start_s
+        own[i].append(
+            word.model_copy(update={"start_s": word.start_s + shift, "end_s": word.end_s + shift})
+        )
+    return own
+
+
+def _distance(t: float, stretch: Span) -> float:
+    return max(stretch.start_s - t, 0.0, t - stretch.end_s)
