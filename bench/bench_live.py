@@ -55,6 +55,11 @@ class Latencies:
     cues: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: Latencies) -> None:
+        for name in ("acoustic", "words", "screen", "cleared", "errors"):
+            getattr(self, name).extend(getattr(other, name))
+        self.cues += other.cues
+
 
 def mulaw_tracks(name: str, seconds: float | None) -> tuple[bytes, bytes]:
     import numpy as np
@@ -260,6 +265,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, nargs="+", default=[1, 2, 4, 6, 8, 10, 12, 16])
     parser.add_argument("--seconds", type=float, default=None, help="stream only this much")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per N (more cues)")
     parser.add_argument("--embedded", action="store_true", help="in-process queue and fan-out")
     parser.add_argument("--keep-going", action="store_true", help="past the first failing N")
     parser.add_argument(
@@ -291,10 +297,12 @@ def print_rounds(
     print(HEADER)
     for n in args.calls:
         cpu0, client0, wall0 = cpu_seconds(server.pid), time.process_time(), time.monotonic()
-        out = asyncio.run(run_round(base, key, n, args.seconds))
+        out = Latencies()
+        for _ in range(args.rounds):
+            out.add(asyncio.run(run_round(base, key, n, args.seconds)))
         wall = time.monotonic() - wall0
-        audio_s = wall  # every call streams for (about) the round's length
-        cpu_per_call = (cpu_seconds(server.pid) - cpu0) / (n * audio_s)
+        # Every call streams for about the round's length: CPU per call per second of call.
+        cpu_per_call = (cpu_seconds(server.pid) - cpu0) / (n * wall)
         client = (time.process_time() - client0) / wall
         print(row(n, out, cpu_per_call, client), flush=True)
         if not passed(out) and not args.keep_going:

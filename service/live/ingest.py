@@ -30,7 +30,7 @@ from service.live.protocol import (
     bad_message,
 )
 from service.live.recording import RecordingWriter
-from service.live.services import LiveServices, live_services
+from service.live.services import LiveServices, ingest_services
 from service.live.session_factory import new_session
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ async def send_json(websocket: WebSocket, body: dict[str, Any]) -> bool:
 
 
 async def serve_ingest(websocket: WebSocket, state: ServiceState, protocol: IngestProtocol) -> None:
-    services = await live_services(state)
+    services = await ingest_services(state)
     await websocket.accept()
     ending, call = Ending(), None
     services.running += 1

@@ -37,10 +37,15 @@ class RedisHub:
         return f"{self._prefix}:call:{call.team_id}:{call.call_id}"
 
     async def start(self) -> None:
-        """Subscribe before the first call: events published from then on arrive."""
+        """Subscribe before the first call: events published from then on arrive. Redis
+        down: streams still run (cues on their own socket, recordings stored) and the
+        subscription keeps retrying."""
         if self._listener is None:
             self._listener = asyncio.create_task(self._listen(), name="live-redis-listener")
-        await asyncio.wait_for(self._subscribed.wait(), timeout=10)
+        try:
+            await asyncio.wait_for(self._subscribed.wait(), timeout=5)
+        except TimeoutError:
+            log.warning("live events: Redis is not answering; screens get no cues for now")
 
     async def _listen(self) -> None:
         backoff = 0.2
@@ -73,16 +78,23 @@ class RedisHub:
 
     async def publish(self, event: LiveEvent) -> None:
         payload = event.model_dump_json()
-        async with self._redis.pipeline(transaction=False) as pipe:
-            if event.type == "call_ended":
-                pipe.delete(self._listing(event.call))
-            else:
-                pipe.set(self._listing(event.call), event.call.model_dump_json(), ex=LISTING_TTL_S)
-            pipe.publish(self._channel(event.call.team_id), payload)
-            await pipe.execute()
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                if event.type == "call_ended":
+                    pipe.delete(self._listing(event.call))
+                else:
+                    listing = event.call.model_dump_json()
+                    pipe.set(self._listing(event.call), listing, ex=LISTING_TTL_S)
+                pipe.publish(self._channel(event.call.team_id), payload)
+                await pipe.execute()
+        except Exception as exc:  # the stream goes on without its screens
+            log.warning("live events: could not publish to Redis (%s)", exc)
 
     async def touch(self, call: LiveCallInfo) -> None:
-        await self._redis.set(self._listing(call), call.model_dump_json(), ex=LISTING_TTL_S)
+        try:
+            await self._redis.set(self._listing(call), call.model_dump_json(), ex=LISTING_TTL_S)
+        except Exception as exc:
+            log.warning("live events: could not refresh a listing in Redis (%s)", exc)
 
     def subscribe(
         self, team_id: int, agent_id: str | None
@@ -90,8 +102,13 @@ class RedisHub:
         return self._fanout.subscribe(team_id, agent_id)
 
     async def running(self, team_id: int, agent_id: str | None) -> list[LiveCallInfo]:
-        keys = [k async for k in self._redis.scan_iter(match=f"{self._prefix}:call:{team_id}:*")]
-        values = await self._redis.mget(keys) if keys else []
+        pattern = f"{self._prefix}:call:{team_id}:*"
+        try:
+            keys = [k async for k in self._redis.scan_iter(match=pattern)]
+            values = await self._redis.mget(keys) if keys else []
+        except Exception as exc:
+            log.warning("live events: could not list the running calls (%s)", exc)
+            return []
         calls = [LiveCallInfo.model_validate_json(v) for v in values if v is not None]
         return sorted(
             (c for c in calls if visible(c, team_id, agent_id)), key=lambda c: c.started_at

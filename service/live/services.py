@@ -7,14 +7,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from service.config import Settings
 from service.live.hub import InProcessHub, LiveHub
 from service.live.transcriber import LiveTranscriber
-
-if TYPE_CHECKING:
-    from service.api.state import ServiceState
 
 T = TypeVar("T")
 
@@ -49,7 +46,14 @@ class LiveServices:
         await asyncio.to_thread(stop_pools)
 
 
-async def live_services(state: ServiceState) -> LiveServices:
+class HasLive(Protocol):
+    """The part of service.api.state.ServiceState the live services live in."""
+
+    settings: Settings
+    live: LiveServices | None
+
+
+async def live_services(state: HasLive) -> LiveServices:
     """The process's live services, made on first use (no await before they are set,
     so two first sockets share one)."""
     if state.live is None:
@@ -61,16 +65,23 @@ async def live_services(state: ServiceState) -> LiveServices:
         else:
             hub = InProcessHub()
         state.live = LiveServices(state.settings, hub)
-        state.live.transcriber.start(_warm_language(state.settings))
     await state.live.hub.start()
     return state.live
+
+
+async def ingest_services(state: HasLive) -> LiveServices:
+    """The live services for a stream of audio: the transcriber too (its threads start,
+    and the model loads, with the process's first stream)."""
+    services = await live_services(state)
+    services.transcriber.start(_warm_language(state.settings))
+    return services
 
 
 def _warm_language(settings: Settings) -> str:
     return "en" if settings.default_language == "auto" else settings.default_language
 
 
-async def close_live_services(state: ServiceState) -> None:
+async def close_live_services(state: HasLive) -> None:
     if state.live is not None:
         await state.live.close()
         state.live = None
