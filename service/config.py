@@ -43,6 +43,12 @@ class WebhookAccount(BaseModel):
         "0 (left), 1 (right), or auto (found from each call: the platform's channel order "
         "follows the call's direction)",
     )
+    agent_track: Literal["inbound", "outbound"] = Field(
+        "outbound",
+        description="Twilio Media Streams: the track that carries the agent. On a stream "
+        "started on the customer's leg (the usual inbound contact-centre call, <Stream> "
+        "before <Dial>) 'inbound' is the customer and 'outbound' the agent",
+    )
 
 
 class Settings(BaseSettings):
@@ -175,6 +181,56 @@ class Settings(BaseSettings):
     # Dashboard.
     session_secret: SecretStr | None = Field(
         None, description="signs dashboard session cookies; default: a file in data_dir"
+    )
+
+    # Live cues (WebSocket streams in, service/live).
+    live_max_duration_s: float = Field(
+        2 * 3600.0, gt=0, description="a live stream is stopped (and stored) at this length"
+    )
+    live_max_frame_bytes: int = Field(
+        64 * 1024, ge=1024, description="largest WebSocket message a live stream may send"
+    )
+    live_idle_timeout_s: float = Field(
+        20.0, gt=0, description="a live stream that sends nothing this long is closed"
+    )
+    live_start_timeout_s: float = Field(
+        10.0, gt=0, description="a live stream must authenticate and start within this"
+    )
+    live_max_calls: int = Field(
+        40, ge=1, description="simultaneous live streams per API process (more: refused)"
+    )
+    live_transcribe_threads: int = Field(
+        1, ge=1, description="threads transcribing live utterances (per API process)"
+    )
+    live_transcribe_batch: int = Field(
+        8, ge=1, le=16, description="utterances waiting together are transcribed together"
+    )
+    live_transcribe_nice: int = Field(
+        5,
+        ge=0,
+        le=19,
+        description="CPU priority of live transcription below the sockets and the cue "
+        "engine (Linux nice; analyses run at worker_nice)",
+    )
+    live_engine_threads: int = Field(
+        1, ge=1, description="threads running the live cue engine (per API process)"
+    )
+    live_beam_size: int = Field(
+        1, ge=1, le=5, description="Whisper beam for live utterances (1: greedy, fastest)"
+    )
+    live_finish_wait_s: float = Field(
+        10.0,
+        ge=0,
+        description="at a stream's end, how long utterances still being "
+        "transcribed may take before the stream's last cues are decided",
+    )
+    live_redis_prefix: str = Field(
+        "callcoach:live", description="Redis channel and key prefix of live events"
+    )
+    live_fanout: Literal["auto", "inprocess", "redis"] = Field(
+        "auto",
+        description="where cues are published: in this process, or Redis pub/sub so every "
+        "API process sees every cue; auto = redis with the celery queue backend",
     )
 
     # Analysis defaults.

@@ -21,6 +21,7 @@ from service.api.routes import (
     calls,
     findings,
     health,
+    live,
     privacy,
     ranges,
     search,
@@ -37,6 +38,7 @@ from service.jobs.inprocess import InProcessWorker
 from service.jobs.queue import JobQueue
 from service.jobs.runner import JobRunner, new_worker_id
 from service.jobs.warmup import ModelWarmup
+from service.live.services import close_live_services
 from service.storage import LocalDiskStorage
 
 log = logging.getLogger(__name__)
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await close_live_services(state)
             await run_in_threadpool(stop_services, state)
 
     app = FastAPI(
@@ -127,7 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_openapi(app)
     app.add_middleware(SecurityHeaders)
-    for module in (calls, findings, agents, webhooks, callbacks, health, ranges, search, privacy):
+    routers = (calls, findings, agents, webhooks, callbacks, health, ranges, search, privacy, live)
+    for module in routers:
         app.include_router(module.router)
     # ---- the coach dashboard (service/dashboard, its own engineer): pages + /static ----
     # Part of the product: if it cannot load, startup stops (an API without its dashboard

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from service.callbacks.dispatcher import CallbackDispatcher
 from service.config import Settings
@@ -11,6 +12,9 @@ from service.jobs.inprocess import InProcessWorker
 from service.jobs.queue import JobQueue
 from service.jobs.warmup import ModelWarmup
 from service.storage import LocalDiskStorage
+
+if TYPE_CHECKING:
+    from service.live.services import LiveServices
 
 
 @dataclass
@@ -24,3 +28,4 @@ class ServiceState:
     inprocess: InProcessWorker | None = None
     dispatcher: CallbackDispatcher | None = None
     sample_key: str | None = field(default=None, repr=False)
+    live: LiveServices | None = field(default=None, repr=False)  # made by the first live socket

@@ -1,5 +1,5 @@
 """Intake: every way a call arrives (the API upload, the dashboard's upload, the
-webhooks, the bundled samples) comes through here.
+webhooks, live streams, the bundled samples) comes through here.
 
 Receiving the form, the size limit (413), the fields and the audio header check (422,
 the first error formatted one way), the call row, and removing the stored file when
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from analyzers.errors import AnalysisError
-from analyzers.options import AgentChannel, AnalysisOptions, Language
+from analyzers.options import AgentChannel, AnalysisOptions, CallMetadata, Language
 from service import metrics
 from service.api.multipart import MultipartError, ReceivedForm, receive_form
 from service.api.schemas import (
@@ -32,6 +32,7 @@ from service.api.schemas import (
     RecordingFields,
     WebhookAccepted,
 )
+from service.calls.live_cues import add_live_cues
 from service.calls.records import new_call
 from service.config import Settings
 from service.fetch.guard import UnsafeURLError, check_url
@@ -336,3 +337,49 @@ async def accept_generic_webhook(
         if result.status == "duplicate" and blob is not None:
             await run_in_threadpool(state.storage.delete, blob.key)
         return result
+
+
+@dataclass(frozen=True)
+class LiveRecording:
+    """A live stream that ended: its recording (stored under the call id) and cues."""
+
+    call_id: uuid.UUID
+    team_id: int
+    source: str  # live | live-twilio
+    source_account: str
+    blob: StoredBlob
+    options: AnalysisOptions
+    metadata: CallMetadata
+    agent_id: str | None
+    external_id: str | None
+    cues: Sequence[Mapping[str, Any]]
+
+
+async def accept_live_recording(state: ServiceState, live: LiveRecording) -> CallAccepted:
+    """A live stream's recording as a queued call, its cues stored with it; like an
+    upload, the header is checked first (422) and nothing is kept when it fails."""
+    async with discard_on_failure(state, live.blob):
+
+        def probe_and_commit() -> None:
+            duration_s, content_type = probe_recording(state, live.blob)
+            with state.db.session() as session:
+                new_call(
+                    session,
+                    team_id=live.team_id,
+                    source=live.source,
+                    options=live.options,
+                    metadata=live.metadata,
+                    agent_id=live.agent_id,
+                    external_id=live.external_id,
+                    call_id=live.call_id,
+                    audio=live.blob,
+                    content_type=content_type,
+                    duration_s=duration_s,
+                    source_account=live.source_account,
+                )
+                add_live_cues(session, live.call_id, [dict(c) for c in live.cues])
+
+        await run_in_threadpool(probe_and_commit)
+    metrics.CALLS_RECEIVED.labels(live.source).inc()
+    await run_in_threadpool(state.queue.enqueue, live.call_id)
+    return CallAccepted(id=live.call_id, status="queued", url=f"/v1/calls/{live.call_id}")

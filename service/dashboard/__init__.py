@@ -10,11 +10,11 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service.dashboard.routes import calls, people, ranges, reviews, search, sign_in
+from service.dashboard.routes import calls, live, people, ranges, reviews, search, sign_in
 from service.dashboard.templating import STATIC_DIR, TEMPLATES_DIR
 
 router = APIRouter(include_in_schema=False)
-for _module in (sign_in, calls, reviews, people, ranges, search):
+for _module in (sign_in, calls, reviews, people, ranges, search, live):
     router.include_router(_module.router)
 
 

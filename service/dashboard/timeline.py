@@ -5,7 +5,7 @@ Pure: a report in, coordinates out; the template only draws them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -86,6 +86,18 @@ class Marker:
     row: int = 0  # stacked so that heads and spans do not overlap
 
 
+@dataclass(frozen=True)
+class LiveMark:
+    """A cue shown during a live call: raised to cleared (a span), or a checklist tick."""
+
+    x: float
+    x_end: float
+    at_s: float
+    rule: str
+    state: str  # raised (its span runs to the clear) | progress
+    title: str
+
+
 @dataclass
 class Timeline:
     width: float
@@ -107,18 +119,25 @@ class Timeline:
     tones: list[Span] = field(default_factory=list)  # key presses and call-progress tones
     sentiment: list[Bar] = field(default_factory=list)  # one per scored turn
     sentiment_zero_y: float | None = None
+    live: list[LiveMark] = field(default_factory=list)  # cues shown during a live call
 
     def lane(self, key: str) -> Lane | None:
         return next((lane for lane in self.lanes if lane.key == key), None)
 
 
 def _layout(
-    has_customer: bool, marker_rows: int, has_holds: bool = False, sentiment: str | None = None
+    has_customer: bool,
+    marker_rows: int,
+    has_holds: bool = False,
+    sentiment: str | None = None,
+    has_live: bool = False,
 ) -> list[Lane]:
     # A mono recording cannot tell the parties apart: its one channel is "the recording".
     first = "Agent" if has_customer else "Recording"
-    spec = [
-        ("findings", "Findings", "", max(30.0, 8.0 + marker_rows * MARKER_ROW_H)),
+    spec = [("findings", "Findings", "", max(30.0, 8.0 + marker_rows * MARKER_ROW_H))]
+    if has_live:
+        spec.append(("live", "Live cues", "shown to the agent", 34.0))
+    spec += [
         ("ringing", "Ringing", "before answer", 24.0),
         ("level_agent", first, "loudness, dBov", 58.0),
         ("pitch_agent", first, "pitch, Hz", 58.0),
@@ -172,7 +191,8 @@ def _finding_title(finding: Finding) -> str:
     return f"{finding.rule} ({finding.severity}) at {at}: {finding.message}"
 
 
-def build_timeline(report: Report) -> Timeline:
+def build_timeline(report: Report, live_cues: Sequence[Mapping[str, Any]] = ()) -> Timeline:
+    """``live_cues``: the cues a live call showed (service.calls.live_cues), a lane."""
     duration = max(report.duration_s, 0.1)
     signals = report.signals
     has_customer = report.parties.customer is not None or bool(
@@ -186,6 +206,7 @@ def build_timeline(report: Report) -> Timeline:
         1 + max((m.row for m in markers), default=0),
         bool(report.holds or report.tones),
         _sentiment_subtitle(report),
+        bool(live_cues),
     )
     n_px = int(plot_right - LEFT)
     level_areas, speech = _levels_and_speech(x, lanes, report, n_px)
@@ -213,6 +234,7 @@ def build_timeline(report: Report) -> Timeline:
         tones=_tones(x, report),
         sentiment=_sentiment_bars(x, lanes, report),
         sentiment_zero_y=_sentiment_zero(lanes),
+        live=live_marks(x, live_cues, duration),
     )
 
 
@@ -389,3 +411,24 @@ def _sentiment_bars(x: Scale, lanes: list[Lane], report: Report) -> list[Bar]:
             )
         )
     return bars
+def live_marks(x: Scale, cues: Sequence[Mapping[str, Any]], duration_s: float) -> list[LiveMark]:
+    """Each raised cue as a span to its clear (same key; the call's end if none), each
+    checklist tick as a point; clears are the spans' ends, not marks of their own."""
+    marks = []
+    for i, cue in enumerate(cues):
+        if cue["state"] == "cleared":
+            continue
+        at_s = float(cue["at_s"])
+        end_s = at_s
+        if cue["state"] == "raised":
+            clear = next(
+                (c for c in cues[i + 1 :] if c["key"] == cue["key"] and c["state"] == "cleared"),
+                None,
+            )
+            end_s = float(clear["at_s"]) if clear is not None else duration_s
+        shown = clock(float(cue.get("shown_s", at_s)))
+        title = f"{cue['message']} at {clock(at_s)}, shown at {shown}"
+        marks.append(
+            LiveMark(x.clamped(at_s), x.clamped(end_s), at_s, cue["rule"], cue["state"], title)
+        )
+    return marks

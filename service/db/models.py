@@ -55,6 +55,9 @@ class Team(Base):
     company_names: Mapped[list[str] | None] = mapped_column(
         JSONColumn, comment="names agents introduce the company by, for calls that give none"
     )
+    live_cues_off: Mapped[list[str] | None] = mapped_column(
+        JSONColumn, comment="rule ids whose live cues this team switched off (none: all on)"
+    )
 
 
 class TeamProfile(Base):
@@ -358,3 +361,20 @@ class AgentVoice(Base):
     embedding: Mapped[list[float]] = mapped_column(JSONColumn)
     calls: Mapped[int] = mapped_column(Integer, comment="voice prints the embedding is from")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveCue(Base):
+    """A cue shown during a live call (service/live): what, when it became true in the
+    audio (``at_s``) and when it was sent (``shown_s``, the stream's time then)."""
+
+    __tablename__ = "live_cues"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, comment="order of sending")
+    rule: Mapped[str] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(20), comment="raised|cleared|progress")
+    at_s: Mapped[float] = mapped_column(Float)
+    shown_s: Mapped[float] = mapped_column(Float)
+    cue: Mapped[dict[str, Any]] = mapped_column(JSONColumn, comment="the whole cue as sent")

@@ -41,11 +41,24 @@ def signature_algorithm(settings_header: str | None) -> str:
     return "HMAC_SHA1"
 
 
+def signed_url(seen_url: str, public_base_url: str | None) -> str:
+    """The URL the platform called (and signed): as this server saw it, or on the public
+    base URL when a proxy rewrites it. For a WebSocket (Media Streams) the scheme is
+    ws/wss: Twilio signs the ``wss://`` URL of the ``<Stream>``."""
+    if not public_base_url:
+        return seen_url
+    seen, public = urlsplit(seen_url), urlsplit(public_base_url.rstrip("/"))
+    scheme = public.scheme
+    if seen.scheme in ("ws", "wss"):
+        scheme = {"https": "wss", "http": "ws"}.get(scheme, scheme)
+    return urlunsplit((scheme, public.netloc, public.path + seen.path, seen.query, ""))
+
+
 def _port_variants(url: str) -> list[str]:
     parts = urlsplit(url)
     if parts.port:
         return [urlunsplit(parts._replace(netloc=parts.netloc.rsplit(":", 1)[0])), url]
-    default = 443 if parts.scheme == "https" else 80
+    default = 443 if parts.scheme in ("https", "wss") else 80
     return [url, urlunsplit(parts._replace(netloc=f"{parts.netloc}:{default}"))]
 
 

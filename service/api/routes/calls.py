@@ -30,6 +30,7 @@ from service.api.schemas import (
 )
 from service.calls.deletion import delete_call
 from service.calls.intake import ACCEPTED_AUDIO_TYPES, accept_upload
+from service.calls.live_cues import live_cues
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.calls.queries import BadCursorError, CallFilters, list_calls, visible_call
 from service.db.models import DONE, Call, CallReport
@@ -94,7 +95,12 @@ def get_call(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> CallO
     "/{call_id}/report",
     responses={
         **_ERRORS,
-        200: {"description": "the analysis report (analyzers.report.Report, schema_version 1)"},
+        200: {
+            "description": "the analysis report (analyzers.report.Report, schema_version 1); "
+            "a live call's also lists, as `live_cues`, the cues its agent was shown: each "
+            "with `at_s` (when the condition became true in the call) and `shown_s` (the "
+            "call's time when it was sent)"
+        },
         409: {"model": ErrorBody, "description": "not analysed (yet)"},
     },
     summary="The analysis report",
@@ -107,6 +113,8 @@ def get_report(call_id: uuid.UUID, key: CallReadKey, session: SessionDep) -> Res
             detail += f": {call.error_message}"
         raise HTTPException(409, detail)
     report = session.get_one(CallReport, call_id)
+    if call.source.startswith("live"):
+        return JSONResponse({**report.report, "live_cues": live_cues(session, call_id)})
     return JSONResponse(report.report)
 
 

@@ -49,14 +49,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signed_url(request: Request, public_base_url: str | None) -> str:
-    """The URL the platform called (and signed), behind a proxy too."""
-    if not public_base_url:
-        return str(request.url)
-    query = request.url.query
-    return public_base_url.rstrip("/") + request.url.path + (f"?{query}" if query else "")
-
-
 def _twilio_call(
     settings: Settings, fields: dict[str, str], team: str, agent_channel: AgentChannel
 ) -> WebhookCall:
@@ -93,7 +85,7 @@ async def twilio_recording(request: Request, state: StateDep) -> WebhookAccepted
     account = settings.twilio_accounts.get(fields.get("AccountSid", ""))
     if account is None or not twilio.is_valid(
         account.secret.get_secret_value(),
-        _signed_url(request, settings.public_base_url),
+        twilio.signed_url(str(request.url), settings.public_base_url),
         params,
         request.headers.get(twilio.SIGNATURE_HEADER),
         request.headers.get(twilio.SETTINGS_HEADER),

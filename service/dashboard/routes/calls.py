@@ -20,6 +20,7 @@ from analyzers.rule_table import RULE_IDS
 from service.api.deps import SessionDep, StateDep
 from service.api.routes.calls import get_audio
 from service.calls.intake import accept_upload, first_error
+from service.calls.live_cues import live_cues
 from service.calls.notes import NoteError, NoteIn, add_note, call_notes
 from service.calls.results import counted_summary
 from service.calls.reviews import Reviewer, finding_states
@@ -160,6 +161,7 @@ def call_page(
         )
     report = stored_report(session, call.id) if call.status == DONE else None
     notes = call_notes(session, call.id)
+    shown = live_cues(session, call.id) if call.source.startswith("live") else []
     context: dict[str, Any] = {
         "viewer": viewer,
         "nav": "calls",
@@ -170,9 +172,10 @@ def call_page(
         "review_error": request.query_params.get("review_error"),
         "review_at": request.query_params.get("review_at"),
         "role": Reviewer.of_key(viewer.principal.key_id, viewer.agent_id).role,
+        "live_cues": shown,
     }
     if report is not None:
-        timeline = build_timeline(report)
+        timeline = build_timeline(report, shown)
         reviews = finding_states(session, call.id, report.findings)
         dismissed = {r.index for r in reviews if not r.counted}
         context.update(

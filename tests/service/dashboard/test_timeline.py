@@ -74,3 +74,34 @@ def test_holds_have_their_own_lane_and_tones_are_marks() -> None:
     (tone,) = timeline.tones
     assert tone.label == "key press (customer)"
     assert timeline.plot_left <= hold.x < tone.x < hold.x + hold.w <= timeline.plot_right
+
+
+def _cue(key: str, state: str, at_s: float) -> dict[str, object]:
+    return {
+        "key": key,
+        "rule": key.split(":")[0],
+        "state": state,
+        "at_s": at_s,
+        "shown_s": at_s + 0.4,
+        "message": f"{key} {state}",
+    }
+
+
+def test_a_live_calls_cues_have_a_lane_raised_to_cleared() -> None:
+    report = sample_report([])
+    assert build_timeline(report).lane("live") is None  # not a live call
+    cues = [
+        _cue("opening", "progress", 3.0),
+        _cue("unexplained_silence", "raised", 10.0),
+        _cue("interruption:agent", "raised", 12.0),
+        _cue("unexplained_silence", "cleared", 14.0),
+    ]
+    timeline = build_timeline(report, cues)
+    lane = timeline.lane("live")
+    assert lane is not None and timeline.lanes[1] is lane
+    tick, silence, talk_over = timeline.live
+    assert tick.state == "progress" and tick.x == tick.x_end
+    per_s = (silence.x - tick.x) / (10.0 - 3.0)
+    assert silence.x_end - silence.x == pytest.approx(per_s * (14.0 - 10.0))  # to its clear
+    assert "shown at 0:10" in silence.title
+    assert talk_over.x_end == timeline.plot_right  # never cleared: to the call's end
