@@ -411,6 +411,8 @@ def _sentiment_bars(x: Scale, lanes: list[Lane], report: Report) -> list[Bar]:
             )
         )
     return bars
+
+
 def live_marks(x: Scale, cues: Sequence[Mapping[str, Any]], duration_s: float) -> list[LiveMark]:
     """Each raised cue as a span to its clear (same key; the call's end if none), each
     checklist tick as a point; clears are the spans' ends, not marks of their own."""

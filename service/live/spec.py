@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from analyzers.options import CallMetadata, Language
+from analyzers.options import AgentChannel, CallMetadata, Language
 from service.api.state import ServiceState
 from service.calls.intake import analysis_options
 from service.db.types import utcnow
@@ -33,7 +33,7 @@ def build_spec(
     external_id: str | None,
     rate: int,
     encoding: Encoding,
-    agent_channel: int,
+    agent_channel: AgentChannel,
     language: Language | None,
     metadata: CallMetadata,
     country: str | None = None,
@@ -60,8 +60,13 @@ def build_spec(
         # English (the stored call's analysis still detects it).
         language="en" if chosen == "auto" else chosen,
         started_at=started,
+        # The tracks say who is who: the stored recording puts the agent on a fixed
+        # channel, so "auto" has nothing to find (channel 0).
         options=analysis_options(
-            settings, agent_channel=agent_channel, country=country, language=chosen
+            settings,
+            agent_channel=0 if agent_channel == "auto" else agent_channel,
+            country=country,
+            language=chosen,
         ),
         metadata=metadata,
         cues_on_socket=cues_on_socket,

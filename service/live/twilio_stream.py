@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.websockets import WebSocket
 
-from analyzers.options import CallMetadata, Language
+from analyzers.options import AgentChannel, CallMetadata, Language
 from service.api.state import ServiceState
 from service.calls.intake import first_error
 from service.config import WebhookAccount
@@ -109,9 +109,9 @@ class TwilioProtocol:
         who, account = await run_in_threadpool(_owner, state, signed, start.accountSid, params)
         self.agent_track = params.agent_track or (account.agent_track if account else "outbound")
         self.chatty = (params.cues or "").lower() in ("socket", "true", "1")
-        channel = params.agent_channel
-        if channel is None:
-            channel = account.agent_channel if account else 0
+        channel: AgentChannel = params.agent_channel if params.agent_channel is not None else 0
+        if params.agent_channel is None and account is not None:
+            channel = account.agent_channel
         metadata = CallMetadata(agent_name=params.agent_name, company_names=params.company_names)
         return await run_in_threadpool(
             lambda: build_spec(
