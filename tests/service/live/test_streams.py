@@ -105,8 +105,10 @@ def test_stored_call_reports_like_an_upload_and_lists_its_cues(live: LiveService
     got = stream_raw(live.base_url, live.bearer("ingest"), DEAD_AIR, {"agent_id": "anna"}, 20)
     live_id = got.of_type("stopped")[0]["call_id"]
     with live.api() as client:
-        uploaded = client.post(
-            "/v1/calls", files={"audio": ("dead_air.wav", DEAD_AIR.read_bytes(), "audio/wav")}
+        uploaded = client.post(  # the agent's channel given, as the live tracks give it
+            "/v1/calls",
+            files={"audio": ("dead_air.wav", DEAD_AIR.read_bytes(), "audio/wav")},
+            data={"agent_channel": "0"},
         ).json()["id"]
         assert live.wait_done(live_id)["status"] == "done"
         assert live.wait_done(uploaded)["status"] == "done"
