@@ -341,6 +341,19 @@ def running_api(settings: Settings) -> Iterator[Api]:
         yield Api(client, settings)
 
 
+def wait_for_call(client: Any, call_id: str, timeout_s: float) -> dict[str, Any]:
+    """The call's body once it is done or failed (``client``: an httpx client with a key
+    that reads it); an AssertionError after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        body = client.get(f"/v1/calls/{call_id}").json()
+        if body["status"] in ("done", "failed"):
+            return dict(body)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"call {call_id} still {body['status']}")
+        time.sleep(0.3)
+
+
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """The app served by uvicorn on a free local port (a thread); yields its base URL."""

@@ -7,7 +7,6 @@ No browser is ever downloaded: without /usr/bin/chromium the browser tests skip.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from tests.service.conftest import (
     complete_held_call,
     hold_for_fixture,
     live_server,
+    wait_for_call,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,15 +64,8 @@ class LiveApp:
         )
 
     def wait_done(self, call_id: str, timeout_s: float = 240) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
         with self.api("admin") as client:
-            while True:
-                body = client.get(f"/v1/calls/{call_id}").json()
-                if body["status"] in ("done", "failed"):
-                    return dict(body)
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"call {call_id} still {body['status']}")
-                time.sleep(0.3)
+            return wait_for_call(client, call_id, timeout_s)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import pytest
 from service.api.app import create_app
 from service.config import WebhookAccount
 from service.keys import create_api_key
-from tests.service.conftest import SAMPLES, base_settings, live_server
+from tests.service.conftest import SAMPLES, base_settings, live_server, wait_for_call
 
 TEAM, OTHER = "acme", "rivals"
 TWILIO_SID = "AC" + "7" * 32
@@ -48,15 +48,8 @@ class LiveService:
         return httpx.Client(base_url=self.base_url, headers=self.bearer(role), timeout=30)
 
     def wait_done(self, call_id: str, timeout_s: float = 300) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
         with self.api() as client:
-            while True:
-                body = client.get(f"/v1/calls/{call_id}").json()
-                if body["status"] in ("done", "failed"):
-                    return dict(body)
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"call {call_id} still {body['status']}")
-                time.sleep(0.3)
+            return wait_for_call(client, call_id, timeout_s)
 
 
 def live_settings(data_dir: Path, **overrides: Any) -> Any:
