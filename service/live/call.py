@@ -122,14 +122,16 @@ class LiveCall:
             items = [await self._inbox.get()]
             while not self._inbox.empty():
                 items.append(self._inbox.get_nowait())
-            stop = items[-1] is None
+            # Words handed back while the engine ran may follow the end-of-stream mark.
+            stop = any(item is None for item in items)
             audio = [i for i in items if isinstance(i, tuple)]
             words = [i for i in items if isinstance(i, _Words)]
             if audio or words:
                 cues, pending = await self.services.run_engine(self._step, audio, words)
                 await self._emit(cues)
                 for utterance, samples in pending:
-                    self._transcribe(utterance, samples)
+                    if not stop:  # the stream is over: no more words are waited for
+                        self._transcribe(utterance, samples)
             if stop:
                 return
 

@@ -176,7 +176,7 @@ def test_twilio_with_an_ingest_key_parameter(quick: LiveService) -> None:
     got = stream_twilio(quick.base_url, {}, messages, speed=50)
     assert got.of_type("started")[0]["team"] == "rivals"
     assert "unexplained_silence" in {c["rule"] for c in got.cues()}
-    assert got.of_type("stopped")[0]["status"] == "queued"
+    assert got.of_type("stopped")[0]["status"] == "queued", got
 
 
 @pytest.mark.parametrize(
