@@ -2,7 +2,8 @@
 
 Music is found by ``analyzers.hold.detect_music`` (the report's holds) on a sliding
 window of the agent's track (where a hold's music plays into the call), every
-``_STEP_S``; the stretches found are kept, and the other detectors read the agent's
+``_STEP_S`` of audio time (whole multiples, so chunks of any size scan the same windows
+and find the same music); the stretches found are kept, and the other detectors read the agent's
 speech with them cut out (``LiveCall.speech``). A hold runs from its music's start until
 the agent speaks outside the music (the customer asking "hello?" does not end it, as in
 ``analyzers.hold_rule.stretches_without_agent``). Raised when it reaches
@@ -25,6 +26,7 @@ _WINDOW_S = 12.0
 # windows (2.5 s) put the end of ongoing music up to ~2.3 s before the window's end.
 _ONGOING_SLACK_S = 3.0
 _KEEP_MUSIC = 200
+_FIRST_SCAN_S = 2.5  # music needs this much audio to be told from speech
 
 
 class Hold:
@@ -65,9 +67,10 @@ class Hold:
         return min(back) if back else None
 
     def update(self, now_s: float) -> None:
-        if now_s - self._scanned_s >= _STEP_S and now_s >= 2.5:
-            self._scanned_s = now_s
-            self._scan(now_s)
+        for k in range(int(self._scanned_s / _STEP_S) + 1, int(now_s / _STEP_S + 1e-9) + 1):
+            self._scanned_s = k * _STEP_S
+            if self._scanned_s >= _FIRST_SCAN_S:
+                self._scan(self._scanned_s)
         if self.start_s is None:
             return
         board = self.call.board

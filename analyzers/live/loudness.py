@@ -2,8 +2,10 @@
 
 The loudness rule's test (``analyzers.loudness.classify_turn_levels`` with the profile's
 ``loudness`` ranges) on the P.56 active speech level (``active_speech_level_dbov``) of
-the agent's current turn, re-measured every ``_EVERY_S`` once it lasted
-``loudness.min_turn_s``, against the median of the agent's turns so far. Raised while
+the agent's current turn, re-measured every ``_EVERY_S`` of audio once it lasted
+``loudness.min_turn_s``, against the median of the agent's turns so far. The moments
+measured are fixed in audio time from the turn's start, so chunks of any size see the
+same levels and fire the same cues. Raised while
 the turn is out of range; cleared when the turn ends (or comes back in range). The
 median is that of the agent's earlier turns (the current one would pull it along); the
 first turn has only the absolute range.
@@ -38,7 +40,7 @@ class Loudness:
             LOW: CueSpec(LOW, RULE, "agent", "dBov", rng.min_dbov, rng.max_dbov, rng.advice_quiet),
         }
         self.levels: deque[float] = deque(maxlen=_HISTORY)
-        self._measured_at = -1.0
+        self._grid: tuple[float, int] = (-1.0, 0)  # (turn start, next moment to measure)
         self._raised_turn: float | None = None  # start of the turn a cue is about
 
     def _level(self, turn: Span) -> float | None:
@@ -64,15 +66,26 @@ class Loudness:
         for closed in self.utterances.just_closed:
             self._closed(closed)
         turn = self.utterances.current
-        if turn is not None:  # up to the time both tracks reached (chunking aside)
-            turn = Span(turn.start_s, min(turn.end_s, now_s))
-        if turn is None or turn.duration_s < self.rng.min_turn_s or self._music(turn):
+        if turn is None:
             return
-        if turn.end_s - self._measured_at < _EVERY_S:
-            return
-        self._measured_at = turn.end_s
-        level = self._level(turn)
-        self._show(turn, level, None if level is None else self._flag(level))
+        for at in self._due(turn.start_s, min(turn.end_s, now_s)):
+            heard = Span(turn.start_s, at)
+            if self._music(heard):
+                return
+            level = self._level(heard)
+            self._show(heard, level, None if level is None else self._flag(level))
+
+    def _due(self, start_s: float, known_to_s: float) -> list[float]:
+        """The moments of the turn starting at ``start_s`` to measure now: every
+        ``_EVERY_S`` from ``min_turn_s`` in, up to ``known_to_s``, not measured yet."""
+        first = start_s + self.rng.min_turn_s
+        if known_to_s < first:
+            return []
+        last = int((known_to_s - first) / _EVERY_S + 1e-9)
+        grid_start, next_k = self._grid
+        begin = next_k if grid_start == start_s else 0
+        self._grid = (start_s, max(begin, last + 1))
+        return [round(first + k * _EVERY_S, 6) for k in range(begin, last + 1)]
 
     def _music(self, turn: Span) -> bool:
         """Hold music found in the turn: not the agent's voice."""
