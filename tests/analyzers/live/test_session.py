@@ -70,6 +70,27 @@ def test_chunk_size_does_not_change_which_cues_fire(name: str) -> None:
             assert abs(a.at_s - b.at_s) <= 0.15
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["shouting", "interrupting"])
+def test_level_cues_are_measured_at_the_same_audio_moments_for_any_chunking(name: str) -> None:
+    """The loudness and hold cues measure on a grid of audio time: a busy server that
+    feeds ragged batches raises and clears them at exactly the same moments (a turn
+    near a threshold once flipped with the chunking)."""
+    import soundfile as sf
+
+    from sample_audio.committed import SAMPLE_DIR
+
+    audio, rate = sf.read(str(SAMPLE_DIR / f"{name}.wav"), dtype="float32")
+    rng = np.random.default_rng(3)
+    runs = [
+        replay(LiveSession(PROFILE, rate), audio[:, 0], audio[:, 1], rate, chunk)
+        for chunk in (0.02, 0.37, lambda: float(rng.uniform(0.001, 0.6)))
+    ]
+    levels = [[(c.key, c.state, c.at_s) for c in r if c.rule in ("loudness", "hold")] for r in runs]
+    assert levels[0] == levels[1] == levels[2]
+    assert _fired(runs[0]) == _fired(runs[1]) == _fired(runs[2])
+
+
 @needs_corpora
 @pytest.mark.slow
 def test_chunk_size_does_not_change_word_cues() -> None:
