@@ -27,6 +27,7 @@ HIGH, LOW = "loudness:agent:high", "loudness:agent:low"
 _EVERY_S = 0.5
 _HISTORY = 200  # turn levels the median is taken over (the recent part of a long call)
 _MAX_TURN_S = 10.0  # a longer turn is levelled over its last part (bounded cost)
+_VS_USUAL = "dB vs usual"
 
 
 class Loudness:
@@ -35,9 +36,21 @@ class Loudness:
         self.utterances = utterances
         rng = call.profile.loudness
         self.rng = rng
+
+        # A turn out of the absolute range is shown in dBov against that range; one out
+        # of step with the agent's usual level in dB from it, against the allowed step
+        # (a raised turn can be inside the absolute range: -20 dBov, +11 dB over usual).
+        def spec(key: str, relative: bool, advice: str) -> CueSpec:
+            if relative:
+                low, high = -rng.whisper_db_below_median, rng.raised_db_above_median
+                return CueSpec(key, RULE, "agent", _VS_USUAL, low, high, advice)
+            return CueSpec(key, RULE, "agent", "dBov", rng.min_dbov, rng.max_dbov, advice)
+
         self.specs = {
-            HIGH: CueSpec(HIGH, RULE, "agent", "dBov", rng.min_dbov, rng.max_dbov, rng.advice_loud),
-            LOW: CueSpec(LOW, RULE, "agent", "dBov", rng.min_dbov, rng.max_dbov, rng.advice_quiet),
+            "too_loud": spec(HIGH, False, rng.advice_loud),
+            "too_quiet": spec(LOW, False, rng.advice_quiet),
+            "raised": spec(HIGH, True, rng.advice_loud),
+            "whisper": spec(LOW, True, rng.advice_quiet),
         }
         self.levels: deque[float] = deque(maxlen=_HISTORY)
         self._grid: tuple[float, int] = (-1.0, 0)  # (turn start, next moment to measure)
@@ -104,15 +117,21 @@ class Loudness:
 
     def _show(self, turn: Span, level: float | None, flag: LevelFlag) -> None:
         board = self.call.board
-        wanted = HIGH if flag in ("raised", "too_loud") else LOW if flag else None
+        wanted = self.specs[flag] if flag and level is not None else None
         for key in (HIGH, LOW):
-            if key != wanted and board.is_raised(key):
-                board.clear(key, turn.end_s, level)
+            if (wanted is None or key != wanted.key) and board.is_raised(key):
+                board.clear(key, turn.end_s)  # keeps the value it was raised with
         if wanted is None or level is None:
             self._raised_turn = None
             return
         self._raised_turn = turn.start_s
-        board.raise_(self.specs[wanted], turn.end_s, level, self._message(flag, level))
+        median = self._median() or level
+        shown = level - median if wanted.unit == _VS_USUAL else level
+        detail: dict[str, bool | str | float] = {
+            "level_dbov": round(level, 1),
+            "usual_dbov": round(median, 1),
+        }
+        board.raise_(wanted, turn.end_s, shown, self._message(flag, level), detail)
 
     def _message(self, flag: LevelFlag, level: float) -> str:
         median = self._median() or level

@@ -42,7 +42,11 @@ window.CallcoachLive = (function () {
     head.appendChild(el("span", "cue-time", clock(cue.at_s)));
     item.appendChild(head);
     const parts = [];
-    if (cue.measured !== null && cue.unit && cue.state !== "progress") parts.push(number(cue.measured) + " " + cue.unit);
+    if (cue.measured !== null && cue.unit && cue.state !== "progress") {
+      // A step from a usual level reads with its sign: "+11 dB vs usual".
+      const sign = cue.unit.indexOf(" vs ") > 0 && cue.measured > 0 ? "+" : "";
+      parts.push(sign + number(cue.measured) + " " + cue.unit);
+    }
     const range = rangeText(cue);
     if (range) parts.push("range " + range);
     if (parts.length) item.appendChild(el("div", "cue-values", parts.join(" · ")));

@@ -26,13 +26,24 @@ def test_shouted_and_whispered_turns_raise_loudness_while_they_last() -> None:
         assert abs(raised.at_s - became_true) <= 0.6
         assert -0.2 <= raised.emitted_s - became_true <= 1.0  # the onset grows back a little
         # Measured over the turn's first second(s): near the level it was set to.
-        assert abs(raised.measured - turn.level_dbov) <= 4.0  # type: ignore[operator]
+        assert abs(raised.detail["level_dbov"] - turn.level_dbov) <= 4.0  # type: ignore[operator]
+        # Shown as a step from the agent's usual level, against the allowed step.
+        step = raised.detail["level_dbov"] - raised.detail["usual_dbov"]  # type: ignore[operator]
+        assert raised.unit == "dB vs usual" and raised.measured == pytest.approx(step, abs=0.11)
+        assert cleared.measured == raised.measured
         assert abs(cleared.at_s - turn.end_s) <= 0.5
         assert cleared.emitted_s - turn.end_s <= 1.0
     usual = truth.parties["agent"].median_level_dbov
     assert usual is not None
-    assert cues[0].measured >= usual + PROFILE.loudness.raised_db_above_median  # type: ignore[operator]
-    assert cues[2].measured <= usual - PROFILE.loudness.whisper_db_below_median  # type: ignore[operator]
+    loud, quiet = cues[0], cues[2]
+    assert loud.detail["level_dbov"] >= usual + PROFILE.loudness.raised_db_above_median  # type: ignore[operator]
+    assert quiet.detail["level_dbov"] <= usual - PROFILE.loudness.whisper_db_below_median  # type: ignore[operator]
+    assert loud.measured >= loud.high  # type: ignore[operator]
+    assert quiet.measured <= quiet.low  # type: ignore[operator]
+    assert (loud.low, loud.high) == (
+        -PROFILE.loudness.whisper_db_below_median,
+        PROFILE.loudness.raised_db_above_median,
+    )
     assert cues[0].advice == PROFILE.loudness.advice_loud
     assert cues[2].advice == PROFILE.loudness.advice_quiet
 
