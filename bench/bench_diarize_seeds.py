@@ -6,10 +6,11 @@
 ``sample_audio.mono_set``, the calls the diarizer was built against. This draws new
 calls from other seeds (the same four casts in turn, the agent on either channel, one
 interruption each way) and runs the diarizer alone on each mono mix: DER against the
-stereo channels' voice activity (collar 0.25 s, overlap scored), the long overlaps
-heard (>= 1 s, an interruption's shape) against the interruptions placed, and the
-split's confidence. Then the distribution: median and worst DER, calls whose
-interruption count differs.
+stereo channels' voice activity (collar 0.25 s, overlap scored), the interruptions
+found in the split (``analyzers.turns.find_interruptions`` with the default profile,
+as the report finds them) against those found in the channels, and the split's
+confidence. Then the distribution: median and worst DER, calls whose interruptions
+differ (who and count).
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Sequence
 
 from analyzers.activity import detect_activity
 from analyzers.diarization_error import diarization_error_rate
 from analyzers.diarize import diarize_two
+from analyzers.profile import default_profile
+from analyzers.spans import Span
+from analyzers.turns import find_interruptions
 from sample_audio import codec2_clips
 from sample_audio.mono_set import BRUCE_AND_ALLISON, BRUCE_AS_AGENT, BRUCE_AS_CUSTOMER
 from sample_audio.realcalls import ALLISON_AND_READER, build_real_call, compose_call
@@ -31,11 +36,16 @@ CASTS = {
     "bruce/reader": BRUCE_AS_AGENT,
     "bruce/allison": BRUCE_AND_ALLISON,
 }
-LONG_OVERLAP_S = 1.0
+MIN_OVERLAP_S = default_profile().interruption.min_overlap_s
 
 
-def one_call(seed: int, cast_name: str, agent_channel: int) -> tuple[float, int, int, float, float]:
-    """(DER, long overlaps heard, interruptions placed, confidence, seconds) of one mix."""
+def _by(agent: Sequence[Span], customer: Sequence[Span]) -> str:
+    """Who interrupted, in order: "ac" = the agent, then the customer."""
+    return "".join(i.by[0] for i in find_interruptions(agent, customer, MIN_OVERLAP_S)) or "-"
+
+
+def one_call(seed: int, cast_name: str, agent_channel: int) -> tuple[float, str, str, float, float]:
+    """(DER, interruptions in the split, in the channels, confidence, seconds) of one mix."""
     spec = compose_call(
         f"seed_{seed}",
         seed,
@@ -45,7 +55,7 @@ def one_call(seed: int, cast_name: str, agent_channel: int) -> tuple[float, int,
         unexplained_silence_s=5.5,
         cast=CASTS[cast_name],
     )
-    stereo, rate, truth = build_real_call(spec)
+    stereo, rate, _ = build_real_call(spec)
     mono = stereo.mean(axis=0, keepdims=True)
     reference = detect_activity(stereo, rate)
     started = time.perf_counter()
@@ -54,8 +64,10 @@ def one_call(seed: int, cast_name: str, agent_channel: int) -> tuple[float, int,
     der = diarization_error_rate(
         (reference[agent_channel], reference[1 - agent_channel]), found.speakers
     )
-    heard = sum(o.duration_s >= LONG_OVERLAP_S for o in found.overlap)
-    return der, heard, len(truth.interruptions), found.confidence, elapsed
+    # The diarizer's first speaker is the one who speaks first: the agent here.
+    split = _by(found.speakers[0], found.speakers[1])
+    channels = _by(reference[agent_channel], reference[1 - agent_channel])
+    return der, split, channels, found.confidence, elapsed
 
 
 def main() -> None:
@@ -65,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     names = list(CASTS) if codec2_clips.available() else ["allison/reader"]
     print(
-        "| seed | voices (agent/customer) | agent channel | DER | overlaps heard/placed "
+        "| seed | voices (agent/customer) | agent channel | DER | interruptions mono/stereo "
         "| confidence | diarize s |"
     )
     print("|---|---|---|---|---|---|---|")
@@ -85,7 +97,7 @@ def main() -> None:
     print(
         f"\n{len(ders)} calls: DER median {100 * statistics.median(ders):.1f} %, "
         f"worst {100 * max(ders):.1f} %, over 10 %: {sum(d > 0.10 for d in ders)}; "
-        f"interruption count off on {len(off)} ({', '.join(map(str, off)) or 'none'})"
+        f"interruptions differ on {len(off)} ({', '.join(map(str, off)) or 'none'})"
     )
 
 
