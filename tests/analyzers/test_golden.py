@@ -28,8 +28,21 @@ SIGNAL_TOL = 0.15  # curves are rounded to 0.1
 WORD_TIME_TOL_S = 0.3
 MAX_WER = 0.1
 RATE_REL_TOL = 0.1
+# One word heard differently ("ill-disposed" for "ill -disposed") moves a short turn's
+# VADER compound score by up to about 0.25.
+SENTIMENT_TOL = 0.35
 # Word-dependent fields of a transcribed report, compared by tolerance instead.
-_WORD_FIELDS = {"words", "wpm", "wpm_windows", "text", "findings", "metrics", "unmeasured"}
+_WORD_FIELDS = {
+    "words",
+    "wpm",
+    "wpm_windows",
+    "text",
+    "findings",
+    "metrics",
+    "unmeasured",
+    "summary",
+    "sentiment",
+}
 
 
 @functools.cache
@@ -138,3 +151,18 @@ def test_transcribed_report_matches_golden(case: Case) -> None:
         sorted(u["rule"] for u in r["unmeasured"]),
     )
     assert outcome(golden) == outcome(current)
+
+    # The summary points at findings: the same ones, at their words' times.
+    for g, c in zip(golden["summary"], current["summary"], strict=True):
+        assert (g["rule"], g["severity"]) == (c["rule"], c["severity"])
+        assert abs(g["start_s"] - c["start_s"]) <= WORD_TIME_TOL_S, (g, c)
+
+    g_sent, c_sent = golden["sentiment"], current["sentiment"]
+    assert (g_sent["quality"], g_sent["method"]) == (c_sent["quality"], c_sent["method"])
+    for party, g_party in g_sent["parties"].items():
+        c_party = c_sent["parties"][party]
+        assert g_party["turns"] == c_party["turns"]
+        for key in ("start", "end", "change"):
+            assert abs(g_party[key] - c_party[key]) <= SENTIMENT_TOL, (party, key)
+    for g_turn, c_turn in zip(golden["turns"], current["turns"], strict=True):
+        assert abs(g_turn["sentiment"] - c_turn["sentiment"]) <= SENTIMENT_TOL, (g_turn, c_turn)
