@@ -1,29 +1,23 @@
 """The agent's screen and the coaches' live page in Debian's chromium (Playwright)
 while a real-voice call streams in over the plain protocol; then the stored call's
-page with its live-cue lane. Screenshots (1366 px) go to /work/notes/screens/."""
+page with its live-cue lane. Screenshots (1366 px) go where the dashboard's do
+(``tests.service.dashboard.conftest.screenshot``)."""
 
 from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.service.dashboard.conftest import browser, sign_in  # noqa: F401 (fixture)
+from tests.service.dashboard.conftest import browser, screenshot, sign_in  # noqa: F401 (fixture)
 from tests.service.live.clients import Received, stream_raw
 from tests.service.live.conftest import DEAD_AIR, LiveService
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENS = Path("/work/notes/screens")
 VIEWPORT = {"width": 1366, "height": 900}
-
-
-def shot(page: Any, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
 def agent_page(browser: Any, live: LiveService, errors: list[str]) -> Any:  # noqa: F811
@@ -47,7 +41,7 @@ def test_agent_screen_and_coaches_page_follow_a_live_call(
     coach = sign_in(browser, live, "read", VIEWPORT)  # type: ignore[arg-type]
     coach.page.goto("/live")
     coach.page.wait_for_selector("#live-status[data-state=open]")
-    shot(coach.page, "live-coaches-idle")
+    screenshot(coach.page, "live-coaches-idle")
     got = Received()
 
     def stream() -> None:
@@ -61,12 +55,12 @@ def test_agent_screen_and_coaches_page_follow_a_live_call(
         agent.wait_for_selector("#call-state:has-text('On a call')", timeout=15000)
         dead_air = agent.wait_for_selector("#now .cue.raised:has-text('Dead air')", timeout=60000)
         assert "Tell the customer" in dead_air.inner_text()
-        shot(agent, "live-agent-during-call")
+        screenshot(agent, "live-agent-during-call")
         card = coach.page.wait_for_selector(".live-call:has-text('anna')")
         # Raised, or already cleared when this slow machine got here (4 s of audio later).
         coach.page.wait_for_selector(".live-call .cue:has-text('Dead air')")
         assert "call-42" in card.inner_text()
-        shot(coach.page, "live-coaches-during-call")
+        screenshot(coach.page, "live-coaches-during-call")
         assert agent.locator("#checklist li.done[data-item=greeting]").count() == 1
     finally:
         sender.join(120)
@@ -74,9 +68,9 @@ def test_agent_screen_and_coaches_page_follow_a_live_call(
     agent.wait_for_selector("#call-state:has-text('Call ended')", timeout=20000)
     assert agent.locator("#now .cue").count() == 0  # every cue cleared at the end
     assert agent.locator("#earlier .cue.cleared:has-text('Dead air')").count() == 1
-    shot(agent, "live-agent-after-call")
+    screenshot(agent, "live-agent-after-call")
     coach.page.wait_for_selector(".live-call.ended .ended-note a:has-text('Open the call')")
-    shot(coach.page, "live-coaches-after-call")
+    screenshot(coach.page, "live-coaches-after-call")
     _stored_call_page(live, coach.page, got.of_type("stopped")[0]["call_id"])
     assert errors == [] and coach.js_errors == []
 
@@ -91,7 +85,7 @@ def _stored_call_page(live: LiveService, page: Any, call_id: str) -> None:
     marks = page.locator(".timeline .live-mark")
     assert marks.count() >= 1
     assert "Dead air" in page.inner_text("#live-cues")
-    shot(page, "live-call-page-cues")
+    screenshot(page, "live-call-page-cues")
 
 
 def test_agent_screen_refuses_a_key_that_is_not_an_agents(
@@ -106,4 +100,4 @@ def test_agent_screen_refuses_a_key_that_is_not_an_agents(
     page.wait_for_selector("#live-status[data-state=error]")
     assert "agent" in page.inner_text("#live-status")
     assert page.is_visible("#key-form") and not page.is_visible("#screen")
-    shot(page, "live-agent-wrong-key")
+    screenshot(page, "live-agent-wrong-key")
