@@ -11,12 +11,16 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    added together in the mel power domain (power adds across talkers).
 3. Viterbi over the speech frames with three states (first, second, both): a
    speaker change inside a stretch of speech costs ``_SWITCH_COST`` nats, one
-   across a pause costs nothing. Overlap gets no prior cost; it is widened
-   over a short run of one voice that joins it to the other voice (the
-   quieter voice drowned out, not stopped), and overlap under 0.4 s goes.
+   across a pause costs nothing. Overlap gets no prior cost; at a takeover it
+   is widened over a short run of one voice that joins it to the other voice
+   (the quieter voice drowned out, not stopped), and overlap under 0.4 s goes
+   to the likelier voice (the switch cost counted again).
    A second pass re-fits each voice's model on its decoded frames away from
    overlap (the overlap model is kept) and decodes again; overlaps shaped
    like an interruption in the first pass (one voice, both, the other) stay.
+   A blip of one voice inside the other's speech goes back to the other; then
+   overlaps are widened again and grown where the quieter voice's model still
+   finds it.
 4. The split's confidence and its unsure stretches from held-out voice margins,
    overlap and the mix's speech-to-noise ratio
    (``analyzers.separation_confidence``).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -42,7 +47,8 @@ _SWITCH_COST = 50.0  # nats: a change of speaker inside continuous speech
 _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switch cost decides
 _MIN_OVERLAP_FRAMES = 40
 _OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
-_MAX_HIDDEN_FRAMES = 80  # a voice drowned out this long next to an overlap is still talking
+_MAX_HIDDEN_FRAMES = 120  # a voice drowned out this long next to an overlap is still talking
+_EVIDENCE_PERCENTILE = 90  # the quieter voice's score that tells it is still there
 _SEED = 0
 
 FIRST, SECOND, BOTH = 0, 1, 2
@@ -83,7 +89,7 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     takeovers = _takeovers(states)
     states = _viterbi(loglik, active)
     states[takeovers] = BOTH
-    states = _widen_overlaps(states)
+    states = _grow_overlaps(_widen_overlaps(_drop_blips(states)), loglik)
     frame_db = 10 * np.log10(power.sum(axis=1) + 1e-10)
     return _result(states, split_confidence(features, states, active, frame_db, rng), features)
 
@@ -211,48 +217,101 @@ def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
 
 
 def _widen_overlaps(states: np.ndarray) -> np.ndarray:
-    """Overlap also where a short single-voice run joins it to the other voice.
+    """Overlap also where a short single-voice run joins it at a takeover.
 
-    One voice, then (without a pause) the other alone for a moment, then both:
-    the first voice had not stopped, its quiet syllables only lost to the
-    louder newcomer. Likewise after an overlap, and between two overlaps.
+    One voice, then (without a pause) the other alone for a moment, then both,
+    then the other on: the first voice had not stopped, its quiet syllables only
+    lost to the louder newcomer. Likewise at a takeover's end (one voice, both,
+    the first alone a moment, then the other). Only at takeovers: a voice dipping
+    in and out of the other's speech, or a run between two overlaps, stays.
     """
     out = states.copy()
-    for a, b in true_runs(states == BOTH):
-        for lo, hi, beyond in ((_run_start(states, a - 1), a, -1), (b, _run_end(states, b), 0)):
-            if lo >= hi or hi - lo > _MAX_HIDDEN_FRAMES:
-                continue
-            outside = lo - 1 if beyond == -1 else hi
-            if 0 <= outside < len(states) and states[outside] in (1 - states[lo], BOTH):
-                out[lo:hi] = BOTH
+    n = len(states)
+    for lo, hi in _single_runs(states):
+        if hi - lo > _MAX_HIDDEN_FRAMES or lo == 0 or hi == n:
+            continue
+        voice, before, after = states[lo], states[lo - 1], states[hi]
+        if before == 1 - voice and after == BOTH:
+            beyond = _voice_beyond(states, hi, 1)
+        elif before == BOTH and after == 1 - voice:
+            beyond = _voice_beyond(states, lo - 1, -1)
+        else:
+            continue
+        if beyond != 1 - voice:
+            out[lo:hi] = BOTH
     return out
 
 
-def _run_start(states: np.ndarray, i: int) -> int:
-    """First index of the single-voice run ending at ``i`` (``i + 1`` if none)."""
-    if i < 0 or states[i] not in (FIRST, SECOND):
-        return i + 1
-    j = i
-    while j > 0 and states[j - 1] == states[i]:
-        j -= 1
-    return j
+def _single_runs(states: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of one voice alone."""
+    edges = np.flatnonzero(np.diff(states)) + 1
+    bounds = np.concatenate(([0], edges, [len(states)]))
+    return [(int(a), int(b)) for a, b in pairwise(bounds) if states[a] in (FIRST, SECOND)]
 
 
-def _run_end(states: np.ndarray, i: int) -> int:
-    """End (exclusive) of the single-voice run starting at ``i`` (``i`` if none)."""
-    if i >= len(states) or states[i] not in (FIRST, SECOND):
-        return i
-    j = i
-    while j + 1 < len(states) and states[j + 1] == states[i]:
-        j += 1
-    return j + 1
+def _voice_beyond(states: np.ndarray, i: int, step: int) -> int:
+    """The single voice met from ``i`` on in direction ``step`` past overlap (-1 at a pause)."""
+    while 0 <= i < len(states) and states[i] == BOTH:
+        i += step
+    return int(states[i]) if 0 <= i < len(states) else -1
+
+
+def _grow_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
+    """Overlap grown into the louder voice's frames where the quieter voice is still heard.
+
+    The evidence: the quieter voice's model scores above the 90th percentile of its
+    own scores on the louder voice's speech (its usual best there by chance). At most
+    ``_MAX_HIDDEN_FRAMES`` each side.
+    """
+    out = states.copy()
+    ceiling = []
+    for louder in (FIRST, SECOND):
+        theirs = loglik[states == louder, 1 - louder]
+        ceiling.append(np.percentile(theirs, _EVIDENCE_PERCENTILE) if theirs.size else np.inf)
+    for a, b in true_runs(states == BOTH):
+        for start, step in ((a - 1, -1), (b, 1)):
+            if not 0 <= start < len(states) or states[start] not in (FIRST, SECOND):
+                continue
+            louder, i = int(states[start]), start
+            while (
+                0 <= i < len(states)
+                and states[i] == louder
+                and abs(i - start) < _MAX_HIDDEN_FRAMES
+                and loglik[i, 1 - louder] > ceiling[louder]
+            ):
+                out[i] = BOTH
+                i += step
+    return out
+
+
+def _drop_blips(states: np.ndarray) -> np.ndarray:
+    """A moment of one voice inside the other's speech (no pause either side) is the other's.
+
+    The other voice does not stop for under ``_MIN_OVERLAP_FRAMES`` without a pause:
+    such a blip is a sound of the speaking voice that its model explained less well
+    (on held-out calls it was, and it split the speaker's turn in two).
+    """
+    out = states.copy()
+    for lo, hi in _single_runs(states):
+        inside = lo > 0 and hi < len(states) and states[lo - 1] == states[hi] == 1 - states[lo]
+        if inside and hi - lo < _MIN_OVERLAP_FRAMES:
+            out[lo:hi] = states[hi]
+    return out
 
 
 def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
-    """Overlap shorter than ``_MIN_OVERLAP_FRAMES`` goes to the likelier single speaker."""
+    """Overlap shorter than ``_MIN_OVERLAP_FRAMES`` goes to one voice, decoded again.
+
+    The likelier voice once a change of speaker without a pause costs its
+    ``_SWITCH_COST`` again: a blip inside one voice's speech stays that voice's
+    unless the other is clearly there.
+    """
     for a, b in true_runs(states == BOTH):
         if b - a < _MIN_OVERLAP_FRAMES:
             single = loglik[a:b, :BOTH].sum(axis=0)
+            for edge in (a - 1, b):
+                if 0 <= edge < len(states) and states[edge] in (FIRST, SECOND):
+                    single[1 - states[edge]] -= _SWITCH_COST
             states[a:b] = int(np.argmax(single))
     return states
 
