@@ -125,10 +125,6 @@ _HARD: dict[str, _Mix] = {
     "hard_noise": _Mix(203, 1, noise_dbov=-40.0),
 }
 MONO_SET: tuple[str, ...] = (*REAL_CALL_RECIPES, *_EXTRA)
-# Calls of MONO_SET whose mono split misses an interruption: Bruce's first 0.8 s
-# over Allison's long line are drowned out, the overlap heard is 0.8 s (under the
-# 1 s an interruption needs) where the channels have 1.6 s.
-INTERRUPTION_MISSED: tuple[str, ...] = ("mono_bruce_allison",)
 HARD_CASES: tuple[str, ...] = tuple(_HARD)
 _CODEC2_CASTS = (BRUCE_AS_CUSTOMER, BRUCE_AS_AGENT, BRUCE_AND_ALLISON)
 

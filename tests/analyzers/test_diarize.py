@@ -15,7 +15,7 @@ from analyzers.activity import detect_activity
 from analyzers.diarization_error import diarization_error_rate
 from analyzers.diarize import diarize_two
 from analyzers.spans import Span
-from sample_audio.mono_set import INTERRUPTION_MISSED, MONO_SET, missing_for, mono_set_call
+from sample_audio.mono_set import MONO_SET, missing_for, mono_set_call
 
 
 def _built(name: str):  # type: ignore[no-untyped-def]
@@ -38,13 +38,7 @@ def test_der_on_mixed_down_real_calls_is_at_most_ten_percent(name: str) -> None:
     assert found.held_out_nats is not None and found.held_out_nats >= 2.5
 
 
-_MISSED = pytest.mark.xfail(strict=True, reason="see mono_set.INTERRUPTION_MISSED")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=_MISSED) if n in INTERRUPTION_MISSED else n for n in MONO_SET],
-)
+@pytest.mark.parametrize("name", MONO_SET)
 def test_every_interruption_is_heard_as_overlap_and_only_those(name: str) -> None:
     _, mono, rate, truth = _built(name)
     found = diarize_two(mono[0], rate, detect_activity(mono, rate)[0])

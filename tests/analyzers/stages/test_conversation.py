@@ -13,7 +13,7 @@ from analyzers.stages.conversation import call_bounds, measure_conversation
 from analyzers.stages.decode import decode
 from analyzers.stages.parties import assign_parties
 from analyzers.stages.pickup import find_pickup
-from sample_audio.mono_set import INTERRUPTION_MISSED, MONO_SET, missing_for, mono_set_call
+from sample_audio.mono_set import MONO_SET, missing_for, mono_set_call
 from tests.analyzers.stages.calls import PROFILE, early_stages, truth
 
 
@@ -79,13 +79,7 @@ def _conversation(samples: np.ndarray, rate: int, agent_channel: int):  # type: 
     return measure_conversation(parties.activity, parties, pickup, PROFILE)
 
 
-_MISSED = pytest.mark.xfail(strict=True, reason="see mono_set.INTERRUPTION_MISSED")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=_MISSED) if n in INTERRUPTION_MISSED else n for n in MONO_SET],
-)
+@pytest.mark.parametrize("name", MONO_SET)
 def test_a_mono_mix_has_the_stereo_calls_interruptions(name: str) -> None:
     if missing_for(name):
         pytest.skip(f"missing corpora: {missing_for(name)}")
