@@ -19,8 +19,8 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    overlap (the overlap model is kept) and decodes again; overlaps shaped
    like an interruption in the first pass (one voice, both, the other) stay.
    A blip of one voice inside the other's speech goes back to the other; then
-   overlaps are widened again and grown where the quieter voice's model still
-   finds it.
+   overlaps are widened again and grown (up to 1.2 s) where the overlap model
+   still beats the louder voice's (the quieter voice is still there).
 4. The split's confidence and its unsure stretches from held-out voice margins,
    overlap and the mix's speech-to-noise ratio
    (``analyzers.separation_confidence``).
@@ -48,7 +48,8 @@ _OVERLAP_COST = 0.0  # nats per frame of overlap: no prior against it; the switc
 _MIN_OVERLAP_FRAMES = 40
 _OVERLAP_GUARD_FRAMES = 100  # frames this near an overlap do not re-fit a voice's model
 _MAX_HIDDEN_FRAMES = 120  # a voice drowned out this long next to an overlap is still talking
-_EVIDENCE_PERCENTILE = 90  # the quieter voice's score that tells it is still there
+_EVIDENCE_FRAMES = 50  # frames that average the evidence of a voice under the other
+_EVIDENCE_PERCENTILE = 95  # of that evidence on one voice alone: above it, the other is there
 _SEED = 0
 
 FIRST, SECOND, BOTH = 0, 1, 2
@@ -259,28 +260,36 @@ def _voice_beyond(states: np.ndarray, i: int, step: int) -> int:
 def _grow_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
     """Overlap grown into the louder voice's frames where the quieter voice is still heard.
 
-    The evidence: the quieter voice's model scores above the 90th percentile of its
-    own scores on the louder voice's speech (its usual best there by chance). At most
+    The evidence: the overlap model's score over the louder voice's, averaged over
+    the next ``_EVIDENCE_FRAMES`` away from the overlap (one frame says little; a
+    window reaching back into the overlap would only echo it), above its
+    ``_EVIDENCE_PERCENTILE`` on the louder voice's own speech. At most
     ``_MAX_HIDDEN_FRAMES`` each side.
     """
     out = states.copy()
-    ceiling = []
+    n = len(states)
+    frames = np.arange(n)
     for louder in (FIRST, SECOND):
-        theirs = loglik[states == louder, 1 - louder]
-        ceiling.append(np.percentile(theirs, _EVIDENCE_PERCENTILE) if theirs.size else np.inf)
-    for a, b in true_runs(states == BOTH):
-        for start, step in ((a - 1, -1), (b, 1)):
-            if not 0 <= start < len(states) or states[start] not in (FIRST, SECOND):
-                continue
-            louder, i = int(states[start]), start
-            while (
-                0 <= i < len(states)
-                and states[i] == louder
-                and abs(i - start) < _MAX_HIDDEN_FRAMES
-                and loglik[i, 1 - louder] > ceiling[louder]
-            ):
-                out[i] = BOTH
-                i += step
+        sums = np.concatenate(([0.0], np.cumsum(loglik[:, BOTH] - loglik[:, louder])))
+        ends = np.minimum(frames + _EVIDENCE_FRAMES, n)
+        ahead = (sums[ends] - sums[frames]) / (ends - frames)
+        starts = np.maximum(frames - _EVIDENCE_FRAMES + 1, 0)
+        behind = (sums[frames + 1] - sums[starts]) / (frames + 1 - starts)
+        own = states == louder
+        if not own.any():
+            continue
+        ceiling = np.percentile(ahead[own], _EVIDENCE_PERCENTILE)
+        for a, b in true_runs(states == BOTH):
+            for start, step, evidence in ((a - 1, -1, behind), (b, 1, ahead)):
+                i = start
+                while (
+                    0 <= i < n
+                    and states[i] == louder
+                    and abs(i - start) < _MAX_HIDDEN_FRAMES
+                    and evidence[i] > ceiling
+                ):
+                    out[i] = BOTH
+                    i += step
     return out
 
 
