@@ -13,7 +13,7 @@ import pytest
 
 from analyzers.activity import detect_activity
 from analyzers.diarization_error import diarization_error_rate
-from analyzers.diarize import diarize_two
+from analyzers.diarize import _drop_blips, _widen_overlaps, diarize_two
 from analyzers.spans import Span
 from sample_audio.mono_set import MONO_SET, missing_for, mono_set_call
 
@@ -67,3 +67,29 @@ def test_too_little_speech_stays_one_voice() -> None:
     x = (0.01 * rng.standard_normal(8000)).astype(np.float32)
     found = diarize_two(x, 8000, [Span(0.2, 0.8)])
     assert found.speakers == ([Span(0.2, 0.8)], []) and found.confidence == 0.0
+
+
+def _states(*runs: tuple[int, int]) -> np.ndarray:
+    """Frame states from (state, frames) runs: 0/1 a voice, 2 both, -1 a pause."""
+    return np.concatenate([np.full(n, s) for s, n in runs])
+
+
+def test_overlap_is_widened_over_a_drowned_voice_only_at_a_takeover() -> None:
+    # The second voice alone 0.8 s, then both, then the second on: the first had not
+    # stopped (a takeover), so the 0.8 s are overlap.
+    takeover = _states((0, 200), (1, 80), (2, 60), (1, 200))
+    assert (_widen_overlaps(takeover) == _states((0, 200), (2, 140), (1, 200))).all()
+    # The first voice on after both: the second only cut in (no takeover), kept as is.
+    cut_in = _states((0, 200), (1, 80), (2, 60), (0, 200))
+    assert (_widen_overlaps(cut_in) == cut_in).all()
+    # Over 1.2 s alone is a voice of its own, not one drowned out.
+    long_run = _states((0, 200), (1, 130), (2, 60), (1, 200))
+    assert (_widen_overlaps(long_run) == long_run).all()
+
+
+def test_a_blip_of_one_voice_inside_the_others_speech_goes_back_to_it() -> None:
+    blip = _states((0, 200), (1, 30), (0, 200))
+    assert (_drop_blips(blip) == _states((0, 430))).all()
+    # After a pause it is a reply, not a blip.
+    reply = _states((0, 200), (-1, 20), (1, 30), (0, 200))
+    assert (_drop_blips(reply) == reply).all()
