@@ -18,9 +18,10 @@ unsure and a confidence out. No learned weights (``analyzers.speaker_embedding``
    A second pass re-fits each voice's model on its decoded frames away from
    overlap (the overlap model is kept) and decodes again; overlaps shaped
    like an interruption in the first pass (one voice, both, the other) stay.
-   A blip of one voice inside the other's speech goes back to the other; then
-   overlaps are widened again and grown (up to 1.2 s) where the overlap model
-   still beats the louder voice's (the quieter voice is still there).
+   Then a blip of one voice inside the other's speech goes back to the other,
+   overlap is widened over any short run that joins it to the other voice or to
+   another overlap, and grown (up to 1.2 s) where the overlap model still
+   beats the louder voice's (the quieter voice is still there).
 4. The split's confidence and its unsure stretches from held-out voice margins,
    overlap and the mix's speech-to-noise ratio
    (``analyzers.separation_confidence``).
@@ -90,6 +91,8 @@ def diarize_two(x: np.ndarray, sample_rate: int, speech: Sequence[Span]) -> Diar
     takeovers = _takeovers(states)
     states = _viterbi(loglik, active)
     states[takeovers] = BOTH
+    # Short overlaps are gone now: any short run joining an overlap is widened, not
+    # only at takeovers (in a pass, a bridge to a short false overlap would keep it).
     states = _grow_overlaps(_widen_overlaps(_drop_blips(states)), loglik)
     frame_db = 10 * np.log10(power.sum(axis=1) + 1e-10)
     return _result(states, split_confidence(features, states, active, frame_db, rng), features)
@@ -214,10 +217,10 @@ def _viterbi(loglik: np.ndarray, active: np.ndarray) -> np.ndarray:
     for t in range(n - 1, 0, -1):
         path[t - 1] = back[t, path[t]]
     states[frames] = path
-    return _drop_short_overlaps(_widen_overlaps(states), loglik)
+    return _drop_short_overlaps(_widen_at_takeovers(states), loglik)
 
 
-def _widen_overlaps(states: np.ndarray) -> np.ndarray:
+def _widen_at_takeovers(states: np.ndarray) -> np.ndarray:
     """Overlap also where a short single-voice run joins it at a takeover.
 
     One voice, then (without a pause) the other alone for a moment, then both,
@@ -280,6 +283,8 @@ def _grow_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:
             continue
         ceiling = np.percentile(ahead[own], _EVIDENCE_PERCENTILE)
         for a, b in true_runs(states == BOTH):
+            if a == 0 or b == n or states[a - 1] < 0 or states[b] < 0:
+                continue  # both start or stop at a pause: not one voice under the other
             for start, step, evidence in ((a - 1, -1, behind), (b, 1, ahead)):
                 i = start
                 while (
@@ -306,6 +311,44 @@ def _drop_blips(states: np.ndarray) -> np.ndarray:
         if inside and hi - lo < _MIN_OVERLAP_FRAMES:
             out[lo:hi] = states[hi]
     return out
+
+
+def _widen_overlaps(states: np.ndarray) -> np.ndarray:
+    """Overlap also where a short single-voice run joins it to the other voice.
+
+    One voice, then (without a pause) the other alone for a moment, then both:
+    the first voice had not stopped, its quiet syllables only lost to the
+    louder newcomer. Likewise after an overlap, and between two overlaps.
+    """
+    out = states.copy()
+    for a, b in true_runs(states == BOTH):
+        for lo, hi, beyond in ((_run_start(states, a - 1), a, -1), (b, _run_end(states, b), 0)):
+            if lo >= hi or hi - lo > _MAX_HIDDEN_FRAMES:
+                continue
+            outside = lo - 1 if beyond == -1 else hi
+            if 0 <= outside < len(states) and states[outside] in (1 - states[lo], BOTH):
+                out[lo:hi] = BOTH
+    return out
+
+
+def _run_start(states: np.ndarray, i: int) -> int:
+    """First index of the single-voice run ending at ``i`` (``i + 1`` if none)."""
+    if i < 0 or states[i] not in (FIRST, SECOND):
+        return i + 1
+    j = i
+    while j > 0 and states[j - 1] == states[i]:
+        j -= 1
+    return j
+
+
+def _run_end(states: np.ndarray, i: int) -> int:
+    """End (exclusive) of the single-voice run starting at ``i`` (``i`` if none)."""
+    if i >= len(states) or states[i] not in (FIRST, SECOND):
+        return i
+    j = i
+    while j + 1 < len(states) and states[j + 1] == states[i]:
+        j += 1
+    return j + 1
 
 
 def _drop_short_overlaps(states: np.ndarray, loglik: np.ndarray) -> np.ndarray:

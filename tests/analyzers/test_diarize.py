@@ -13,7 +13,7 @@ import pytest
 
 from analyzers.activity import detect_activity
 from analyzers.diarization_error import diarization_error_rate
-from analyzers.diarize import _drop_blips, _widen_overlaps, diarize_two
+from analyzers.diarize import _drop_blips, _widen_at_takeovers, diarize_two
 from analyzers.spans import Span
 from sample_audio.mono_set import MONO_SET, missing_for, mono_set_call
 
@@ -74,17 +74,17 @@ def _states(*runs: tuple[int, int]) -> np.ndarray:
     return np.concatenate([np.full(n, s) for s, n in runs])
 
 
-def test_overlap_is_widened_over_a_drowned_voice_only_at_a_takeover() -> None:
+def test_overlap_is_widened_over_a_drowned_voice_at_a_takeover_while_decoding() -> None:
     # The second voice alone 0.8 s, then both, then the second on: the first had not
     # stopped (a takeover), so the 0.8 s are overlap.
     takeover = _states((0, 200), (1, 80), (2, 60), (1, 200))
-    assert (_widen_overlaps(takeover) == _states((0, 200), (2, 140), (1, 200))).all()
+    assert (_widen_at_takeovers(takeover) == _states((0, 200), (2, 140), (1, 200))).all()
     # The first voice on after both: the second only cut in (no takeover), kept as is.
     cut_in = _states((0, 200), (1, 80), (2, 60), (0, 200))
-    assert (_widen_overlaps(cut_in) == cut_in).all()
+    assert (_widen_at_takeovers(cut_in) == cut_in).all()
     # Over 1.2 s alone is a voice of its own, not one drowned out.
     long_run = _states((0, 200), (1, 130), (2, 60), (1, 200))
-    assert (_widen_overlaps(long_run) == long_run).all()
+    assert (_widen_at_takeovers(long_run) == long_run).all()
 
 
 def test_a_blip_of_one_voice_inside_the_others_speech_goes_back_to_it() -> None:
