@@ -20,6 +20,7 @@ import pytest
 
 from analyzers.options import CallMetadata
 from analyzers.report import Report
+from tests.analyzers.golden.cases import GOLDEN_DIR
 from tests.service.conftest import SAMPLES
 from tests.service.dashboard.coach_reports import (
     DURATION_S,
@@ -185,6 +186,24 @@ def test_mono_silences_are_checked_against_the_transcript(
     texts = messages.all_inner_texts()
     assert texts and not any("no transcript" in t for t in texts)
     assert any("without telling the customer why" in t for t in texts)
+
+
+def test_a_diarized_mono_call_shows_both_parties_and_the_splits_confidence(
+    pages_app: LiveApp, browser: Any, tmp_path: Path
+) -> None:
+    """A mono call split by voice reads like a stereo one: both parties' lanes and
+    transcript turns, and how sure the split is, in the call's header."""
+    report = Report.model_validate_json((GOLDEN_DIR / "good_call_mono.none.json").read_text())
+    assert report.separation is not None and report.separation.method == "diarized"
+    call_id = store_scored_call(pages_app, report, SAMPLES / "good_call.wav", agent_id=AGENT)
+    page = sign_in(browser, pages_app, "read").page
+    page.goto(f"/calls/{call_id}")
+    header = page.locator(".separation").inner_text()
+    confidence = round(report.separation.confidence * 100)
+    assert header.startswith(f"parties told apart by voice, confidence {confidence} %")
+    for party in ("agent", "customer"):
+        assert page.locator(f"g.lane-level_{party}").count() == 1, party
+    screenshot(page, "coach-call-mono-diarized")
 
 
 def test_calls_table_tells_calls_apart(
