@@ -40,7 +40,7 @@ def assert_hold(cues: Sequence[Cue], call: HoldCall) -> None:
     assert [(c.key, c.state) for c in acoustic] == [
         ("hold:long", "raised"),
         ("hold:long", "cleared"),
-    ]
+    ], acoustic
     raised, cleared = acoustic
     assert abs(raised.at_s - (start + limit_s)) <= 1.0
     assert 0 <= raised.emitted_s - raised.at_s <= 1.0
@@ -61,7 +61,7 @@ def assert_loudness(cues: Sequence[Cue], truth: RealCallTruth) -> None:
         ("loudness:agent:high", "cleared"),
         ("loudness:agent:low", "raised"),
         ("loudness:agent:low", "cleared"),
-    ]
+    ], loudness
     for (raised, cleared), style in ((loudness[:2], "shout"), (loudness[2:], "whisper")):
         turn = turns[style]
         became_true = turn.start_s + min_turn_s  # measured once the turn is long enough
@@ -101,7 +101,7 @@ def assert_pace(
     assert [(c.key, c.state) for c in pace] == [
         ("speech_rate:agent:high", "raised"),
         ("speech_rate:agent:high", "cleared"),  # at the end of the call
-    ]
+    ], pace
     raised = pace[0]
     spoken, due = 0.0, None
     for u in agent:
@@ -125,7 +125,7 @@ def assert_monotone(cues: Sequence[Cue], truth: CallTruth) -> None:
     cleared at the end of the call."""
     rng = PROFILE.pitch_monotony
     monotone = of(list(cues), "pitch_monotony")
-    assert [c.state for c in monotone] == ["raised", "cleared"]
+    assert [c.state for c in monotone] == ["raised", "cleared"], monotone
     raised = monotone[0]
     first = next(u for u in truth.utterances if u.party == "agent")
     assert abs(raised.at_s - first.end_s) <= 0.3
@@ -144,7 +144,7 @@ def assert_monologue(cues: Sequence[Cue], truth: RealCallTruth) -> None:
     assert start is not None
     end = start + agent.longest_monologue_s
     monologue = of(list(cues), "talk_ratio")
-    assert [c.state for c in monologue] == ["raised", "cleared"]
+    assert [c.state for c in monologue] == ["raised", "cleared"], monologue
     raised, cleared = monologue
     assert abs(raised.at_s - (start + limit_s)) <= 0.5
     assert 0 <= raised.emitted_s - (start + limit_s) <= 1.0
@@ -160,7 +160,7 @@ def assert_opening(
     greeting at the end of "Hello", then name and company in the introduction."""
     hello, intro = [u for u in truth.utterances if u.party == "agent"][:2]
     opening = of(list(cues), "opening")
-    assert [c.state for c in opening] == ["progress", "progress"]
+    assert [c.state for c in opening] == ["progress", "progress"], opening
     first, second = opening
     assert first.detail == {"greeting": True, "name": False, "company": False}
     assert second.detail == {"greeting": True, "name": True, "company": True}
@@ -174,7 +174,7 @@ def assert_opening(
 def assert_opening_incomplete(cues: Sequence[Cue]) -> None:
     """The "fast" call (a greeting, no name nor company): raised when the opening is over."""
     opening = of(list(cues), "opening")
-    assert [c.state for c in opening] == ["progress", "raised", "cleared"]
+    assert [c.state for c in opening] == ["progress", "raised", "cleared"], opening
     assert opening[0].detail == {"greeting": True, "name": False, "company": False}
     raised = opening[1]
     assert raised.message == "Opening without your name, the company"
