@@ -63,7 +63,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     still being transcribed: a client 20 times faster than real time stops long before
     the words of its last utterances come back (a real call's stream ends with the call,
     seconds after them), and the cues they decide are part of the truth checked here.
-    At full CPU priority, as the analyses the stored calls start run."""
+    Transcribing at full CPU priority, as the tests' analyses run (worker_nice 0): on a
+    shared machine the words otherwise wait for every other process."""
     settings = live_settings(
         tmp_path_factory.mktemp("live-data"), live_finish_wait_s=60.0, live_transcribe_nice=0
     )
