@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from analyzers.live.cues import Cue, Track
 from analyzers.live.replay import replay
-from analyzers.live.session import LIVE_RULES, LiveSession, Utterance
+from analyzers.live.session import LIVE_RULES, WORD_RULES, LiveSession, Utterance
 
-__all__ = ["LIVE_RULES", "Cue", "LiveSession", "Track", "Utterance", "replay"]
+__all__ = ["LIVE_RULES", "WORD_RULES", "Cue", "LiveSession", "Track", "Utterance", "replay"]

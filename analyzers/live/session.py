@@ -43,6 +43,8 @@ LIVE_RULES: tuple[str, ...] = (
     "talk_ratio",
     "opening",
 )
+# Those decided from the agent's recognised words (the others from the sound alone).
+WORD_RULES: frozenset[str] = frozenset({"speech_rate", "opening"})
 
 
 # The detectors look again once the decided time moved this much (not on every frame).

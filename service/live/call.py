@@ -62,6 +62,13 @@ class _Words:
     words: list[Any]
 
 
+@dataclass
+class _Drained:
+    """Set once the engine has taken every frame queued before it."""
+
+    event: asyncio.Event
+
+
 class LiveCall:
     def __init__(
         self,
@@ -73,7 +80,9 @@ class LiveCall:
     ) -> None:
         self.spec, self.services, self.session, self.recording = spec, services, session, recording
         self._send_cue = send_cue
-        self._inbox: asyncio.Queue[tuple[str, np.ndarray] | _Words | None] = asyncio.Queue()
+        self._inbox: asyncio.Queue[tuple[str, np.ndarray] | _Words | _Drained | None] = (
+            asyncio.Queue()
+        )
         self.cues: list[dict[str, Any]] = []
         self._transcriptions: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
@@ -132,6 +141,9 @@ class LiveCall:
                 for utterance, samples in pending:
                     if not stop:  # the stream is over: no more words are waited for
                         self._transcribe(utterance, samples)
+            for item in items:
+                if isinstance(item, _Drained):
+                    item.event.set()
             if stop:
                 return
 
@@ -181,9 +193,11 @@ class LiveCall:
             await self.services.hub.publish(LiveEvent(type="cue", call=self.info(), cue=body))
 
     async def finish(self) -> None:
-        """End of stream: the utterances being transcribed get a few seconds (a client
-        that streamed faster than real time is ahead of them), then the engine drains
-        and clears what is raised."""
+        """End of stream: the engine takes the audio still queued (a client that streamed
+        faster than real time, or a busy server, leaves it behind: the utterances that
+        end in it go to the transcriber), the utterances being transcribed get a few
+        seconds, then the engine drains and clears what is raised."""
+        await self._drain()
         if self._transcriptions:
             wait_s = self.services.settings.live_finish_wait_s
             await asyncio.wait(set(self._transcriptions), timeout=wait_s)
@@ -197,6 +211,16 @@ class LiveCall:
                 log.exception("live call %s: the cue engine failed", self.spec.call_id)
         cues = await self.services.run_engine(lambda: self.session.finish())
         await self._emit(cues)
+
+    async def _drain(self) -> None:
+        """Until the engine has taken every frame received (or stopped on an error)."""
+        if self._runner is None or self._runner.done():
+            return
+        drained = _Drained(asyncio.Event())
+        await self._inbox.put(drained)
+        waiter = asyncio.create_task(drained.event.wait())
+        await asyncio.wait({waiter, self._runner}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
 
     async def ended(self, stored_call_id: uuid.UUID | None) -> None:
         event = LiveEvent(type="call_ended", call=self.info(), stored_call_id=stored_call_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.live import LiveSession, replay
+from analyzers.live import WORD_RULES, LiveSession, replay
 from analyzers.profile import default_profile
 from tests.service.conftest import SAMPLES
 from tests.service.live.clients import (
@@ -124,9 +124,6 @@ def test_stored_call_reports_like_an_upload_and_lists_its_cues(live: LiveService
         report.pop("timings_s")
     assert streamed["metrics"] == upload["metrics"]
     assert streamed == upload
-
-
-WORD_RULES = {"speech_rate", "opening"}
 
 
 def engine_cues(wav: Path) -> list[dict]:
