@@ -113,16 +113,19 @@ def _frame_geometry(sample_rate: int, hop_s: float, win_s: float) -> tuple[int, 
     return hop, win
 
 
-def _frame_blocks(x: np.ndarray, hop: int, win: int) -> Iterator[tuple[int, np.ndarray]]:
+def _frame_blocks(
+    x: np.ndarray, hop: int, win: int, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, np.ndarray]]:
     """Yield (first frame index, frames) blocks; frame i is centred on [i*hop, (i+1)*hop).
 
     Each block is a zero-padded copy of just its stretch of ``x``, so memory stays
-    bounded on hours-long recordings.
+    bounded on hours-long recordings. ``start``/``stop``: only frames [start, stop).
     """
     n_frames = -(-len(x) // hop)
+    stop = n_frames if stop is None else min(stop, n_frames)
     offset = hop // 2 - win // 2  # first sample of frame 0's window (negative: before x)
-    for first in range(0, n_frames, _CHUNK_FRAMES):
-        last = min(n_frames, first + _CHUNK_FRAMES)
+    for first in range(start, stop, _CHUNK_FRAMES):
+        last = min(stop, first + _CHUNK_FRAMES)
         a, b = first * hop + offset, (last - 1) * hop + offset + win
         chunk = np.zeros(b - a, dtype=np.float32)
         lo, hi = max(a, 0), min(b, len(x))

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analyzers.activity import HOP_S, _frame_blocks
+from analyzers.activity import HOP_S, _frame_blocks, true_runs
 from analyzers.spans import Span
 
 N_MELS = 24
@@ -42,20 +42,27 @@ def _mel_matrix(sample_rate: int, n_fft: int) -> np.ndarray:
     ).astype(np.float32)
 
 
-def mel_power(x: np.ndarray, sample_rate: int) -> np.ndarray:
-    """(frames, N_MELS) mel band power; frame ``i`` stands for time ``i * HOP_S``."""
+def mel_power(
+    x: np.ndarray, sample_rate: int, start: int = 0, stop: int | None = None
+) -> np.ndarray:
+    """(frames, N_MELS) mel band power; frame ``i`` stands for time ``i * HOP_S``.
+
+    ``start``/``stop``: only frames [start, stop) (row 0 is frame ``start``).
+    """
     from scipy import fft as scipy_fft
 
     x = np.asarray(x, dtype=np.float32)
-    hop = max(1, round(HOP_S * sample_rate))
+    hop = _hop(sample_rate)
     win = max(hop, round(_WIN_S * sample_rate))
     window = np.hanning(win + 2)[1:-1].astype(np.float32)
     mel = _mel_matrix(sample_rate, win)
-    out = np.empty((-(-len(x) // hop), N_MELS), dtype=np.float32)
-    for first, frames in _frame_blocks(x, hop, win):
+    n_frames = -(-len(x) // hop)
+    stop = n_frames if stop is None else min(stop, n_frames)
+    out = np.empty((max(0, stop - start), N_MELS), dtype=np.float32)
+    for first, frames in _frame_blocks(x, hop, win, start, stop):
         spec = scipy_fft.rfft(frames * window, axis=1)
         power = (spec.real**2 + spec.imag**2).astype(np.float32)
-        out[first : first + len(frames)] = power @ mel.T
+        out[first - start : first - start + len(frames)] = power @ mel.T
     return out
 
 
@@ -81,12 +88,20 @@ def voice_embedding(
 
     ``features``: the cepstra of ``x`` when already at hand.
     """
-    if features is None:
-        features = cepstra(mel_power(x, sample_rate))
-    keep = np.zeros(len(features), dtype=bool)
+    n_frames = len(features) if features is not None else -(-len(x) // _hop(sample_rate))
+    keep = np.zeros(n_frames, dtype=bool)
     for a, b in speech:
         keep[int(a / HOP_S) : int(np.ceil(b / HOP_S))] = True
-    return embed_frames(features[keep[: len(features)]])
+    if features is not None:
+        return embed_frames(features[keep])
+    # Only the speech's frames: on an hours-long channel of little speech the whole
+    # channel's features would be most of the analysis's peak memory.
+    runs = [cepstra(mel_power(x, sample_rate, a, b)) for a, b in true_runs(keep)]
+    return embed_frames(np.concatenate(runs) if runs else np.empty((0, N_CEPSTRA)))
+
+
+def _hop(sample_rate: int) -> int:
+    return max(1, round(HOP_S * sample_rate))
 
 
 def voice_distance(a: np.ndarray, b: np.ndarray) -> float:
